@@ -1,0 +1,218 @@
+"""Core layer: the message contracts. Every Kafka message dyadwatch reads or writes is one of these models."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+MAX_TEXT_BYTES = 1_000_000
+"""Largest article text accepted, in bytes of UTF-8 (1 MB)."""
+
+Role = Literal["GOV", "MIL", "MED", "LEG", "JUD", "DIP", "POL", "OPP", "REB", "BUS", "EDU", "CVL", "IGO"]
+"""What part of an actor acted: government, military, media, legislature, judiciary, diplomats, police,
+opposition, rebels, business, education/research, civilians; IGO for international organisations."""
+
+Mode = Literal["asserted", "reported", "intended"]
+"""asserted: the article says it happened; reported: a speaker says so; intended: agree to / plan / seek / try."""
+
+Polarity = Literal["support", "oppose", "blame", "demand", "praise", "criticize"]
+
+QuadClass = Literal[1, 2, 3, 4]
+"""GDELT quad class: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict."""
+
+Band = Literal["allied", "cooperative", "neutral", "tense", "hostile"]
+
+Span = tuple[int, int]
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Article(_Message):
+    """One news article, as published to the `articles` topic."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, str_strip_whitespace=False)
+
+    id: Annotated[str, Field(min_length=1, max_length=256, description="Stable article id.")]
+    text: Annotated[str, Field(description="Article body, plain text; required, at most 1 MB of UTF-8.")]
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published_at: datetime | None = None
+    language: Annotated[str, Field(max_length=16)] = "en"
+
+    @field_validator("text")
+    @classmethod
+    def _text_is_real(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("text is empty: an article needs some text to analyse")
+        size = len(text.encode("utf-8", errors="surrogatepass"))
+        if size > MAX_TEXT_BYTES:
+            raise ValueError(f"text is {size} bytes of UTF-8, over the limit of {MAX_TEXT_BYTES}; split the article")
+        return text
+
+    @staticmethod
+    def derive_id(text: str, title: str | None = None) -> str:
+        """A content id for articles published without one: the same text always gets the same id."""
+        digest = hashlib.sha256(((title or "") + "\n" + text).encode("utf-8", errors="surrogatepass"))
+        return "sha256:" + digest.hexdigest()[:32]
+
+
+class Entity(_Message):
+    """A mention in the text, resolved to an actor where possible."""
+
+    text: str
+    start: int = Field(ge=0, description="Character offset in the article text.")
+    end: int = Field(ge=0)
+    label: str = Field(description="Entity label: spaCy's (GPE, NORP, ORG, PERSON, ...) or ACTOR for ours.")
+    actor: str | None = Field(None, description="ISO 3166-1 alpha-3 state code, or an IGO code such as NATO.")
+    role: Role | None = None
+    name: str | None = Field(None, description="Canonical name of the person or institution, when known.")
+
+
+class Relation(_Message):
+    """A directed dyadic event: source did something (CAMEO) to target, with its evidence."""
+
+    source: str
+    target: str
+    source_role: Role | None = None
+    target_role: Role | None = None
+    cameo: str = Field(pattern=r"^[0-2][0-9]{1,3}$", description="CAMEO event code, e.g. '042' or '190'.")
+    root: int = Field(ge=1, le=20, description="CAMEO root (the first two digits).")
+    quad_class: QuadClass
+    goldstein: float = Field(ge=-10, le=10)
+    mode: Mode = "asserted"
+    confidence: float = Field(ge=0, le=1)
+    trigger: str = Field("", description="The word or phrase that carries the event.")
+    speaker: str | None = Field(None, description="Who says so, for reported events.")
+    sentence: str
+    span: Span = Field(description="Character span of the evidence sentence in the article text.")
+
+
+class Stance(_Message):
+    """Who stands where: holder supports / opposes / blames / demands something of target."""
+
+    holder: str
+    polarity: Polarity
+    target: str | None = None
+    topic: str | None = None
+    sentence: str
+    span: Span
+    confidence: float = Field(ge=0, le=1)
+
+
+class EnrichedArticle(_Message):
+    """An article after extraction: what goes to `articles.enriched`."""
+
+    article_id: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published_at: datetime | None = None
+    received_at: datetime | None = Field(None, description="When the worker took the article off the topic.")
+    language: str = "en"
+    actors: list[str] = Field(default_factory=list, description="Distinct actor codes, sorted.")
+    entities: list[Entity] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+    stances: list[Stance] = Field(default_factory=list)
+    extractor_version: str
+
+
+class RelationEvent(_Message):
+    """One dyadic event on its way to the relations table (`relation-events`, keyed by dyad)."""
+
+    dyad: str = Field(description="Unordered dyad key, the two actor codes sorted and joined by '|'.")
+    article_id: str
+    event_index: int = Field(ge=0, description="Position of the event in its article's relations.")
+    event_time: datetime = Field(description="published_at of the article, else its arrival time.")
+    relation: Relation
+
+    @property
+    def event_id(self) -> str:
+        return f"{self.article_id}#{self.event_index}"
+
+
+class QuadCounts(_Message):
+    verbal_cooperation: int = 0
+    material_cooperation: int = 0
+    verbal_conflict: int = 0
+    material_conflict: int = 0
+
+
+class Evidence(_Message):
+    article_id: str
+    sentence: str
+    cameo: str
+    source: str
+    target: str
+    goldstein: float
+    time: datetime
+
+
+class RelationState(_Message):
+    """Current state of one bilateral relation: a row of the `relations` table and topic."""
+
+    dyad: str
+    actor_a: str = Field(description="First actor of the sorted pair.")
+    actor_b: str
+    score: float = Field(ge=-10, le=10, description="Time-decayed, confidence-weighted mean Goldstein value.")
+    band: Band
+    trend: float = Field(description="Change of the score over the last 7 days.")
+    counts_ab: QuadCounts = Field(default_factory=QuadCounts, description="Events with actor_a as source.")
+    counts_ba: QuadCounts = Field(default_factory=QuadCounts, description="Events with actor_b as source.")
+    evidence: list[Evidence] = Field(default_factory=list, description="The last pieces of evidence, newest first.")
+    first_seen: datetime
+    last_seen: datetime
+    article_count: int = Field(ge=0)
+    event_count: int = Field(ge=0)
+
+
+AlertKind = Literal["band_change", "escalation", "new_material_cooperation", "swing", "watch"]
+Severity = Literal["info", "warning", "critical"]
+
+
+class Alert(_Message):
+    """Something changed in a relation that a consumer should know about (`alerts` topic)."""
+
+    id: str = Field(description="Stable id: the same condition always gets the same id.")
+    kind: AlertKind
+    severity: Severity
+    dyad: str
+    actors: tuple[str, str]
+    before: dict[str, float | str | None] = Field(default_factory=dict)
+    after: dict[str, float | str | None] = Field(default_factory=dict)
+    message: str
+    evidence: list[Evidence] = Field(default_factory=list)
+    time: datetime
+
+
+class DeadLetter(_Message):
+    """A message that could not be processed, with the reason and the original bytes (`articles.deadletter`)."""
+
+    reason: str
+    error_type: str
+    topic: str
+    partition: int | None = None
+    offset: int | None = None
+    key_b64: str | None = Field(None, description="Original key bytes, base64.")
+    value_b64: str = Field(description="Original value bytes, base64.")
+    value_size: int = Field(ge=0)
+    article_id: str | None = Field(None, description="The article id, when it could be read.")
+    received_at: datetime
+
+
+MESSAGE_MODELS: dict[str, type[BaseModel]] = {
+    "article": Article,
+    "entity": Entity,
+    "relation": Relation,
+    "stance": Stance,
+    "enriched-article": EnrichedArticle,
+    "relation-event": RelationEvent,
+    "relation-state": RelationState,
+    "alert": Alert,
+    "dead-letter": DeadLetter,
+}
