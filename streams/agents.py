@@ -1,0 +1,146 @@
+"""Shell layer: the Faust agents. Decode a message, call the core, send the results; never die on one message."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import faust
+from faust.types import EventT
+from pydantic import ValidationError
+
+from streams.core.alerts import AlertRules, evaluate
+from streams.core.extract import Extractor
+from streams.core.models import Article, EnrichedArticle, RelationEvent, RelationState
+from streams.core.relations import FoldParams, fold
+from streams.core.routing import BadArticle, decode_article, dead_letter, outputs_for
+from streams.metrics import Metrics
+from streams.settings import Settings
+from streams.topics import Topics
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Shell:
+    """What the agents share: settings, topics, the table, the extractor (loaded once) and metrics."""
+
+    settings: Settings
+    topics: Topics
+    table: faust.Table
+    extractor: Callable[[], Extractor]
+    metrics: Metrics
+    executor: ThreadPoolExecutor
+
+    async def send_dead_letter(self, event: EventT, reason: str, error_type: str, article_id: str | None) -> None:
+        message = event.message
+        log.warning(
+            "dead-lettering %s[%s]@%s: %s", message.topic, message.partition, message.offset, reason
+        )
+        record = dead_letter(
+            reason=reason,
+            error_type=error_type,
+            topic=message.topic,
+            value=message.value,
+            key=message.key,
+            partition=message.partition,
+            offset=message.offset,
+            article_id=article_id,
+            received_at=datetime.now(UTC),
+            max_value_bytes=int(self.settings.max_message_bytes * 0.7),
+        )
+        key = article_id if article_id is not None else None
+        await self.topics.deadletter.send(key=key, value=record.model_dump_json().encode())
+        self.metrics.dead_letters += 1
+
+
+def _extract_batch(extractor: Extractor, articles: list[Article], received_at: datetime
+                   ) -> list[EnrichedArticle | Exception]:
+    """Extract a batch with nlp.pipe; if the batch fails, retry one by one so only the bad article fails."""
+    try:
+        return list(extractor.extract_many(articles, received_at=received_at))
+    except Exception:  # noqa: BLE001 - the fallback below isolates the article that broke the batch
+        results: list[EnrichedArticle | Exception] = []
+        for article in articles:
+            try:
+                results.append(extractor.extract(article, received_at=received_at))
+            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the stream
+                results.append(exc)
+        return results
+
+
+async def enrich_batch(shell: Shell, events: Sequence[EventT]) -> None:
+    """Articles -> enriched articles, stances and relation events; bad input -> dead letters."""
+    received_at = datetime.now(UTC)
+    shell.metrics.articles_in += len(events)
+    valid: list[tuple[EventT, Article]] = []
+    for event in events:
+        try:
+            valid.append((event, decode_article(event.message.value)))
+        except BadArticle as exc:
+            await shell.send_dead_letter(event, exc.reason, exc.error_type, exc.article_id)
+    if not valid:
+        return
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    results = await loop.run_in_executor(
+        shell.executor, _extract_batch, shell.extractor(), [a for _, a in valid], received_at
+    )
+    shell.metrics.observe_batch(len(valid), loop.time() - started)
+    for (event, article), result in zip(valid, results, strict=True):
+        if isinstance(result, Exception):
+            await shell.send_dead_letter(
+                event, f"extraction failed: {type(result).__name__}: {result}", "ExtractionError", article.id
+            )
+            continue
+        for out in outputs_for(result):
+            await shell.topics.by_role(out.role).send(key=out.key, value=out.value)
+        shell.metrics.enriched += 1
+        shell.metrics.events_out += len(result.relations)
+
+
+async def apply_relation_event(shell: Shell, event: EventT, params: FoldParams, rules: AlertRules) -> None:
+    """Fold one relation event into the table; publish the new state and any alerts."""
+    try:
+        relation_event = RelationEvent.model_validate_json(event.message.value or b"")
+    except ValidationError as exc:
+        await shell.send_dead_letter(event, f"not a valid RelationEvent: {exc.errors()[:3]}", "InvalidEvent", None)
+        return
+    stored = shell.table.get(relation_event.dyad)
+    before = RelationState.model_validate_json(stored) if stored else None
+    after = fold(before, relation_event, params)
+    if after == before:
+        return
+    payload = after.model_dump_json().encode()
+    shell.table[relation_event.dyad] = payload
+    await shell.topics.relations.send(key=relation_event.dyad, value=payload)
+    for alert in evaluate(before, after, relation_event, rules):
+        await shell.topics.alerts.send(key=alert.dyad, value=alert.model_dump_json().encode())
+        shell.metrics.alerts += 1
+    shell.metrics.relation_updates += 1
+
+
+def register_agents(app: faust.App, shell: Shell) -> None:
+    settings = shell.settings
+    params = FoldParams(half_life_days=settings.half_life_days, evidence_keep=settings.evidence_keep)
+    rules = AlertRules(watch_actors=frozenset(settings.watch_actors), watch_dyads=frozenset(settings.watch_dyads))
+
+    @app.agent(shell.topics.articles, name="enrich")
+    async def enrich(stream: faust.StreamT[bytes]) -> None:
+        # take_events batches for nlp.pipe; this agent writes no table, so batches may span partitions.
+        async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
+            await enrich_batch(shell, events)
+
+    @app.agent(shell.topics.relation_events, name="relate")
+    async def relate(stream: faust.StreamT[bytes]) -> None:
+        async for event in stream.events():
+            try:
+                await apply_relation_event(shell, event, params, rules)
+            except Exception:  # noqa: BLE001 - log and keep the stream alive; the event is already acked
+                log.exception("relation event at %s[%s]@%s failed", event.message.topic,
+                              event.message.partition, event.message.offset)
+                await shell.send_dead_letter(event, "relation update failed", "RelationUpdateError", None)

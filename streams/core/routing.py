@@ -1,0 +1,114 @@
+"""Core layer: what an incoming message becomes and where each result goes (pure, no Kafka)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+
+from streams.core.models import Article, DeadLetter, EnrichedArticle, RelationEvent
+
+class BadArticle(ValueError):
+    """A message on the articles topic that is not a valid Article; the message says why."""
+
+    def __init__(self, reason: str, error_type: str, article_id: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.error_type = error_type
+        self.article_id = article_id
+
+
+def dyad_key(a: str, b: str) -> str:
+    """The unordered dyad key: both actor codes sorted, joined by '|' ('CHN|IRN')."""
+    first, second = sorted((a, b))
+    return f"{first}|{second}"
+
+
+def decode_article(value: bytes | None) -> Article:
+    """Parse one message value into an Article, or raise BadArticle with a reason a person can act on."""
+    if value is None or len(value) == 0:
+        raise BadArticle("empty message: the value must be a JSON Article object", "EmptyMessage")
+    try:
+        raw = value.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadArticle(f"value is not valid UTF-8 ({exc.reason} at byte {exc.start})", "InvalidUtf8") from exc
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise BadArticle(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "InvalidJson") from exc
+    except RecursionError as exc:
+        raise BadArticle("JSON nested too deeply to be an article", "JsonTooDeep") from exc
+    if not isinstance(data, dict):
+        raise BadArticle(f"expected a JSON object, got {type(data).__name__}", "NotAnObject")
+    article_id = data.get("id") if isinstance(data.get("id"), str) else None
+    try:
+        return Article.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'article'}: {err['msg']}" for err in exc.errors()[:5]
+        )
+        raise BadArticle(f"not a valid Article: {problems}", "InvalidArticle", article_id) from exc
+
+
+def dead_letter(
+    *,
+    reason: str,
+    error_type: str,
+    topic: str,
+    value: bytes | None,
+    key: bytes | None,
+    partition: int | None,
+    offset: int | None,
+    article_id: str | None,
+    received_at: datetime,
+    max_value_bytes: int,
+) -> DeadLetter:
+    """The dead-letter record for a message; the original bytes ride along (base64) up to max_value_bytes.
+
+    A larger original stays readable at topic/partition/offset, which the record names.
+    """
+    original = value or b""
+    kept = original[:max_value_bytes]
+    return DeadLetter(
+        reason=reason,
+        error_type=error_type,
+        topic=topic,
+        partition=partition,
+        offset=offset,
+        key_b64=base64.b64encode(key).decode("ascii") if key is not None else None,
+        value_b64=base64.b64encode(kept).decode("ascii"),
+        value_size=len(original),
+        value_truncated=len(kept) < len(original),
+        article_id=article_id,
+        received_at=received_at,
+    )
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to send: the topic role (see topology), its key and its JSON value."""
+
+    role: str
+    key: str | None
+    value: bytes
+
+
+def outputs_for(enriched: EnrichedArticle) -> list[Outgoing]:
+    """Every message an enriched article produces: itself, its stances, one relation event per dyadic event."""
+    out = [Outgoing("enriched", enriched.article_id, enriched.model_dump_json().encode())]
+    out.extend(Outgoing("stances", enriched.article_id, s.model_dump_json().encode()) for s in enriched.stances)
+    event_time = enriched.published_at or enriched.received_at or datetime.now(UTC)
+    for index, relation in enumerate(enriched.relations):
+        event = RelationEvent(
+            dyad=dyad_key(relation.source, relation.target),
+            article_id=enriched.article_id,
+            article_digest=enriched.digest,
+            event_index=index,
+            event_time=event_time,
+            relation=relation,
+        )
+        out.append(Outgoing("relation_events", event.dyad, event.model_dump_json().encode()))
+    return out

@@ -1,0 +1,43 @@
+"""Integration tests: a real Kafka broker for the session; fresh topics and group per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.broker import session_broker
+from tests.support.workers import WorkerProcess, fresh_env, settings_from
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> Iterator[str]:
+    with session_broker() as bootstrap:
+        yield bootstrap
+
+
+@pytest.fixture
+def worker_env(kafka_bootstrap: str, tmp_path: Path) -> dict[str, str]:
+    return fresh_env(kafka_bootstrap, tmp_path)
+
+
+@pytest.fixture
+def worker_settings(worker_env: dict[str, str]):  # type: ignore[no-untyped-def]
+    return settings_from(worker_env)
+
+
+@pytest.fixture
+def start_worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
+    started: list[WorkerProcess] = []
+
+    def start(**extra: str) -> WorkerProcess:
+        worker = WorkerProcess({**worker_env, **extra}, tmp_path / f"worker-{len(started)}.log").start()
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()

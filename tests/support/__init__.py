@@ -1,0 +1,1 @@
+"""Test support: a broker for the session, workers as real processes, polling with deadlines."""

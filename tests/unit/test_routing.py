@@ -1,0 +1,94 @@
+"""Unit: what an incoming message becomes (article or dead letter) and where results go."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from streams.core.models import EnrichedArticle, Relation, RelationEvent, Stance
+from streams.core.routing import BadArticle, dead_letter, decode_article, dyad_key, outputs_for
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "error_type"),
+    [
+        (b"", "EmptyMessage"),
+        (None, "EmptyMessage"),
+        (b"\xff\xfe\x00garbage", "InvalidUtf8"),
+        (b'{"id": "a", "text": ', "InvalidJson"),
+        (b"[1, 2, 3]", "NotAnObject"),
+        (b'{"id": "a"}', "InvalidArticle"),
+        (b'{"id": "a", "text": ""}', "InvalidArticle"),
+        (b'{"id": 5, "text": "t"}', "InvalidArticle"),
+        (b"[" * 100_000 + b"]" * 100_000, "JsonTooDeep"),
+    ],
+)
+def test_bad_messages_are_refused_with_a_typed_reason(value, error_type):
+    with pytest.raises(BadArticle) as caught:
+        decode_article(value)
+    assert caught.value.error_type == error_type
+    assert caught.value.reason
+
+
+def test_an_invalid_article_keeps_its_id_for_the_dead_letter():
+    with pytest.raises(BadArticle) as caught:
+        decode_article(b'{"id": "kept", "text": "  "}')
+    assert caught.value.article_id == "kept"
+
+
+def test_unknown_fields_of_an_article_are_ignored():
+    assert decode_article(b'{"id": "a", "text": "t", "extra": 1}').id == "a"
+
+
+def test_a_dead_letter_carries_the_original_bytes_and_where_they_came_from():
+    record = dead_letter(reason="r", error_type="E", topic="articles", value=b"\x00\x01raw", key=b"k",
+                         partition=3, offset=42, article_id=None, received_at=NOW, max_value_bytes=100)
+    assert base64.b64decode(record.value_b64) == b"\x00\x01raw"
+    assert base64.b64decode(record.key_b64 or "") == b"k"
+    assert (record.topic, record.partition, record.offset, record.value_size) == ("articles", 3, 42, 5)
+    assert not record.value_truncated
+
+
+def test_a_dead_letter_of_an_oversized_message_says_it_is_truncated():
+    record = dead_letter(reason="r", error_type="E", topic="articles", value=b"x" * 50, key=None,
+                         partition=0, offset=1, article_id=None, received_at=NOW, max_value_bytes=10)
+    assert record.value_truncated and record.value_size == 50
+    assert len(base64.b64decode(record.value_b64)) == 10
+
+
+def test_dyad_keys_are_unordered():
+    assert dyad_key("IRN", "CHN") == dyad_key("CHN", "IRN") == "CHN|IRN"
+
+
+def _relation(source: str, target: str) -> Relation:
+    return Relation(source=source, target=target, cameo="042", root=4, quad_class=1, goldstein=1.9,
+                    confidence=0.8, sentence="s", span=(0, 1))
+
+
+def test_an_enriched_article_fans_out_to_its_topics_with_dyad_keys():
+    enriched = EnrichedArticle(
+        article_id="a1", extractor_version="t", received_at=NOW, digest="d" * 32,
+        relations=[_relation("IRN", "CHN"), _relation("RUS", "UKR")],
+        stances=[Stance(holder="IRN", polarity="oppose", target="RUS", sentence="s", span=(0, 1), confidence=0.7)],
+    )
+    outs = outputs_for(enriched)
+    assert [(o.role, o.key) for o in outs] == [
+        ("enriched", "a1"), ("stances", "a1"), ("relation_events", "CHN|IRN"), ("relation_events", "RUS|UKR"),
+    ]
+    event = RelationEvent.model_validate_json(outs[2].value)
+    assert event.event_time == NOW and event.event_index == 0
+    assert event.event_id == "a1@dddddddddddddddd#0"
+    assert json.loads(outs[0].value)["article_id"] == "a1"
+
+
+def test_events_take_the_publication_time_over_the_arrival_time():
+    published = datetime(2026, 1, 2, tzinfo=UTC)
+    enriched = EnrichedArticle(article_id="a1", extractor_version="t", received_at=NOW, published_at=published,
+                               relations=[_relation("IRN", "CHN")])
+    event = RelationEvent.model_validate_json(outputs_for(enriched)[-1].value)
+    assert event.event_time == published
