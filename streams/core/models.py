@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -137,20 +137,38 @@ class RelationEvent(_Message):
 
 
 class QuadCounts(_Message):
-    verbal_cooperation: int = 0
-    material_cooperation: int = 0
-    verbal_conflict: int = 0
-    material_conflict: int = 0
+    """How many events of each GDELT quad class one side of a dyad initiated."""
+
+    verbal_cooperation: int = Field(default=0, ge=0)
+    material_cooperation: int = Field(default=0, ge=0)
+    verbal_conflict: int = Field(default=0, ge=0)
+    material_conflict: int = Field(default=0, ge=0)
 
 
 class Evidence(_Message):
+    """One event behind a relation: which article, which sentence, what was coded."""
+
     article_id: str
+    event_index: int = Field(default=0, ge=0, description="Position of the event in its article's relations.")
     sentence: str
     cameo: str
     source: str
     target: str
     goldstein: float
     time: datetime
+
+
+class DecayedSums(_Message):
+    """Sums of confidence weight and weight x Goldstein, every weight decayed to the state's last_seen."""
+
+    weighted_goldstein: float = 0.0
+    weight: float = Field(default=0.0, ge=0)
+
+
+class DaySums(DecayedSums):
+    """DecayedSums of the events of one UTC day."""
+
+    day: date
 
 
 class RelationState(_Message):
@@ -164,11 +182,32 @@ class RelationState(_Message):
     trend: float = Field(description="Change of the score over the last 7 days.")
     counts_ab: QuadCounts = Field(default_factory=QuadCounts, description="Events with actor_a as source.")
     counts_ba: QuadCounts = Field(default_factory=QuadCounts, description="Events with actor_b as source.")
-    evidence: list[Evidence] = Field(default_factory=list, description="The last pieces of evidence, newest first.")
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="The last pieces of evidence, newest first."
+    )
     first_seen: datetime
-    last_seen: datetime
+    last_seen: datetime = Field(description="Latest event time; the reference time of every decayed sum.")
     article_count: int = Field(ge=0)
     event_count: int = Field(ge=0)
+    last_material_conflict: datetime | None = Field(
+        default=None, description="Latest event time of a quad-4 event."
+    )
+    settled: DecayedSums = Field(
+        default_factory=DecayedSums, description="Sums of the events older than the trend window."
+    )
+    window_days: list[DaySums] = Field(
+        default_factory=list, description="Sums per UTC day inside the trend window, oldest first."
+    )
+    applied_events: dict[date, list[str]] = Field(
+        default_factory=dict,
+        description="Digests 'article/event' of the applied events by event day, for idempotence (bounded).",
+    )
+    forgotten_through: date | None = Field(
+        None, description="Applied events up to this day were dropped from memory; older events are ignored."
+    )
+    recent_alert_ids: list[str] = Field(
+        default_factory=list, description="Ids of the latest alerts on this dyad, oldest first (bounded)."
+    )
 
 
 AlertKind = Literal["band_change", "escalation", "new_material_cooperation", "swing", "watch"]
