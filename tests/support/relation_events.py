@@ -1,4 +1,4 @@
-"""Test helper: builds RelationEvents for the fold and alert tests in a line each."""
+"""Test support: builds RelationEvents for the fold and alert tests in a line each."""
 
 from __future__ import annotations
 
