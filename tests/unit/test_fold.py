@@ -20,8 +20,10 @@ from streams.core.relations import (
 )
 from tests.support.relation_events import T0, event
 
+DEFAULT_PARAMS = FoldParams()
 
-def fold_all(events, params=FoldParams()):
+
+def fold_all(events, params=DEFAULT_PARAMS):
     state = None
     for e in events:
         state = fold(state, e, params)
@@ -77,7 +79,9 @@ def test_events_with_no_confidence_leave_the_score_neutral():
 
 
 def test_arrival_order_does_not_change_the_score():
-    events = [event(f"a{i}", g, days=d) for i, (g, d) in enumerate([(3, 0), (-7, 12), (5, 3), (-2, 40), (1, 9)])]
+    events = [
+        event(f"a{i}", g, days=d) for i, (g, d) in enumerate([(3, 0), (-7, 12), (5, 3), (-2, 40), (1, 9)])
+    ]
     forward, backward = fold_all(events), fold_all(events[::-1])
     assert forward.score == pytest.approx(backward.score, abs=1e-9)
     assert forward.trend == pytest.approx(backward.trend, abs=1e-9)
@@ -209,6 +213,9 @@ def test_the_state_round_trips_through_json():
 
 
 def test_the_relation_core_imports_no_stream_framework():
-    code = "import sys, streams.core.relations, streams.core.alerts; print(sorted({'faust', 'aiokafka', 'kafka'} & set(sys.modules)))"
+    code = (
+        "import sys, streams.core.relations, streams.core.alerts; "
+        "print(sorted({'faust', 'aiokafka', 'kafka'} & set(sys.modules)))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
