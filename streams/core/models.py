@@ -58,8 +58,17 @@ class Article(_Message):
     @staticmethod
     def derive_id(text: str, title: str | None = None) -> str:
         """A content id for articles published without one: the same text always gets the same id."""
-        digest = hashlib.sha256(((title or "") + "\n" + text).encode("utf-8", errors="surrogatepass"))
-        return "sha256:" + digest.hexdigest()[:32]
+        return "sha256:" + content_digest(text, title)
+
+    @property
+    def digest(self) -> str:
+        return content_digest(self.text, self.title)
+
+
+def content_digest(text: str, title: str | None = None) -> str:
+    """Hex digest (32 chars) of an article's title and text."""
+    payload = ((title or "") + "\n" + text).encode("utf-8", errors="surrogatepass")
+    return hashlib.sha256(payload).hexdigest()[:32]
 
 
 class Entity(_Message):
@@ -120,6 +129,7 @@ class EnrichedArticle(_Message):
     relations: list[Relation] = Field(default_factory=list)
     stances: list[Stance] = Field(default_factory=list)
     extractor_version: str
+    digest: str = Field("", description="Digest of the article's title and text: tells versions of one id apart.")
 
 
 class RelationEvent(_Message):
@@ -127,13 +137,16 @@ class RelationEvent(_Message):
 
     dyad: str = Field(description="Unordered dyad key, the two actor codes sorted and joined by '|'.")
     article_id: str
+    article_digest: str = Field("", description="Digest of the article version the event comes from.")
     event_index: int = Field(ge=0, description="Position of the event in its article's relations.")
     event_time: datetime = Field(description="published_at of the article, else its arrival time.")
     relation: Relation
 
     @property
     def event_id(self) -> str:
-        return f"{self.article_id}#{self.event_index}"
+        """Identity for idempotence: the same article version's n-th event is the same event."""
+        version = f"@{self.article_digest[:16]}" if self.article_digest else ""
+        return f"{self.article_id}{version}#{self.event_index}"
 
 
 class QuadCounts(_Message):
@@ -240,6 +253,7 @@ class DeadLetter(_Message):
     key_b64: str | None = Field(None, description="Original key bytes, base64.")
     value_b64: str = Field(description="Original value bytes, base64.")
     value_size: int = Field(ge=0)
+    value_truncated: bool = Field(False, description="True when the original was too large to carry whole.")
     article_id: str | None = Field(None, description="The article id, when it could be read.")
     received_at: datetime
 
