@@ -1,0 +1,748 @@
+"""Core layer: dyadic CAMEO events from the dependency parse: rules over plain tokens, one component."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from streams.core import cameo
+from streams.core.models import Mode, Relation, Role
+
+VERBS_JSONL = Path(__file__).parent / "data" / "verbs.jsonl"
+
+Control = Literal["report", "intend", "refuse"]
+Frame = Literal["plain", "complement", "judged"]
+
+PLURAL_ANAPHORS = frozenset({"they", "them", "their", "both", "theirs"})
+SINGULAR_ANAPHORS = frozenset({"it", "its"})
+PERSON_ANAPHORS = frozenset({"he", "him", "his", "she", "her"})
+RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
+COLLECTIVE_NOUNS = frozenset(
+    {"country", "nation", "side", "government", "military", "power", "state", "capital"}
+)
+ACTOR_HEADS = frozenset(
+    {
+        "action",
+        "administration",
+        "ambassador",
+        "army",
+        "authority",
+        "citizen",
+        "civilian",
+        "delegation",
+        "diplomat",
+        "embassy",
+        "envoy",
+        "expert",
+        "force",
+        "government",
+        "leader",
+        "media",
+        "military",
+        "minister",
+        "ministry",
+        "navy",
+        "official",
+        "people",
+        "police",
+        "policy",
+        "president",
+        "regime",
+        "side",
+        "soldier",
+        "spokesman",
+        "spokesperson",
+        "troop",
+        "warship",
+        "chief",
+        "jet",
+    }
+)
+"""Nouns that stand for their owner: 'Chinese diplomats', 'Iran's armed forces chief' are actors."""
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+CLIMB_FOR_SUBJECT = frozenset({"xcomp", "acomp", "conj", "pcomp", "prep", "advcl", "ccomp"})
+FUTURE_AUX = frozenset({"will", "would", "shall"})
+OBJECT_CONTROL = frozenset({"urge", "ask", "press", "pressure", "persuade", "force", "call", "tell"})
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One parsed token; `i` and `head` are indices in the document, `idx` a character offset."""
+
+    i: int
+    text: str
+    lemma: str
+    pos: str
+    dep: str
+    head: int
+    idx: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An actor mention over tokens [start, end) of the document."""
+
+    start: int
+    end: int
+    actor: str
+    role: Role | None = None
+    kind: str = "state"
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    start_char: int
+    end_char: int
+    tokens: tuple[Token, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One lexicon entry: a lemma that signals an event (cameo) or a stance (polarity), with its frame."""
+
+    lemma: str
+    pos: str
+    cameo: str | None = None
+    polarity: str | None = None
+    control: Control | None = None
+    frame: Frame = "plain"
+    symmetric: bool = False
+    object: bool = True
+    preps: tuple[str, ...] = ()
+    source_preps: tuple[str, ...] = ()
+    target_from_clause: bool = False
+    require_object: tuple[str, ...] = ()
+    refine: tuple[tuple[str, str], ...] = ()
+
+
+Lexicon = dict[tuple[str, str], Cue]
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    actor: str
+    role: Role | None
+    text: str
+    resolved: bool = False
+    """True when the party came from a pronoun or a borrowed clause subject, not a direct mention."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A cue with its parties and governance: what both events and stances are made of."""
+
+    cue: Cue
+    trigger: Token
+    sources: tuple[Party, ...]
+    targets: tuple[Party, ...]
+    mode: Mode
+    speaker: str | None
+    refused: bool
+    pairs: tuple[tuple[Party, Party], ...]
+    topic: str | None
+    code: str | None
+
+
+@dataclass
+class Memory:
+    """The last actors that were sentence subjects, for 'they', 'both countries', 'it', 'he'."""
+
+    plural: tuple[Party, ...] = ()
+    singular: Party | None = None
+    person: Party | None = None
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    """Read a cue lexicon (one JSON object a line: lemma, pos, and cameo or polarity, plus frame fields)."""
+    lexicon: Lexicon = {}
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if "lemma" not in row or "pos" not in row:
+                raise ValueError(
+                    f"{path.name}:{number} needs 'lemma' and 'pos' (verb, noun or adj), e.g. "
+                    '{"lemma": "attack", "pos": "verb", "cameo": "190"}'
+                )
+            if "cameo" in row:
+                cameo.lookup(row["cameo"])
+            cue = Cue(
+                lemma=row["lemma"],
+                pos=row["pos"],
+                cameo=row.get("cameo"),
+                polarity=row.get("polarity"),
+                control=row.get("control"),
+                frame=row.get("frame", "plain"),
+                symmetric=row.get("symmetric", False),
+                object=row.get("object", True),
+                preps=tuple(row.get("preps", ())),
+                source_preps=tuple(row.get("source_preps", ())),
+                target_from_clause=row.get("target_from_clause", False),
+                require_object=tuple(row.get("require_object", ())),
+                refine=tuple(sorted(row.get("refine", {}).items())),
+            )
+            lexicon[(cue.lemma, cue.pos)] = cue
+    return lexicon
+
+
+@cache
+def verb_lexicon() -> Lexicon:
+    return load_lexicon(VERBS_JSONL)
+
+
+def coarse_pos(pos: str) -> str:
+    return {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun", "ADJ": "adj", "ADP": "adj"}.get(
+        pos, ""
+    )
+
+
+@dataclass
+class Analysis:
+    """A sentence with its children index, mentions and resolved anaphors: built once, read by every rule."""
+
+    sentence: Sentence
+    mentions: dict[int, Mention]
+    anaphors: dict[int, tuple[Party, ...]] = field(default_factory=dict)
+    by_i: dict[int, Token] = field(default_factory=dict)
+    children: dict[int, list[Token]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for tok in self.sentence.tokens:
+            self.by_i[tok.i] = tok
+            self.children.setdefault(tok.i, [])
+            if tok.head != tok.i:
+                self.children.setdefault(tok.head, []).append(tok)
+
+    def head(self, tok: Token) -> Token | None:
+        return None if tok.head == tok.i else self.by_i.get(tok.head)
+
+    def kids(self, tok: Token, *deps: str) -> list[Token]:
+        return [c for c in self.children.get(tok.i, []) if not deps or c.dep in deps]
+
+    def pobjs(self, tok: Token, preps: Iterable[str]) -> list[Token]:
+        """Objects of the prepositions `preps` hanging from tok ('such as' counts as 'as')."""
+        wanted = set(preps)
+        return [
+            o
+            for p in self.kids(tok, "prep", "agent", "dative")
+            if p.lemma in wanted
+            for o in self.kids(p, "pobj")
+        ]
+
+    def text_of(self, first: Token, last: Token) -> str:
+        start = first.idx - self.sentence.start_char
+        end = last.idx + len(last.text) - self.sentence.start_char
+        return self.sentence.text[start:end]
+
+    def subtree(self, tok: Token) -> list[Token]:
+        out = [tok]
+        for child in self.kids(tok):
+            out.extend(self.subtree(child))
+        return out
+
+    def phrase(self, tok: Token) -> str:
+        nodes = [t for t in self.subtree(tok) if t.dep != "punct"]
+        return self.text_of(min(nodes, key=lambda t: t.i), max(nodes, key=lambda t: t.i))
+
+
+def party_of(mention: Mention, text: str, resolved: bool = False) -> Party:
+    return Party(mention.actor, mention.role, mention.name or text, resolved)
+
+
+def mention_text(an: Analysis, mention: Mention) -> str:
+    toks = [an.by_i[i] for i in range(mention.start, mention.end) if i in an.by_i]
+    return an.text_of(toks[0], toks[-1]) if toks else mention.actor
+
+
+def conjuncts(an: Analysis, tok: Token) -> list[Token]:
+    """tok and the tokens coordinated with it ('China and Iran', 'Taiwan, Hong Kong')."""
+    out = [tok]
+    for child in an.kids(tok, "conj"):
+        out.extend(conjuncts(an, child))
+    return out
+
+
+def actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
+    """The actors a token stands for: a mention, a resolved anaphor, or the owner of an actor-like noun."""
+    mention = an.mentions.get(tok.i)
+    if mention is not None:
+        return (party_of(mention, mention_text(an, mention)),)
+    if tok.i in an.anaphors:
+        return an.anaphors[tok.i]
+    if tok.pos not in ("NOUN", "PROPN") or depth > 2:
+        return ()
+    for example in an.pobjs(tok, ("as", "like")):
+        found = tuple(p for t in conjuncts(an, example) for p in actors_at(an, t, depth + 1))
+        if found:
+            return found
+    owner_deps = (
+        ("poss",)
+        if tok.lemma not in ACTOR_HEADS and tok.pos != "PROPN"
+        else ("poss", "compound", "amod", "nmod")
+    )
+    for child in an.kids(tok, *owner_deps):
+        found = actors_at(an, child, depth + 1)
+        if found:
+            return found
+    return ()
+
+
+def parties(an: Analysis, toks: Iterable[Token]) -> tuple[Party, ...]:
+    seen: dict[str, Party] = {}
+    for tok in toks:
+        for conj in conjuncts(an, tok):
+            for party in actors_at(an, conj):
+                seen.setdefault(party.actor, party)
+    return tuple(seen.values())
+
+
+def resolve_anaphors(an: Analysis, memory: Memory) -> None:
+    """Resolve pronouns and 'both countries' left to right, updating the memory at each subject mention."""
+    last_mention: Party | None = None
+    for tok in an.sentence.tokens:
+        low = tok.text.lower()
+        mention = an.mentions.get(tok.i)
+        if mention is not None and mention.kind not in ("media", "person"):
+            last_mention = party_of(mention, mention_text(an, mention))
+        if low in PLURAL_ANAPHORS and tok.pos in ("PRON", "DET", "CCONJ") and tok.dep != "det":
+            if memory.plural:
+                an.anaphors[tok.i] = tuple(Party(p.actor, p.role, p.text, True) for p in memory.plural)
+        elif low in SINGULAR_ANAPHORS:
+            antecedent = last_mention if low == "its" and last_mention else memory.singular
+            if antecedent is not None:
+                an.anaphors[tok.i] = (Party(antecedent.actor, antecedent.role, antecedent.text, True),)
+        elif low in PERSON_ANAPHORS and tok.pos == "PRON":
+            antecedent = memory.person or memory.singular
+            if antecedent is not None:
+                an.anaphors[tok.i] = (Party(antecedent.actor, antecedent.role, antecedent.text, True),)
+        elif tok.lemma in COLLECTIVE_NOUNS and tok.text.lower() != tok.lemma and memory.plural:
+            quantifiers = {k.text.lower() for k in an.kids(tok, "det", "nummod", "predet")}
+            if quantifiers & {"both", "two", "the"}:
+                an.anaphors[tok.i] = tuple(Party(p.actor, p.role, p.text, True) for p in memory.plural)
+        if tok.dep in SUBJECT_DEPS and mention is not None:
+            remember(an, tok, memory)
+
+
+def remember(an: Analysis, subject: Token, memory: Memory) -> None:
+    mentions = [an.mentions[t.i] for t in conjuncts(an, subject) if t.i in an.mentions]
+    people = [m for m in mentions if m.kind == "person"]
+    if people:
+        memory.person = party_of(people[0], mention_text(an, people[0]))
+    agents = [m for m in mentions if m.kind not in ("person", "media")]
+    if len({m.actor for m in agents}) >= 2:
+        memory.plural = tuple(party_of(m, mention_text(an, m)) for m in agents)
+    elif agents:
+        memory.singular = party_of(agents[0], mention_text(an, agents[0]))
+
+
+def subjects(an: Analysis, verb: Token, depth: int = 0) -> tuple[Party, ...]:
+    """Who does `verb`: its subject, or the controller up the xcomp/conj chain ('agreed to increase')."""
+    own = an.kids(verb, "nsubj", "nsubjpass")
+    if own:
+        if own[0].lemma in RELATIVE_PRONOUNS and verb.dep == "relcl":
+            head = an.head(verb)
+            return parties(an, [head]) if head else ()
+        return parties(an, own)
+    head = an.head(verb)
+    if head is None or depth > 5 or verb.dep not in CLIMB_FOR_SUBJECT:
+        return ()
+    if verb.dep == "xcomp" and head.lemma in OBJECT_CONTROL:
+        controllers = an.kids(head, "dobj")
+        if controllers:
+            return parties(an, controllers)
+    if verb.dep == "ccomp" and head.pos != "ADJ":
+        return ()
+    return subjects(an, head, depth + 1)
+
+
+def speaker_text(an: Analysis, tok: Token) -> str:
+    found = actors_at(an, tok)
+    mention = an.mentions.get(tok.i)
+    if found and (mention is None or mention.name) and tok.i in an.anaphors:
+        return found[0].text
+    if mention is not None:
+        names = [mention.name or mention_text(an, mention)]
+        names += [speaker_text(an, c) for c in an.kids(tok, "conj")]
+        return " and ".join(names)
+    before = {t.i for t in an.subtree(tok) if t.i <= tok.i and t.dep not in ("det", "punct", "case")}
+    first = tok.i
+    while first - 1 in before:
+        first -= 1
+    return an.text_of(an.by_i[first], tok)
+
+
+@dataclass(frozen=True, slots=True)
+class Governance:
+    mode: Mode
+    speaker: str | None
+    negated: bool
+    refused: bool
+    lexical_governor: bool
+
+
+def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
+    """Walk up from the cue: intention and refusal verbs, negation, future auxiliaries, reporting speakers."""
+    negated = bool(an.kids(cue_tok, "neg")) or any(d.lemma == "no" for d in an.kids(cue_tok, "det"))
+    intended = any(a.lemma in FUTURE_AUX for a in an.kids(cue_tok, "aux"))
+    refused = False
+    governed = False
+    speaker: str | None = None
+    in_clause = True
+    tok = cue_tok
+    for _ in range(8):
+        speaker = speaker or according_to(an, tok)
+        head = an.head(tok)
+        if head is None or tok.dep in ("relcl", "acl", "appos"):
+            break
+        entry = lexicon.get((head.lemma, coarse_pos(head.pos)))
+        control = entry.control if entry else None
+        reported_link = tok.dep in ("ccomp", "parataxis") or (
+            tok.dep == "xcomp" and bool(an.kids(head, "auxpass"))
+        )
+        if control == "report" and reported_link and speaker is None:
+            subject = an.kids(head, "nsubj", "nsubjpass")
+            if subject and not (tok.dep == "xcomp"):
+                speaker = speaker_text(an, subject[0])
+        if tok.dep in ("ccomp", "parataxis") or (tok.dep == "prep" and head.pos in ("NOUN", "PROPN")):
+            in_clause = False
+        elif in_clause and tok.dep in ("xcomp", "dobj", "pcomp", "acomp", "prep", "pobj", "advcl", "conj"):
+            if tok.dep != "conj":
+                negated = negated or bool(an.kids(head, "neg"))
+            if control == "intend":
+                intended = True
+                governed = True
+            elif control == "refuse":
+                refused = True
+                governed = True
+            if tok.dep != "conj" and any(a.lemma in FUTURE_AUX for a in an.kids(head, "aux")):
+                intended = True
+        tok = head
+    mode: Mode = "intended" if intended else "reported" if speaker else "asserted"
+    return Governance(mode, speaker, negated, refused, governed)
+
+
+def according_to(an: Analysis, tok: Token) -> str | None:
+    for prep in an.kids(tok, "prep"):
+        if prep.lemma == "accord":
+            for to in an.kids(prep, "prep"):
+                for obj in an.kids(to, "pobj"):
+                    return speaker_text(an, obj)
+    return None
+
+
+def governs_cue(an: Analysis, tok: Token, lexicon: Lexicon) -> bool:
+    """True when a control verb has an embedded cue in its own clause ('agreed to increase cooperation')."""
+    stack = an.kids(tok, "xcomp", "dobj")
+    while stack:
+        child = stack.pop()
+        entry = lexicon.get((child.lemma, coarse_pos(child.pos)))
+        if entry is not None and entry.control is None and (entry.cameo or entry.polarity):
+            return True
+        stack.extend(an.kids(child, "xcomp", "conj", "dobj"))
+    return False
+
+
+def borrowed_subjects(an: Analysis, noun: Token) -> tuple[Party, ...]:
+    """The subject of the clause a nominal cue is the object of ('conducted drills', 'at tensions with')."""
+    tok = noun
+    while tok.dep == "conj":
+        head = an.head(tok)
+        if head is None:
+            return ()
+        tok = head
+    head = an.head(tok)
+    if head is None:
+        return ()
+    if tok.dep in ("dobj", "attr", "nsubjpass") and head.pos in ("VERB", "AUX"):
+        return subjects(an, head)
+    if tok.dep == "pobj" and head.lemma in ("at", "in", "into") and head.dep == "prep":
+        verb = an.head(head)
+        if verb is not None and verb.pos in ("VERB", "AUX"):
+            return subjects(an, verb)
+    return ()
+
+
+def clause_subjects(an: Analysis, noun: Token) -> tuple[Party, ...]:
+    """The subject of the nearest verb above a noun ('what both countries perceive as pressure from X')."""
+    tok = noun
+    for _ in range(4):
+        head = an.head(tok)
+        if head is None:
+            return ()
+        if head.pos in ("VERB", "AUX"):
+            return subjects(an, head)
+        tok = head
+    return ()
+
+
+def refined_code(an: Analysis, cue: Cue, tok: Token) -> str | None:
+    """The cue's code, finer by a modifier ('defense cooperation' -> 062); None if a required word is missing."""
+    assert cue.cameo is not None
+    near = [tok, *an.kids(tok, "amod", "compound", "dobj", "nmod")]
+    for prep in an.kids(tok, "prep"):
+        for obj in an.kids(prep, "pobj"):
+            near.extend([obj, *an.kids(obj, "amod", "compound")])
+    for obj in an.kids(tok, "dobj"):
+        near.extend(an.kids(obj, "amod", "compound"))
+    words = {t.lemma for t in near} | {t.text.lower() for t in near}
+    if cue.require_object and not words & set(cue.require_object):
+        return None
+    for word, code in cue.refine:
+        if word in words:
+            return code
+    return cue.cameo
+
+
+def topic_of(an: Analysis, tok: Token, cue: Cue) -> str | None:
+    """The phrase a stance is about: the object and the prepositions after it, or the complement clause."""
+    objs = an.kids(tok, "dobj")
+    if objs:
+        nodes = [t for o in objs for t in an.subtree(o)]
+        nodes += [
+            t
+            for p in an.kids(tok, "prep")
+            if p.i > objs[0].i and p.lemma not in ("with", "for")
+            for t in an.subtree(p)
+        ]
+        nodes = [t for t in nodes if t.dep != "punct"]
+        return an.text_of(min(nodes, key=lambda t: t.i), max(nodes, key=lambda t: t.i))
+    comps = an.kids(tok, "ccomp", "xcomp")
+    if comps:
+        nodes = [t for t in an.subtree(comps[0]) if t.dep not in ("punct", "nsubj") and t.lemma != "to"]
+        subj = {t.i for s in an.kids(comps[0], "nsubj") for t in an.subtree(s)}
+        nodes = [t for t in nodes if t.i not in subj]
+        if nodes:
+            return an.text_of(min(nodes, key=lambda t: t.i), max(nodes, key=lambda t: t.i))
+    about = [p for p in an.kids(tok, "prep") if p.lemma in ("over", "on", "about", "for")]
+    if about:
+        return an.phrase(about[0])
+    if cue.frame == "judged":
+        head = an.head(tok)
+        judged = an.kids(head, "nsubj") if head else []
+        return an.phrase(judged[0]) if judged else None
+    return None
+
+
+def find(an: Analysis, tok: Token, cue: Cue, lexicon: Lexicon) -> Finding | None:
+    """Sources, targets and governance of one cue token; None when it makes no dyad."""
+    gov = governance(an, tok, lexicon)
+    if gov.negated:
+        return None
+    code = refined_code(an, cue, tok) if cue.cameo else None
+    if cue.cameo and code is None:
+        return None
+    sources, targets = arguments(an, tok, cue, gov)
+    if (
+        cue.control is not None
+        and not (cue.frame == "complement" and targets)
+        and governs_cue(an, tok, lexicon)
+    ):
+        return None
+    pairs = pair_up(sources, targets, cue.symmetric)
+    if not pairs:
+        return None
+    topic = topic_of(an, tok, cue) if cue.polarity else None
+    return Finding(cue, tok, sources, targets, gov.mode, gov.speaker, gov.refused, pairs, topic, code)
+
+
+def arguments(
+    an: Analysis, tok: Token, cue: Cue, gov: Governance
+) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
+    if cue.frame == "judged":
+        head = an.head(tok)
+        if head is None or gov.speaker is None:
+            return (), ()
+        return speaker_parties(an, tok), parties(an, an.kids(head, "nsubj"))
+    if cue.pos == "noun":
+        return noun_arguments(an, tok, cue)
+    targets: list[Token] = []
+    passive_subject = an.kids(tok, "nsubjpass")
+    agents = an.pobjs(tok, ("by",)) if passive_subject else []
+    if passive_subject and agents:
+        sources = parties(an, agents)
+        targets.extend(passive_subject)
+    else:
+        sources = subjects(an, tok)
+    objs = an.kids(tok, "dobj")
+    if cue.object:
+        targets.extend(objs)
+    targets.extend(an.pobjs(tok, cue.preps))
+    for obj in objs:
+        targets.extend(an.pobjs(obj, cue.preps))
+    if cue.frame == "complement":
+        for comp in an.kids(tok, "ccomp", "xcomp"):
+            targets.extend(an.kids(comp, "nsubj"))
+        if an.kids(tok, "xcomp"):
+            targets.extend(objs)
+    return sources, parties(an, targets)
+
+
+def speaker_parties(an: Analysis, tok: Token) -> tuple[Party, ...]:
+    """The actors of the reporting verb above a judgement ('both say NATO actions are responsible')."""
+    cur = tok
+    for _ in range(6):
+        head = an.head(cur)
+        if head is None:
+            return ()
+        if cur.dep in ("ccomp", "parataxis"):
+            found = parties(an, an.kids(head, "nsubj"))
+            if found:
+                return found
+        cur = head
+    return ()
+
+
+def noun_arguments(an: Analysis, noun: Token, cue: Cue) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
+    owners = an.kids(noun, "poss") or [
+        t for t in an.kids(noun, "compound", "amod", "nmod") if t.i in an.mentions
+    ]
+    sources = parties(an, owners) + parties(an, an.pobjs(noun, cue.source_preps))
+    target_toks = an.pobjs(noun, cue.preps)
+    head = an.head(noun)
+    if head is not None and noun.dep == "dobj":
+        target_toks += an.pobjs(head, cue.preps)
+    targets = parties(an, target_toks)
+    if not sources:
+        sources = borrowed_subjects(an, noun)
+    elif not targets and cue.target_from_clause and an.pobjs(noun, cue.source_preps):
+        targets = clause_subjects(an, noun)
+    return sources, targets
+
+
+def pair_up(
+    sources: Sequence[Party], targets: Sequence[Party], symmetric: bool
+) -> tuple[tuple[Party, Party], ...]:
+    """Directed pairs, never a self-dyad; coordinated subjects of a symmetric cue act on each other."""
+    if targets:
+        pairs = [(s, t) for s in sources for t in targets if s.actor != t.actor]
+    elif symmetric:
+        pairs = [(s, t) for s in sources for t in sources if s.actor != t.actor]
+    else:
+        pairs = []
+    return tuple(pairs)
+
+
+def relations_from(finding: Finding, sentence: Sentence) -> list[Relation]:
+    """The CAMEO events of a finding: intentions become 03x, refusals 12x, a refused conflict nothing."""
+    if finding.code is None:
+        return []
+    code = finding.code
+    root = cameo.root_of(code)
+    if finding.refused:
+        if root not in cameo.REJECT_BY_ROOT:
+            return []
+        code = cameo.REJECT_BY_ROOT[root]
+    elif finding.mode == "intended" and root in cameo.INTENT_BY_ROOT:
+        code = cameo.INTENT_BY_ROOT[root]
+    entry = cameo.lookup(code)
+    out = []
+    for source, target in finding.pairs:
+        confidence = 0.85
+        confidence -= 0.1 * (source.resolved + target.resolved)
+        confidence -= 0.1 if finding.mode != "asserted" else 0.0
+        confidence -= 0.05 if finding.cue.pos != "verb" else 0.0
+        out.append(
+            Relation(
+                source=source.actor,
+                target=target.actor,
+                source_role=source.role,
+                target_role=target.role,
+                cameo=entry.code,
+                root=entry.root,
+                quad_class=entry.quad_class,
+                goldstein=entry.goldstein,
+                mode=finding.mode,
+                confidence=round(max(0.1, min(1.0, confidence)), 2),
+                trigger=finding.trigger.text,
+                speaker=finding.speaker,
+                sentence=sentence.text,
+                span=(sentence.start_char, sentence.end_char),
+            )
+        )
+    return out
+
+
+def findings_in(
+    sentences: Iterable[Sentence], mentions: Sequence[Mention], lexicon: Lexicon
+) -> list[tuple[Sentence, Finding]]:
+    """Every cue of `lexicon` with its parties, sentence by sentence, resolving anaphors across sentences."""
+    by_token = {i: m for m in mentions for i in range(m.start, m.end)}
+    memory = Memory()
+    out: list[tuple[Sentence, Finding]] = []
+    for sentence in sentences:
+        an = Analysis(sentence, by_token)
+        resolve_anaphors(an, memory)
+        for tok in sentence.tokens:
+            cue = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
+            if cue is None or not (cue.cameo or cue.polarity):
+                continue
+            finding = find(an, tok, cue, lexicon)
+            if finding is not None:
+                out.append((sentence, finding))
+    return out
+
+
+def extract_relations(
+    sentences: Iterable[Sentence], mentions: Sequence[Mention], lexicon: Lexicon | None = None
+) -> list[Relation]:
+    """All dyadic events of an article, without duplicates (one per source, target, code and sentence)."""
+    seen: set[tuple[str, str, str, int]] = set()
+    out: list[Relation] = []
+    for sentence, finding in findings_in(sentences, mentions, lexicon or verb_lexicon()):
+        for relation in relations_from(finding, sentence):
+            key = (relation.source, relation.target, relation.cameo, relation.span[0])
+            if key not in seen:
+                seen.add(key)
+                out.append(relation)
+    return out
+
+
+def plain_sentences(doc: Doc) -> list[Sentence]:
+    """The spaCy parse as plain tokens: the one place spaCy types turn into ours."""
+    return [
+        Sentence(
+            sent.text,
+            sent.start_char,
+            sent.end_char,
+            tuple(Token(t.i, t.text, t.lemma_.lower(), t.pos_, t.dep_, t.head.i, t.idx) for t in sent),
+        )
+        for sent in doc.sents
+    ]
+
+
+def plain_mentions(doc: Doc) -> list[Mention]:
+    """Actor mentions from the actor layer's `doc.spans["actors"]` (span._.actor, _.role, _.kind, _.name)."""
+    spans: Iterable[Span] = doc.spans.get("actors", [])
+    return [
+        Mention(s.start, s.end, s._.actor, s._.role, s._.kind or "state", s._.name)
+        for s in spans
+        if s._.actor
+    ]
+
+
+@Language.factory(
+    "dyad_events", requires=["token.dep", "token.lemma", "doc.spans"], assigns=["doc._.relations"]
+)
+def make_dyad_events(nlp: Language, name: str) -> DyadEvents:
+    return DyadEvents(verb_lexicon())
+
+
+class DyadEvents:
+    """Sets `doc._.relations` to the article's dyadic CAMEO events."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.relations = extract_relations(plain_sentences(doc), plain_mentions(doc), self.lexicon)
+        return doc
