@@ -1,0 +1,446 @@
+"""Core layer: actor recognition in spaCy (dictionary rulers plus the `dyad_actors` resolver component).
+
+Three components, added after `ner` by `streams.core.pipeline.build_nlp`:
+
+- `dyad_actor_names`: a spaCy `SpanRuler` (PhraseMatcher on ORTH) over the actor dictionary in `data/`:
+  state names, abbreviations, demonyms, capitals, IGOs, named institutions and media, and place names that
+  must *not* become actors ("South China Sea").
+- `dyad_actor_roles`: a `SpanRuler` (PhraseMatcher on LOWER) over role nouns and titles ("defense minister",
+  "foreign ministry", "diplomats") and pair phrases ("both countries", "the two militaries").
+- `dyad_actors`: joins "Iran's" + "foreign ministry", "Chinese" + "Defense Minister" + "Wei Fenghe", resolves
+  later short mentions of people ("Wei"), "both countries" to the pair last named, and drops names inside
+  longer proper names ("South China Morning Post", "Beijing's Renmin University").
+
+Output: `doc.spans["actors"]`, in order. Spans do not overlap, except that a pair phrase ("both countries")
+yields one span per member over the same tokens. Each span has read-only extensions `span._.actor`
+(ISO 3166-1 alpha-3 or IGO code, or None for e.g. private media), `span._.role` (a `models.Role` or None),
+`span._.name` (canonical person/institution name) and `span._.kind` ("state", "igo", "person",
+"institution", "media", "metonymy", "group"). `token._.actor_spans` / `actor_spans_for_token(doc, i)` give
+the actor spans a token belongs to, so a rule holding any token of "the United States" (its parse head or
+not) finds the same span.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, cast, get_args
+
+from spacy.language import Language
+from spacy.pipeline import SpanRuler
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from streams.core.models import Role
+
+DATA_DIR = Path(__file__).parent / "data"
+ACTORS_KEY = "actors"
+CANDIDATES_KEY = "actor_candidates"
+_ATTRS_PREFIX = "dyadwatch.actor"
+
+Kind = Literal["state", "igo", "person", "institution", "media", "metonymy", "group"]
+KINDS: frozenset[str] = frozenset(get_args(Kind))
+ROLES: frozenset[str] = frozenset(get_args(Role))
+
+# Ruler labels: dictionary names, role nouns/titles, pair phrases, and names that block an actor reading.
+NAME, ROLE, PAIR, BLOCK = "NAME", "ROLE", "PAIR", "BLOCK"
+# Names that can be followed by a role noun: "Iran's foreign ministry", "Chinese diplomats", "UN officials".
+_PREFIX_KINDS = frozenset({"state", "metonymy", "igo"})
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+_COORDINATORS = frozenset({"and", "-", "–", "&", "/"})
+# spaCy entity types that, when longer than a dictionary name inside them, make that name part of another
+# proper name: "the South China Morning Post" (ORG), "Michael Jordan" (PERSON).
+_CONTAINER_LABELS = frozenset({"ORG", "FAC", "LOC", "PERSON", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"})
+_MAX_NAME_TOKENS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Lexeme:
+    """What a dictionary entry means. `kind` is a span kind, or 'pair' / 'block' for those ruler labels."""
+
+    kind: str
+    actor: str | None = None
+    role: Role | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """The actor dictionary: ruler patterns (label, pattern, id) and what each pattern id means."""
+
+    name_patterns: list[dict[str, str]]
+    role_patterns: list[dict[str, str]]
+    lexemes: dict[str, Lexeme]
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    """One resolved mention, before it becomes a spaCy span."""
+
+    start: int
+    end: int
+    kind: str
+    actor: str | None
+    role: Role | None
+    name: str | None = None
+
+
+def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    if not path.exists():
+        raise FileNotFoundError(
+            f"actor data file {path} is missing; run `python -m streams.core.build_actor_data` "
+            "or point the component's data_dir at a directory holding it"
+        )
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _role(value: Any, where: str) -> Role | None:
+    if value is not None and value not in ROLES:
+        raise ValueError(f"{where}: role {value!r} is not one of {sorted(ROLES)}; fix the data file")
+    return cast(Role | None, value)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
+    """Read states/igos/institutions/titles from `data_dir` once per process."""
+    names: list[dict[str, str]] = []
+    roles: list[dict[str, str]] = []
+    lexemes: dict[str, Lexeme] = {}
+
+    def add(label: str, key: str, lexeme: Lexeme, phrases: Iterable[str]) -> None:
+        lexemes[key] = lexeme
+        target = roles if label in (ROLE, PAIR) else names
+        target.extend({"label": label, "pattern": phrase, "id": key} for phrase in phrases)
+
+    for state in _read_jsonl(data_dir / "states.jsonl"):
+        code = state["code"]
+        add(NAME, code, Lexeme("state", code, None, state["name"]), state["names"] + state["demonyms"])
+        add(NAME, f"{code}@capital", Lexeme("metonymy", code, "GOV", None), state["capitals"])
+    for igo in _read_jsonl(data_dir / "igos.jsonl"):
+        code = igo["code"]
+        add(NAME, code, Lexeme("igo", code, "IGO", igo["name"]), [igo["name"], *igo["aliases"]])
+    for number, inst in enumerate(_read_jsonl(data_dir / "institutions.jsonl")):
+        kind = inst["kind"]
+        if kind not in KINDS | {"block"}:
+            raise ValueError(
+                f"institutions.jsonl entry {inst['name']!r}: kind {kind!r} is not one of {sorted(KINDS)}"
+            )
+        lexeme = Lexeme(kind, inst["actor"], _role(inst["role"], inst["name"]), inst["name"])
+        add(BLOCK if kind == "block" else NAME, f"inst:{number}", lexeme, [inst["name"], *inst["aliases"]])
+    for number, title in enumerate(_read_jsonl(data_dir / "titles.jsonl")):
+        kind = title["kind"]
+        lexeme = Lexeme(kind, None, _role(title["role"], f"titles.jsonl line {number + 1}"), None)
+        add(PAIR if kind == "pair" else ROLE, f"title:{number}", lexeme, title["phrases"])
+    return Lexicon(name_patterns=names, role_patterns=roles, lexemes=lexemes)
+
+
+def _data_dir(value: str | None) -> Path:
+    return Path(value) if value else DATA_DIR
+
+
+def _ruler(nlp: Language, name: str, attr: str, patterns: list[dict[str, str]]) -> SpanRuler:
+    ruler = SpanRuler(nlp, name, spans_key=CANDIDATES_KEY, phrase_matcher_attr=attr, scorer=None)
+    # Phrase patterns only need the tokenizer; without this, SpanRuler runs the whole pipeline over them.
+    with nlp.select_pipes(disable=nlp.pipe_names):
+        ruler.add_patterns(patterns)  # type: ignore[arg-type]
+    return ruler
+
+
+@Language.factory("dyad_actor_names", assigns=["doc.spans"], default_config={"data_dir": None})
+def make_actor_names(nlp: Language, name: str, data_dir: str | None) -> SpanRuler:
+    return _ruler(nlp, name, "ORTH", load_lexicon(_data_dir(data_dir)).name_patterns)
+
+
+@Language.factory("dyad_actor_roles", assigns=["doc.spans"], default_config={"data_dir": None})
+def make_actor_roles(nlp: Language, name: str, data_dir: str | None) -> SpanRuler:
+    return _ruler(nlp, name, "LOWER", load_lexicon(_data_dir(data_dir)).role_patterns)
+
+
+def _role_and_name(span: Span) -> list[str | None]:
+    # Stored like spaCy's own extension values (plain data in doc.user_data), so docs still serialise.
+    user_data = cast(dict[Any, list[str | None]], span.doc.user_data)
+    return user_data.get((_ATTRS_PREFIX, span.start, span.end, span.kb_id_), [None, None])
+
+
+def actor_spans_for_token(doc: Doc, token_i: int) -> list[Span]:
+    """The actor spans covering token `token_i`: none, one, or one per member of a pair phrase."""
+    return [span for span in doc.spans.get(ACTORS_KEY, ()) if span.start <= token_i < span.end]
+
+
+def _register_extensions() -> None:
+    # Getters, not stored values: spaCy keys stored span values by character offsets, which the members
+    # of a pair phrase share.
+    getters: dict[str, Any] = {
+        "actor": lambda span: span.kb_id_ or None,
+        "kind": lambda span: span.label_,
+        "role": lambda span: _role_and_name(span)[0],
+        "name": lambda span: _role_and_name(span)[1],
+    }
+    for attr, getter in getters.items():
+        Span.set_extension(attr, getter=getter, force=True)
+    Token.set_extension("actor_spans", getter=lambda tok: actor_spans_for_token(tok.doc, tok.i), force=True)
+
+
+_register_extensions()
+
+
+class _People:
+    """People met so far in a document, by full name and by each part of a two-or-more-part name."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, ActorMention | None] = {}
+
+    def add(self, doc: Doc, mention: ActorMention, name_start: int) -> None:
+        if mention.name is None:
+            return
+        parts = [t.text for t in doc[name_start : mention.end]]
+        keys = {mention.name} | (set(parts) if len(parts) > 1 else set())
+        for key in keys:
+            known = self._by_key.get(key)
+            # A part shared by two different people ("Mohammad") resolves to neither.
+            self._by_key[key] = (
+                mention if key not in self._by_key or (known and known.name == mention.name) else None
+            )
+
+    def get(self, text: str) -> ActorMention | None:
+        return self._by_key.get(text)
+
+    def __bool__(self) -> bool:
+        return bool(self._by_key)
+
+
+class ActorResolver:
+    """The `dyad_actors` component: turns ruler candidates into `doc.spans["actors"]`."""
+
+    def __init__(self, lexemes: dict[str, Lexeme]) -> None:
+        self.lexemes = lexemes
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates = list(doc.spans.get(CANDIDATES_KEY, ()))
+        if CANDIDATES_KEY in doc.spans:
+            del doc.spans[CANDIDATES_KEY]
+        covered = {i for span in candidates if span.label_ != BLOCK for i in range(span.start, span.end)}
+        units = [
+            u
+            for u in filter_spans(candidates)
+            if u.label_ != BLOCK and not self._inside_other_name(doc, u, covered)
+        ]
+        mentions = self._resolve(doc, units)
+        spans = []
+        for m in mentions:
+            span = Span(doc, m.start, m.end, label=m.kind, kb_id=m.actor or "")
+            cast(dict[Any, Any], doc.user_data)[(_ATTRS_PREFIX, m.start, m.end, span.kb_id_)] = [
+                m.role,
+                m.name,
+            ]
+            spans.append(span)
+        doc.spans[ACTORS_KEY] = spans
+        return doc
+
+    def _inside_other_name(self, doc: Doc, unit: Span, covered: set[int]) -> bool:
+        """True for 'China' in 'South China Sea' and 'Beijing' in "Beijing's Renmin University"."""
+        if unit.label_ != NAME:
+            return False
+        first = doc[unit.start]
+        if first.ent_type_ in _CONTAINER_LABELS:
+            ent_start = unit.start
+            while ent_start > 0 and doc[ent_start].ent_iob_ == "I":
+                ent_start -= 1
+            ent_end = unit.start + 1
+            while ent_end < len(doc) and doc[ent_end].ent_iob_ == "I":
+                ent_end += 1
+            if ent_end - ent_start > len(unit) and any(
+                doc[i].pos_ == "PROPN" and i not in covered for i in range(ent_start, ent_end)
+            ):
+                return True
+        if self.lexemes[unit.id_].kind == "metonymy" and unit.end + 1 < len(doc):
+            after = doc[unit.end + 1]
+            return (
+                doc[unit.end].text in _POSSESSIVE
+                and after.ent_type_ in {"ORG", "FAC"}
+                and after.ent_iob_ == "B"
+                and unit.end + 1 not in covered
+            )
+        return False
+
+    def _resolve(self, doc: Doc, units: list[Span]) -> list[ActorMention]:
+        out: list[ActorMention] = []
+        people = _People()
+        last_pair: tuple[str, str] | None = None
+        taken = {i for u in units for i in range(u.start, u.end)}
+        i = 0
+        while i < len(units):
+            unit = units[i]
+            lex = self.lexemes[unit.id_]
+            nxt = units[i + 1] if i + 1 < len(units) else None
+            mention: ActorMention | None = None
+            if unit.label_ == NAME:
+                mention = ActorMention(unit.start, unit.end, lex.kind, lex.actor, lex.role, lex.name)
+                if nxt is not None and lex.kind in _PREFIX_KINDS and _joined(doc, unit.end, nxt.start):
+                    joined = self._join(doc, mention, nxt, taken, people)
+                    if joined is not None:
+                        mention = joined
+                        i += 1
+            elif unit.label_ == ROLE:
+                mention = self._unprefixed_role(doc, unit, lex, nxt, taken, people)
+                if mention is not None and nxt is not None and mention.end == nxt.end:
+                    i += 1
+            else:
+                members = last_pair or _last_two(out)
+                if members:
+                    out.extend(
+                        ActorMention(unit.start, unit.end, "group", code, lex.role) for code in members
+                    )
+            if mention is not None:
+                prev = out[-1] if out else None
+                if (
+                    prev
+                    and prev.actor
+                    and mention.actor
+                    and prev.actor != mention.actor
+                    and _coordinated(doc, prev, mention)
+                ):
+                    last_pair = (prev.actor, mention.actor)
+                out.append(mention)
+            i += 1
+        return self._later_mentions(doc, out, people)
+
+    def _join(
+        self, doc: Doc, prefix: ActorMention, unit: Span, taken: set[int], people: _People
+    ) -> ActorMention | None:
+        """Iran's + foreign ministry; Chinese + Defense Minister + Wei Fenghe; Iranian + IRGC."""
+        lex = self.lexemes[unit.id_]
+        if unit.label_ == NAME:
+            if lex.actor == prefix.actor:
+                return ActorMention(prefix.start, unit.end, lex.kind, lex.actor, lex.role, lex.name)
+            return None
+        if unit.label_ != ROLE:
+            return None
+        role = "IGO" if prefix.kind == "igo" else lex.role
+        kind = "state" if lex.kind == "state" else lex.kind
+        if kind == "state":
+            return ActorMention(prefix.start, unit.end, kind, prefix.actor, None, prefix.name)
+        if kind != "person":
+            return ActorMention(prefix.start, unit.end, kind, prefix.actor, role, None)
+        name_end = _person_name_end(doc, unit.end, taken)
+        end = name_end or unit.end
+        name = doc[unit.end : name_end].text if name_end else None
+        person = ActorMention(prefix.start, end, "person", prefix.actor, role, name)
+        people.add(doc, person, unit.end)
+        return person
+
+    def _unprefixed_role(
+        self, doc: Doc, unit: Span, lex: Lexeme, nxt: Span | None, taken: set[int], people: _People
+    ) -> ActorMention | None:
+        """'the foreign ministry of Iran' or 'President Ebrahim Raisi'; a bare 'the military' names no one."""
+        if (
+            nxt is not None
+            and nxt.label_ == NAME
+            and nxt.start == unit.end + 1
+            and doc[unit.end].lower_ == "of"
+            and self.lexemes[nxt.id_].kind in _PREFIX_KINDS
+        ):
+            owner = self.lexemes[nxt.id_]
+            role = "IGO" if owner.kind == "igo" else lex.role
+            kind = "state" if lex.kind == "state" else lex.kind
+            return ActorMention(unit.start, nxt.end, kind, owner.actor, None if kind == "state" else role)
+        if lex.kind != "person":
+            return None
+        name_end = _person_name_end(doc, unit.end, taken)
+        if name_end is None:
+            return None
+        name = doc[unit.end : name_end].text
+        known = people.get(name)
+        if known is not None:
+            return ActorMention(unit.start, name_end, "person", known.actor, known.role, known.name)
+        person = ActorMention(unit.start, name_end, "person", None, lex.role, name)
+        people.add(doc, person, unit.end)
+        return person
+
+    def _later_mentions(self, doc: Doc, mentions: list[ActorMention], people: _People) -> list[ActorMention]:
+        """'Wei said': a bare name met before with a title resolves to that person."""
+        if not people:
+            return mentions
+        covered = {i for m in mentions for i in range(m.start, m.end)}
+        found: list[ActorMention] = []
+        for ent in doc.ents:
+            if ent.label_ != "PERSON" or any(i in covered for i in range(ent.start, ent.end)):
+                continue
+            known = people.get(ent.text) or next(
+                (p for t in reversed(ent) if (p := people.get(t.text)) is not None), None
+            )
+            if known is not None and known.end <= ent.start:
+                found.append(ActorMention(ent.start, ent.end, "person", known.actor, known.role, known.name))
+                covered.update(range(ent.start, ent.end))
+        for token in doc:
+            if token.pos_ == "PROPN" and token.i not in covered:
+                known = people.get(token.text)
+                if known is not None and known.end <= token.i:
+                    found.append(
+                        ActorMention(token.i, token.i + 1, "person", known.actor, known.role, known.name)
+                    )
+        return sorted(mentions + found, key=lambda m: (m.start, m.end)) if found else mentions
+
+
+def _joined(doc: Doc, left_end: int, right_start: int) -> bool:
+    """Only a possessive and up to two adjectives may stand between a state and its role noun."""
+    gap = doc[left_end:right_start]
+    tokens = list(gap)
+    if tokens and tokens[0].text in _POSSESSIVE:
+        tokens = tokens[1:]
+    return len(tokens) <= 2 and all(t.pos_ == "ADJ" or t.text == "-" for t in tokens)
+
+
+def _person_name_end(doc: Doc, start: int, taken: set[int]) -> int | None:
+    """End of the person name right after a title: spaCy's PERSON entity, else a run of capitalised PROPNs."""
+    if start >= len(doc) or start in taken:
+        return None
+    first = doc[start]
+    end = start
+    if first.ent_type_ == "PERSON" and first.ent_iob_ == "B":
+        end = start + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I" and end not in taken:
+            end += 1
+        return end
+    while (
+        end < len(doc)
+        and end - start < _MAX_NAME_TOKENS
+        and end not in taken
+        and doc[end].pos_ == "PROPN"
+        and doc[end].is_title
+    ):
+        end += 1
+    return end if end > start else None
+
+
+def _coordinated(doc: Doc, left: ActorMention, right: ActorMention) -> bool:
+    """'China and Iran', 'China-Iran', 'both Iran and China'."""
+    between = doc[left.end : right.start]
+    return len(between) == 1 and between[0].lower_ in _COORDINATORS
+
+
+def _last_two(mentions: list[ActorMention]) -> tuple[str, str] | None:
+    """The two most recently named distinct actors, in the order they were named."""
+    seen: list[str] = []
+    for m in reversed(mentions):
+        if m.actor and m.kind != "group" and m.actor not in seen:
+            seen.append(m.actor)
+            if len(seen) == 2:
+                return seen[1], seen[0]
+    return None
+
+
+@Language.factory(
+    "dyad_actors",
+    requires=["doc.spans", "doc.ents", "token.pos"],
+    assigns=["doc.spans", "span._.actor", "span._.role", "span._.name", "span._.kind"],
+    default_config={"data_dir": None},
+)
+def make_actor_resolver(nlp: Language, name: str, data_dir: str | None) -> ActorResolver:
+    return ActorResolver(load_lexicon(_data_dir(data_dir)).lexemes)

@@ -1,0 +1,96 @@
+"""Core layer: articles -> EnrichedArticle via spaCy; `doc_to_enriched` is the one spaCy-to-model step.
+
+API: `Extractor(nlp=None).extract(article, received_at=None)`, `.extract_many(articles, batch_size=16,
+received_at=None)` (same order as the input, via `nlp.pipe`), and `load_extractor()`, a process-wide cached
+Extractor so a worker loads the model once. Entity offsets are character offsets into `article.text`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from streams.core.actors import ACTORS_KEY
+from streams.core.models import Article, EnrichedArticle, Entity, Relation, Stance
+from streams.core.pipeline import build_nlp, ensure_doc_extensions
+
+EXTRACTOR_VERSION = "dyadwatch-extract/0.1.0"
+UNRESOLVED_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
+"""spaCy entity types reported even when they resolve to no actor, with actor=None."""
+
+
+def doc_to_enriched(doc: Doc, article: Article, received_at: datetime | None = None) -> EnrichedArticle:
+    """Turn a processed Doc of `article.text` into the `articles.enriched` message."""
+    actor_spans = list(doc.spans.get(ACTORS_KEY, ()))
+    entities = [
+        Entity(
+            text=span.text,
+            start=span.start_char,
+            end=span.end_char,
+            label="ACTOR",
+            actor=span._.actor,
+            role=span._.role,
+            name=span._.name,
+        )
+        for span in actor_spans
+    ]
+    covered = {i for span in actor_spans for i in range(span.start, span.end)}
+    entities.extend(
+        Entity(
+            text=ent.text,
+            start=ent.start_char,
+            end=ent.end_char,
+            label=ent.label_,
+            actor=None,
+            role=None,
+            name=None,
+        )
+        for ent in doc.ents
+        if ent.label_ in UNRESOLVED_LABELS and not any(i in covered for i in range(ent.start, ent.end))
+    )
+    entities.sort(key=lambda e: (e.start, e.end))
+    relations: list[Relation] = list(doc._.relations or []) if Doc.has_extension("relations") else []
+    stances: list[Stance] = list(doc._.stances or []) if Doc.has_extension("stances") else []
+    return EnrichedArticle(
+        article_id=article.id,
+        title=article.title,
+        url=article.url,
+        source=article.source,
+        published_at=article.published_at,
+        received_at=received_at,
+        language=article.language,
+        actors=sorted({span._.actor for span in actor_spans if span._.actor}),
+        entities=entities,
+        relations=relations,
+        stances=stances,
+        extractor_version=EXTRACTOR_VERSION,
+        digest=article.digest,
+    )
+
+
+class Extractor:
+    """Runs the pipeline over articles. Pass `nlp` to share or replace the pipeline (tests, benchmarks)."""
+
+    def __init__(self, nlp: Language | None = None) -> None:
+        ensure_doc_extensions()
+        self.nlp = nlp if nlp is not None else build_nlp()
+
+    def extract(self, article: Article, received_at: datetime | None = None) -> EnrichedArticle:
+        return doc_to_enriched(self.nlp(article.text), article, received_at)
+
+    def extract_many(
+        self, articles: Iterable[Article], batch_size: int = 16, received_at: datetime | None = None
+    ) -> Iterator[EnrichedArticle]:
+        pairs = ((article.text, article) for article in articles)
+        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+            yield doc_to_enriched(doc, article, received_at)
+
+
+@cache
+def load_extractor() -> Extractor:
+    """The process-wide Extractor: the model is loaded on first call, once per process."""
+    return Extractor()

