@@ -13,10 +13,10 @@ import faust
 from faust.types import EventT
 from pydantic import ValidationError
 
-from streams.core.alerts import AlertRules, evaluate
+from streams.core.alerts import AlertRules, fold_and_alert
 from streams.core.extract import Extractor
 from streams.core.models import Article, EnrichedArticle, RelationEvent, RelationState
-from streams.core.relations import FoldParams, fold
+from streams.core.relations import FoldParams
 from streams.core.routing import BadArticle, decode_article, dead_letter, outputs_for
 from streams.metrics import Metrics
 from streams.settings import Settings
@@ -112,13 +112,13 @@ async def apply_relation_event(shell: Shell, event: EventT, params: FoldParams, 
         return
     stored = shell.table.get(relation_event.dyad)
     before = RelationState.model_validate_json(stored) if stored else None
-    after = fold(before, relation_event, params)
+    after, alerts = fold_and_alert(before, relation_event, params, rules)
     if after == before:
-        return
+        return  # a replayed event: at-least-once delivery, idempotent update
     payload = after.model_dump_json().encode()
     shell.table[relation_event.dyad] = payload
     await shell.topics.relations.send(key=relation_event.dyad, value=payload)
-    for alert in evaluate(before, after, relation_event, rules):
+    for alert in alerts:
         await shell.topics.alerts.send(key=alert.dyad, value=alert.model_dump_json().encode())
         shell.metrics.alerts += 1
     shell.metrics.relation_updates += 1

@@ -13,9 +13,6 @@ def relations_table(app: faust.App, settings: Settings) -> faust.Table:
         "relations",
         default=None,
         partitions=settings.partitions,
-        key_type=str,
-        value_type=bytes,
-        key_serializer="raw",
-        value_serializer="raw",
+        schema=faust.Schema(key_type=str, value_type=bytes, key_serializer="raw", value_serializer="raw"),
         help="Current state of every bilateral relation, keyed by dyad 'A|B'.",
     )

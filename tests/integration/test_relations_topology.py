@@ -1,0 +1,153 @@
+"""Integration: articles -> relation events -> the relations table, its topic and alerts, on a real broker."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from streams.clients import publish_articles
+from streams.core.extract import load_extractor
+from streams.core.models import Alert, RelationState
+from tests.support.articles import expected_table, make_articles
+from tests.support.polling import wait_for
+from tests.support.workers import TopicReader
+
+pytestmark = pytest.mark.integration
+
+
+def latest_states(reader: TopicReader) -> dict[str, RelationState]:
+    states: dict[str, RelationState] = {}
+    for key, value in reader.poll():
+        if key is not None and value is not None:
+            states[key.decode()] = RelationState.model_validate_json(value)
+    return states
+
+
+def counts(states: dict[str, RelationState]) -> dict[str, tuple[int, int]]:
+    return {d: (s.event_count, s.article_count) for d, s in states.items()}
+
+
+def wait_for_table(reader: TopicReader, expected: dict[str, tuple[int, int]], timeout: float, log) -> dict:
+    def settled() -> dict[str, RelationState] | None:
+        states = latest_states(reader)
+        return states if counts(states) == expected else None
+
+    try:
+        return wait_for(settled, timeout=timeout, interval=1.0, what="the relations table to settle")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\nexpected {expected}\ngot {counts(latest_states(reader))}\n"
+                             f"log tail:\n{log()[-3000:]}") from None
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return load_extractor()
+
+
+def test_the_sample_article_moves_the_table_and_raises_the_expected_alerts(
+    kafka_bootstrap, worker_settings, start_worker, sample_text
+):
+    from streams.core.models import Article
+
+    worker = start_worker()
+    publish_articles(worker_settings, kafka_bootstrap, [Article(id="sample", text=sample_text)])
+    relations = TopicReader(kafka_bootstrap, worker_settings.topic_relations)
+    alerts = TopicReader(kafka_bootstrap, worker_settings.topic_alerts)
+    try:
+        wanted = {"CHN|IRN", "CHN|USA", "IRN|USA", "RUS|UKR", "CHN|RUS", "IRN|RUS"}
+        states = wait_for(lambda: (s := latest_states(relations)) and wanted <= set(s) and s, timeout=180,
+                          what=f"states for {wanted}; log:\n{worker.log()[-2000:]}")
+        wait_for(lambda: len(alerts.poll()) >= 2, timeout=30, what="alerts")
+    finally:
+        relations.close()
+        alerts.close()
+    assert states["CHN|IRN"].score > 0 and states["CHN|IRN"].band in ("cooperative", "allied")
+    assert states["CHN|USA"].score < 0
+    assert states["IRN|USA"].score < 0
+    assert states["RUS|UKR"].band == "hostile"
+    assert states["CHN|RUS"].score > 0
+    assert states["IRN|RUS"].score > 0
+    raised = [Alert.model_validate_json(v) for _, v in alerts.records]
+    kinds = {(a.dyad, a.kind) for a in raised}
+    assert ("RUS|UKR", "escalation") in kinds, kinds
+    assert ("CHN|IRN", "new_material_cooperation") in kinds, kinds
+    assert len({a.id for a in raised}) == len(raised), "the same condition alerted twice"
+
+
+def test_a_worker_killed_mid_stream_and_restarted_counts_every_article_exactly_once(
+    kafka_bootstrap, worker_settings, start_worker, extractor
+):
+    articles = make_articles(80, seed=7, prefix="kill")
+    expected = counts_of(expected_table(extractor, articles))
+    assert expected, "the generated articles must carry events"
+    first = start_worker()
+    publish_articles(worker_settings, kafka_bootstrap, articles)
+    relations = TopicReader(kafka_bootstrap, worker_settings.topic_relations)
+    try:
+        wait_for(lambda: len(relations.poll()) >= 5, timeout=180, what=f"first updates; log:\n{first.log()[-2000:]}")
+        first.kill()
+        second = start_worker()
+        wait_for_table(relations, expected, timeout=240, log=second.log)
+    finally:
+        relations.close()
+
+
+def test_a_clean_restart_recovers_the_table_from_its_changelog(
+    kafka_bootstrap, worker_settings, start_worker, extractor
+):
+    before = make_articles(20, seed=11, prefix="before")
+    after = make_articles(20, seed=12, prefix="after")
+    relations = TopicReader(kafka_bootstrap, worker_settings.topic_relations)
+    try:
+        first = start_worker()
+        publish_articles(worker_settings, kafka_bootstrap, before)
+        wait_for_table(relations, counts_of(expected_table(extractor, before)), timeout=180, log=first.log)
+        assert first.stop() == 0
+        second = start_worker()
+        publish_articles(worker_settings, kafka_bootstrap, after)
+        wait_for_table(relations, counts_of(expected_table(extractor, before + after)), timeout=180,
+                       log=second.log)
+    finally:
+        relations.close()
+
+
+def test_two_workers_in_one_group_build_the_same_table_as_one(
+    kafka_bootstrap, worker_settings, start_worker, extractor
+):
+    articles = make_articles(60, seed=23, prefix="two")
+    expected = counts_of(expected_table(extractor, articles))
+    relations = TopicReader(kafka_bootstrap, worker_settings.topic_relations)
+    try:
+        one, two = start_worker(), start_worker()
+        publish_articles(worker_settings, kafka_bootstrap, articles)
+        wait_for_table(relations, expected, timeout=240, log=lambda: one.log() + two.log())
+        assert one.alive() and two.alive()
+    finally:
+        relations.close()
+
+
+def counts_of(expected) -> dict[str, tuple[int, int]]:  # type: ignore[no-untyped-def]
+    return {d: (e.event_count, e.article_count) for d, e in expected.items()}
+
+
+def test_relations_prints_the_current_table_as_json_lines(kafka_bootstrap, worker_settings, worker_env,
+                                                          start_worker, extractor):
+    import subprocess
+    import sys
+
+    articles = make_articles(6, seed=5, prefix="cli")
+    expected = counts_of(expected_table(extractor, articles))
+    start_worker()
+    publish_articles(worker_settings, kafka_bootstrap, articles)
+    relations = TopicReader(kafka_bootstrap, worker_settings.topic_relations)
+    try:
+        wait_for_table(relations, expected, timeout=180, log=lambda: "")
+    finally:
+        relations.close()
+    import os
+
+    out = subprocess.run([sys.executable, "-m", "streams.cli", "relations", "--timeout", "3"],
+                         env={**os.environ, **worker_env}, capture_output=True, text=True, check=True).stdout
+    rows = [json.loads(line) for line in out.splitlines() if line.strip()]
+    assert {row["dyad"] for row in rows} == set(expected)
