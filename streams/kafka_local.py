@@ -407,11 +407,17 @@ def _is_broker_process(pid: int, config_path: Path) -> bool:
         pass
     if not Path("/proc/self").exists():  # no procfs (macOS): the live pid is all we can check
         return True
-    # Guards against a recycled pid: the process must be a Kafka reading this data dir's config.
     try:
-        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except FileNotFoundError:
         return False
+    if state == "Z":  # exited, waiting for a parent that is not us to reap it
+        return False
+    if not cmdline:  # in the middle of exec: Popen can return before the new cmdline is visible
+        return True
+    # Guards against a recycled pid: the process must be a Kafka reading this data dir's config.
+    args = cmdline.split(b"\0")
     return b"kafka.Kafka" in args and str(config_path).encode() in args
 
 
