@@ -63,6 +63,22 @@ ACTOR_HEADS = frozenset(
         "warship",
         "chief",
         "jet",
+        "prisoner",
+        "national",
+        "journalist",
+        "protester",
+        "demonstrator",
+        "tanker",
+        "ship",
+        "vessel",
+        "commander",
+        "general",
+        "position",
+        "base",
+        "village",
+        "villager",
+        "worker",
+        "engineer",
     }
 )
 """Nouns that stand for their owner: 'Chinese diplomats', 'Iran's armed forces chief' are actors."""
@@ -486,7 +502,7 @@ def clause_subjects(an: Analysis, noun: Token) -> tuple[Party, ...]:
 
 
 def refined_code(an: Analysis, cue: Cue, tok: Token) -> str | None:
-    """The cue's code, finer by a modifier ('defense cooperation' -> 062); None if a required word is missing."""
+    """The cue's code, finer by a modifier ('defense cooperation' -> 062); None without a required word."""
     assert cue.cameo is not None
     near = [tok, *an.kids(tok, "amod", "compound", "dobj", "nmod")]
     for prep in an.kids(tok, "prep"):
@@ -524,8 +540,8 @@ def topic_of(an: Analysis, tok: Token, cue: Cue) -> str | None:
         if nodes:
             return an.text_of(min(nodes, key=lambda t: t.i), max(nodes, key=lambda t: t.i))
     about = [p for p in an.kids(tok, "prep") if p.lemma in ("over", "on", "about", "for")]
-    if about:
-        return an.phrase(about[0])
+    if about and an.kids(about[0], "pobj"):
+        return an.phrase(an.kids(about[0], "pobj")[0])
     if cue.frame == "judged":
         head = an.head(tok)
         judged = an.kids(head, "nsubj") if head else []
