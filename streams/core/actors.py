@@ -116,7 +116,9 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     def add(label: str, key: str, lexeme: Lexeme, phrases: Iterable[str]) -> None:
         lexemes[key] = lexeme
         target = roles if label in (ROLE, PAIR) else names
-        target.extend({"label": label, "pattern": phrase, "id": key} for phrase in phrases)
+        # "the Pentagon" and "The Pentagon" are the same mention; the article stays outside the span.
+        unique = dict.fromkeys(phrase.removeprefix("The ") for phrase in phrases)
+        target.extend({"label": label, "pattern": phrase, "id": key} for phrase in unique)
 
     for state in _read_jsonl(data_dir / "states.jsonl"):
         code = state["code"]

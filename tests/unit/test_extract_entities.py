@@ -1,0 +1,96 @@
+"""Unit tests of the extraction step: Article -> EnrichedArticle through the pipeline (model loaded once)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+import pytest
+
+from streams.core.extract import EXTRACTOR_VERSION, Extractor, doc_to_enriched, load_extractor
+from streams.core.models import Article, Relation, Stance
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return load_extractor()
+
+
+def article(text: str, id: str = "a-1") -> Article:
+    return Article(id=id, text=text, title="A title", source="test")
+
+
+def test_actor_entities_point_at_their_text_and_carry_actor_role_and_name(extractor: Extractor) -> None:
+    text = "Chinese Defense Minister Wei Fenghe met officials in Tehran."
+    enriched = extractor.extract(article(text))
+    person = enriched.entities[0]
+    assert (person.label, person.actor, person.role, person.name) == ("ACTOR", "CHN", "MIL", "Wei Fenghe")
+    for entity in enriched.entities:
+        assert text[entity.start : entity.end] == entity.text
+
+
+def test_actors_are_the_sorted_distinct_codes(extractor: Extractor) -> None:
+    enriched = extractor.extract(
+        article("Iran and China met; NATO and China then spoke to the U.S. and Iran.")
+    )
+    assert enriched.actors == ["CHN", "IRN", "NATO", "USA"]
+
+
+def test_unresolved_people_and_organisations_are_kept_without_an_actor(extractor: Extractor) -> None:
+    text = "Professor Shi Yinhong told the Morning Post that Renmin University was busy."
+    enriched = extractor.extract(article(text))
+    assert enriched.actors == []
+    assert any(e.label == "PERSON" and e.text == "Shi Yinhong" and e.actor is None for e in enriched.entities)
+    post = next(e for e in enriched.entities if e.text == "Morning Post")
+    assert (post.label, post.actor, post.role) == ("ACTOR", None, "MED")
+
+
+def test_the_enriched_article_keeps_the_article_metadata_and_version(extractor: Extractor) -> None:
+    received = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    source = article("The Kremlin said Russia would reply.", id="kremlin-1")
+    enriched = extractor.extract(source, received_at=received)
+    assert (enriched.article_id, enriched.title, enriched.source) == ("kremlin-1", "A title", "test")
+    assert enriched.received_at == received
+    assert enriched.extractor_version == EXTRACTOR_VERSION
+    assert enriched.digest == source.digest
+
+
+def test_extract_many_keeps_the_input_order(extractor: Extractor) -> None:
+    texts = ["Japan protested.", "Brazil agreed.", "Kenya declined.", "Chile waited."] * 5
+    ids = [f"n{i}" for i in range(len(texts))]
+    results = list(
+        extractor.extract_many((article(t, i) for t, i in zip(texts, ids, strict=True)), batch_size=3)
+    )
+    assert [r.article_id for r in results] == ids
+    assert [r.actors for r in results[:4]] == [["JPN"], ["BRA"], ["KEN"], ["CHL"]]
+
+
+def test_relations_and_stances_set_on_the_doc_are_copied_into_the_message(extractor: Extractor) -> None:
+    text = "China praised Iran."
+    doc = extractor.nlp(text)
+    relation = Relation(
+        source="CHN", target="IRN", cameo="051", root=5, quad_class=1, goldstein=3.4,
+        confidence=0.8, trigger="praised", sentence=text, span=(0, len(text)),
+    )  # fmt: skip
+    stance = Stance(
+        holder="CHN", polarity="praise", target="IRN", sentence=text, span=(0, len(text)), confidence=0.8
+    )
+    doc._.relations = [relation]
+    doc._.stances = [stance]
+    enriched = doc_to_enriched(doc, article(text))
+    assert enriched.relations == [relation]
+    assert enriched.stances == [stance]
+
+
+def test_load_extractor_loads_the_model_once_per_process() -> None:
+    assert load_extractor() is load_extractor()
+
+
+def test_the_extraction_core_imports_no_kafka_or_faust_code() -> None:
+    code = (
+        "import sys, streams.core.extract; "
+        "print(sorted(m for m in ('faust', 'aiokafka', 'kafka') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
