@@ -227,7 +227,8 @@ class Analysis:
     """A sentence with its children index, mentions and resolved anaphors: built once, read by every rule."""
 
     sentence: Sentence
-    mentions: dict[int, Mention]
+    mentions: dict[int, tuple[Mention, ...]]
+    """Token index -> the mentions over it (a group such as 'both countries' is one mention per member)."""
     anaphors: dict[int, tuple[Party, ...]] = field(default_factory=dict)
     by_i: dict[int, Token] = field(default_factory=dict)
     children: dict[int, list[Token]] = field(default_factory=dict)
@@ -290,9 +291,9 @@ def conjuncts(an: Analysis, tok: Token) -> list[Token]:
 
 def actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
     """The actors a token stands for: a mention, a resolved anaphor, or the owner of an actor-like noun."""
-    mention = an.mentions.get(tok.i)
-    if mention is not None:
-        return (party_of(mention, mention_text(an, mention)),)
+    here = an.mentions.get(tok.i)
+    if here:
+        return tuple(party_of(m, mention_text(an, m), m.kind == "group") for m in here)
     if tok.i in an.anaphors:
         return an.anaphors[tok.i]
     if tok.pos not in ("NOUN", "PROPN") or depth > 2:
@@ -327,9 +328,9 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
     last_mention: Party | None = None
     for tok in an.sentence.tokens:
         low = tok.text.lower()
-        mention = an.mentions.get(tok.i)
-        if mention is not None and mention.kind not in ("media", "person"):
-            last_mention = party_of(mention, mention_text(an, mention))
+        here = an.mentions.get(tok.i, ())
+        if len(here) == 1 and here[0].kind not in ("media", "person", "group"):
+            last_mention = party_of(here[0], mention_text(an, here[0]))
         if low in PLURAL_ANAPHORS and tok.pos in ("PRON", "DET", "CCONJ") and tok.dep != "det":
             if memory.plural:
                 an.anaphors[tok.i] = tuple(Party(p.actor, p.role, p.text, True) for p in memory.plural)
@@ -345,12 +346,12 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
             quantifiers = {k.text.lower() for k in an.kids(tok, "det", "nummod", "predet")}
             if quantifiers & {"both", "two", "the"}:
                 an.anaphors[tok.i] = tuple(Party(p.actor, p.role, p.text, True) for p in memory.plural)
-        if tok.dep in SUBJECT_DEPS and mention is not None:
+        if tok.dep in SUBJECT_DEPS and here:
             remember(an, tok, memory)
 
 
 def remember(an: Analysis, subject: Token, memory: Memory) -> None:
-    mentions = [an.mentions[t.i] for t in conjuncts(an, subject) if t.i in an.mentions]
+    mentions = [m for t in conjuncts(an, subject) for m in an.mentions.get(t.i, ())]
     people = [m for m in mentions if m.kind == "person"]
     if people:
         memory.person = party_of(people[0], mention_text(an, people[0]))
@@ -382,12 +383,13 @@ def subjects(an: Analysis, verb: Token, depth: int = 0) -> tuple[Party, ...]:
 
 
 def speaker_text(an: Analysis, tok: Token) -> str:
-    found = actors_at(an, tok)
-    mention = an.mentions.get(tok.i)
-    if found and (mention is None or mention.name) and tok.i in an.anaphors:
-        return found[0].text
-    if mention is not None:
-        names = [mention.name or mention_text(an, mention)]
+    if tok.i in an.anaphors:
+        return " and ".join(p.text for p in an.anaphors[tok.i])
+    here = an.mentions.get(tok.i)
+    if here:
+        names = [m.name or mention_text(an, m) for m in here if m.kind != "group"] or [
+            mention_text(an, here[0])
+        ]
         names += [speaker_text(an, c) for c in an.kids(tok, "conj")]
         return " and ".join(names)
     before = {t.i for t in an.subtree(tok) if t.i <= tok.i and t.dep not in ("det", "punct", "case")}
@@ -692,7 +694,10 @@ def findings_in(
     sentences: Iterable[Sentence], mentions: Sequence[Mention], lexicon: Lexicon
 ) -> list[tuple[Sentence, Finding]]:
     """Every cue of `lexicon` with its parties, sentence by sentence, resolving anaphors across sentences."""
-    by_token = {i: m for m in mentions for i in range(m.start, m.end)}
+    by_token: dict[int, tuple[Mention, ...]] = {}
+    for mention in mentions:
+        for i in range(mention.start, mention.end):
+            by_token[i] = (*by_token.get(i, ()), mention)
     memory = Memory()
     out: list[tuple[Sentence, Finding]] = []
     for sentence in sentences:

@@ -1,0 +1,74 @@
+"""Unit tests: the CAMEO codebook, its Goldstein values, roots and quad classes, and the lexicon using it."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.core import cameo
+from streams.core.events import verb_lexicon
+
+
+@pytest.mark.parametrize(
+    ("root", "quad"), [(1, 1), (5, 1), (6, 2), (9, 2), (10, 3), (14, 3), (15, 4), (20, 4)]
+)
+def test_quad_classes_follow_gdelts_root_ranges(root: int, quad: int) -> None:
+    assert cameo.quad_class_of(root) == quad
+
+
+@pytest.mark.parametrize(
+    ("code", "goldstein"),
+    [
+        ("010", 0.0),
+        ("020", 3.0),
+        ("036", 4.0),
+        ("042", 1.9),
+        ("043", 2.8),
+        ("046", 7.0),
+        ("051", 3.4),
+        ("057", 8.0),
+        ("061", 6.4),
+        ("062", 7.4),
+        ("110", -2.0),
+        ("163", -8.0),
+        ("190", -10.0),
+        ("195", -10.0),
+    ],
+)
+def test_goldstein_values_match_the_cameo_scale(code: str, goldstein: float) -> None:
+    assert cameo.lookup(code).goldstein == goldstein
+
+
+def test_the_codebook_has_every_root_and_values_within_the_scale() -> None:
+    book = cameo.codebook()
+    assert {entry.root for entry in book.values()} == set(range(1, 21))
+    assert all(-10 <= entry.goldstein <= 10 for entry in book.values())
+
+
+def test_conflict_codes_score_below_zero_and_cooperation_codes_above() -> None:
+    book = cameo.codebook().values()
+    assert all(e.goldstein < 0 for e in book if e.quad_class >= 3)
+    assert all(e.goldstein > 0 for e in book if 3 <= e.root <= 8)
+
+
+def test_a_finer_code_missing_from_the_book_falls_back_to_its_parent() -> None:
+    assert cameo.lookup("0622").code == "062"
+
+
+def test_an_unknown_code_error_says_how_to_add_it() -> None:
+    with pytest.raises(KeyError, match="add a row"):
+        cameo.lookup("099")
+
+
+def test_a_malformed_code_is_rejected_with_an_example() -> None:
+    with pytest.raises(ValueError, match="e.g. '042'"):
+        cameo.root_of("25")
+
+
+def test_every_root_has_a_cue_in_the_verb_lexicon() -> None:
+    roots = {cameo.root_of(cue.cameo) for cue in verb_lexicon().values() if cue.cameo}
+    assert roots == set(range(1, 21))
+
+
+def test_intentions_and_refusals_map_cooperative_roots_into_roots_3_and_12() -> None:
+    assert {cameo.root_of(c) for c in cameo.INTENT_BY_ROOT.values()} == {3}
+    assert {cameo.root_of(c) for c in cameo.REJECT_BY_ROOT.values()} == {12}
