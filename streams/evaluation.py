@@ -22,7 +22,7 @@ LEVELS = ("dyad", "directed_polarity", "directed_quad")
 
 
 def quad_of_root(root: int) -> int:
-    """Quad class of roots: 01-05 verbal coop, 06-09 material coop, 10-14 verbal conflict, 15-20 material."""
+    """GDELT quad: roots 01-05 verbal coop, 06-09 material coop, 10-14 verbal and 15-20 material conflict."""
     if not 1 <= root <= 20:
         raise ValueError(f"CAMEO root {root} is outside 1..20; write the code as e.g. '042' or '190'")
     return 1 if root <= 5 else 2 if root <= 9 else 3 if root <= 14 else 4
@@ -143,13 +143,12 @@ class PRF:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def add(self, gold: Counter[Any], predicted: Counter[Any]) -> Counter[Any]:
-        """Count one item's multiset match; returns the matched multiset."""
+    def add(self, gold: Counter[Any], predicted: Counter[Any]) -> None:
+        """Count one item's multiset match."""
         matched = gold & predicted
         self.tp += sum(matched.values())
         self.fp += sum((predicted - matched).values())
         self.fn += sum((gold - matched).values())
-        return matched
 
     def as_dict(self) -> dict[str, float | int]:
         return {
@@ -187,6 +186,8 @@ class Report:
     root_confusions: Counter[tuple[int, int]] = field(default_factory=Counter)
     """(gold root, predicted root) for events whose direction matched but whose root did not."""
     errors: list[ErrorExample] = field(default_factory=list)
+    per_tag: dict[str, PRF] = field(default_factory=dict)
+    """directed_quad counts over the items carrying each corpus tag (negation, passive, no-event, ...)."""
     items: int = 0
 
     def as_dict(self) -> dict[str, Any]:
@@ -202,6 +203,7 @@ class Report:
                 {"gold_root": f"{g:02d}", "predicted_root": f"{p:02d}", "count": n}
                 for (g, p), n in self.root_confusions.most_common()
             ],
+            "per_tag": {tag: prf.as_dict() for tag, prf in sorted(self.per_tag.items())},
             "errors": {
                 "missed": sum(1 for e in self.errors if e.kind == "missed"),
                 "spurious": sum(1 for e in self.errors if e.kind == "spurious"),
@@ -218,9 +220,15 @@ def score(items: Sequence[GoldItem], predictions: Mapping[str, Labels]) -> Repor
             prf.add(
                 Counter(e.key(level) for e in gold.events), Counter(e.key(level) for e in predicted.events)
             )
+        gold_quads = Counter(e.key("directed_quad") for e in gold.events)
+        predicted_quads = Counter(e.key("directed_quad") for e in predicted.events)
+        for tag in item.tags:
+            report.per_tag.setdefault(tag, PRF()).add(gold_quads, predicted_quads)
         report.stance.add(Counter(gold.stances), Counter(predicted.stances))
         _count_roots(report, gold.events, predicted.events)
-        _collect_errors(report, item, predicted.events)
+        _collect_errors(
+            report, item, predicted.events, gold_quads - predicted_quads, predicted_quads - gold_quads
+        )
     return report
 
 
@@ -249,10 +257,13 @@ def _count_roots(report: Report, gold: Sequence[Event], predicted: Sequence[Even
             report.root_confusions[(event.root, partner.root)] += 1
 
 
-def _collect_errors(report: Report, item: GoldItem, predicted: Sequence[Event]) -> None:
-    gold = Counter(e.key("directed_quad") for e in item.labels.events)
-    pred = Counter(e.key("directed_quad") for e in predicted)
-    missed, spurious = gold - pred, pred - gold
+def _collect_errors(
+    report: Report,
+    item: GoldItem,
+    predicted: Sequence[Event],
+    missed: Counter[tuple[str, ...]],
+    spurious: Counter[tuple[str, ...]],
+) -> None:
     for kind, left, events in (("missed", missed, item.labels.events), ("spurious", spurious, predicted)):
         for event in events:
             if left[event.key("directed_quad")] > 0:
@@ -338,6 +349,13 @@ def format_roots(report: Report) -> str:
     return "\n".join(rows)
 
 
+def format_tags(report: Report) -> str:
+    rows = [f"{'tag':<18} {'P':>6} {'R':>6} {'tp':>4} {'fp':>4} {'fn':>4}"]
+    for tag, prf in sorted(report.per_tag.items()):
+        rows.append(f"{tag:<18} {prf.precision:6.3f} {prf.recall:6.3f} {prf.tp:4d} {prf.fp:4d} {prf.fn:4d}")
+    return "\n".join(rows)
+
+
 def format_errors(report: Report, limit: int) -> str:
     rows = []
     for error in report.errors[:limit]:
@@ -360,6 +378,7 @@ def main(argv: Sequence[str] | None = None, predict: Predictor = extractor_predi
     print(format_table(results))
     for split, result in results.items():
         print(f"[{split}] per-root recall of the extractor\n{format_roots(result.extractor)}\n")
+        print(f"[{split}] extractor by corpus tag (directed_quad)\n{format_tags(result.extractor)}\n")
         if args.show_errors:
             errors = format_errors(result.extractor, args.errors_limit)
             print(f"[{split}] errors (directed_quad level)\n{errors}\n")

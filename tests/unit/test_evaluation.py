@@ -154,6 +154,17 @@ def test_per_root_recall_counts_direction_and_root_separately() -> None:
     assert report.as_dict()["per_root_recall"]["17"] == {"gold": 1, "directed": 1, "same_root": 1}
 
 
+def test_per_tag_counts_show_spurious_events_in_sentences_without_events() -> None:
+    items = [
+        GoldItem("a", "Kenya did not condemn Niger.", Labels(), ("KEN", "NER"), ("negation", "no-event")),
+        GoldItem("b", "Spain recognised Palestine.", Labels((ev("ESP", "PSE", "054"),)), (), ("negation",)),
+    ]
+    report = score(items, {"a": Labels((ev("KEN", "NER", "111"),)), "b": items[1].labels})
+    assert (report.per_tag["no-event"].tp, report.per_tag["no-event"].fp) == (0, 1)
+    assert (report.per_tag["negation"].tp, report.per_tag["negation"].fp) == (1, 1)
+    assert report.as_dict()["per_tag"]["no-event"]["precision"] == 0.0
+
+
 def test_the_baseline_pairs_distinct_actors_once_in_order_of_first_mention_as_verbal_cooperation() -> None:
     baseline = cooccurrence_baseline(["CHN", "IRN", "CHN", "RUS", "IRN"])
     assert [(e.source, e.target, e.quad) for e in baseline.events] == [
@@ -239,7 +250,7 @@ def test_the_cli_scores_a_split_prints_a_table_and_writes_the_json_report(
     out = tmp_path / "quality.json"
     assert main(["--split", "dev", "--show-errors", "--out", str(out)], predict=oracle(items)) == 0
     printed = capsys.readouterr().out
-    assert "baseline/gold-actors" in printed and "directed_quad" in printed
+    assert "baseline/gold-actors" in printed and "directed_quad" in printed and "no-event" in printed
     report = json.loads(out.read_text())
     assert set(report) == {"dev"}
     assert report["dev"]["extractor"]["directed_quad"]["f1"] == 1.0
