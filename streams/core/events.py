@@ -17,7 +17,8 @@ from streams.core.models import Mode, Relation, Role
 
 VERBS_JSONL = Path(__file__).parent / "data" / "verbs.jsonl"
 
-Control = Literal["report", "intend", "refuse"]
+Control = Literal["report", "intend", "refuse", "stop"]
+"""How a verb governs a cue below it: reports it, intends it, refuses it, or stops it ('halted aid')."""
 Frame = Literal["plain", "complement", "judged"]
 
 PLURAL_ANAPHORS = frozenset({"they", "them", "their", "both", "theirs"})
@@ -132,6 +133,11 @@ class Cue:
     control: Control | None = None
     frame: Frame = "plain"
     symmetric: bool = False
+    """Coordinated subjects act on each other ('X and Y met')."""
+    mutual: bool = False
+    """A joint act: the partner acts too ('X held drills with Y' -> both directions)."""
+    reverse: bool = False
+    """The subject is the receiver ('X received aid from Y' -> Y->X)."""
     object: bool = True
     preps: tuple[str, ...] = ()
     source_preps: tuple[str, ...] = ()
@@ -199,7 +205,9 @@ def load_lexicon(path: Path) -> Lexicon:
                 polarity=row.get("polarity"),
                 control=row.get("control"),
                 frame=row.get("frame", "plain"),
-                symmetric=row.get("symmetric", False),
+                symmetric=row.get("symmetric", False) or row.get("mutual", False),
+                mutual=row.get("mutual", False),
+                reverse=row.get("reverse", False),
                 object=row.get("object", True),
                 preps=tuple(row.get("preps", ())),
                 source_preps=tuple(row.get("source_preps", ())),
@@ -229,6 +237,7 @@ class Analysis:
     sentence: Sentence
     mentions: dict[int, tuple[Mention, ...]]
     """Token index -> the mentions over it (a group such as 'both countries' is one mention per member)."""
+    lexicon: Lexicon
     anaphors: dict[int, tuple[Party, ...]] = field(default_factory=dict)
     by_i: dict[int, Token] = field(default_factory=dict)
     children: dict[int, list[Token]] = field(default_factory=dict)
@@ -302,13 +311,11 @@ def actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
         found = tuple(p for t in conjuncts(an, example) for p in actors_at(an, t, depth + 1))
         if found:
             return found
-    owner_deps = (
-        ("poss",)
-        if tok.lemma not in ACTOR_HEADS and tok.pos != "PROPN"
-        else ("poss", "compound", "amod", "nmod")
-    )
-    for child in an.kids(tok, *owner_deps):
-        found = actors_at(an, child, depth + 1)
+    owners = an.kids(tok, "poss", "compound", "amod", "nmod") + an.pobjs(tok, ("by",))
+    if tok.lemma in ACTOR_HEADS:
+        owners += an.pobjs(tok, ("of", "from"))
+    for child in owners:
+        found = tuple(p for t in conjuncts(an, child) for p in actors_at(an, t, depth + 1))
         if found:
             return found
     return ()
@@ -405,7 +412,6 @@ class Governance:
     speaker: str | None
     negated: bool
     refused: bool
-    lexical_governor: bool
 
 
 def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
@@ -413,17 +419,21 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
     negated = bool(an.kids(cue_tok, "neg")) or any(d.lemma == "no" for d in an.kids(cue_tok, "det"))
     intended = any(a.lemma in FUTURE_AUX for a in an.kids(cue_tok, "aux"))
     refused = False
-    governed = False
     speaker: str | None = None
     in_clause = True
     tok = cue_tok
     for _ in range(8):
         speaker = speaker or according_to(an, tok)
         head = an.head(tok)
-        if head is None or tok.dep in ("relcl", "acl", "appos"):
+        if head is None:
             break
         entry = lexicon.get((head.lemma, coarse_pos(head.pos)))
         control = entry.control if entry else None
+        demanded = entry is not None and entry.frame == "complement" and tok.dep in ("ccomp", "xcomp", "acl")
+        if demanded and (tok.dep != "xcomp" or control != "intend"):
+            negated = True
+        if tok.dep in ("relcl", "acl", "appos"):
+            break
         reported_link = tok.dep in ("ccomp", "parataxis") or (
             tok.dep == "xcomp" and bool(an.kids(head, "auxpass"))
         )
@@ -438,15 +448,15 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
                 negated = negated or bool(an.kids(head, "neg"))
             if control == "intend":
                 intended = True
-                governed = True
             elif control == "refuse":
                 refused = True
-                governed = True
+            elif control == "stop":
+                negated = True
             if tok.dep != "conj" and any(a.lemma in FUTURE_AUX for a in an.kids(head, "aux")):
                 intended = True
         tok = head
     mode: Mode = "intended" if intended else "reported" if speaker else "asserted"
-    return Governance(mode, speaker, negated, refused, governed)
+    return Governance(mode, speaker, negated, refused)
 
 
 def according_to(an: Analysis, tok: Token) -> str | None:
@@ -482,7 +492,9 @@ def borrowed_subjects(an: Analysis, noun: Token) -> tuple[Party, ...]:
     if head is None:
         return ()
     if tok.dep in ("dobj", "attr", "nsubjpass") and head.pos in ("VERB", "AUX"):
-        return subjects(an, head)
+        own = an.lexicon.get((head.lemma, "verb"))
+        # a verb that is an event itself ('opposed arms sales') keeps its subject to itself
+        return () if own is not None and own.cameo and own.control is None else subjects(an, head)
     if tok.dep == "pobj" and head.lemma in ("at", "in", "into") and head.dep == "prep":
         verb = an.head(head)
         if verb is not None and verb.pos in ("VERB", "AUX"):
@@ -512,6 +524,7 @@ def refined_code(an: Analysis, cue: Cue, tok: Token) -> str | None:
             near.extend([obj, *an.kids(obj, "amod", "compound")])
     for obj in an.kids(tok, "dobj"):
         near.extend(an.kids(obj, "amod", "compound"))
+        near.extend(o for p in an.kids(obj, "prep") if p.lemma == "of" for o in an.kids(p, "pobj"))
     words = {t.lemma for t in near} | {t.text.lower() for t in near}
     if cue.require_object and not words & set(cue.require_object):
         return None
@@ -561,12 +574,16 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: Lexicon) -> Finding | None
         return None
     sources, targets = arguments(an, tok, cue, gov)
     if (
-        cue.control is not None
+        cue.control not in (None, "stop")
         and not (cue.frame == "complement" and targets)
         and governs_cue(an, tok, lexicon)
     ):
         return None
-    pairs = pair_up(sources, targets, cue.symmetric)
+    if cue.reverse:
+        sources, targets = targets, sources
+    if not targets and each_other(an, tok):
+        targets = sources
+    pairs = pair_up(sources, targets, cue.symmetric, cue.mutual)
     if not pairs:
         return None
     topic = topic_of(an, tok, cue) if cue.polarity else None
@@ -637,12 +654,21 @@ def noun_arguments(an: Analysis, noun: Token, cue: Cue) -> tuple[tuple[Party, ..
     return sources, targets
 
 
+def each_other(an: Analysis, tok: Token) -> bool:
+    """'blamed each other', 'fought one another': the subjects are also the targets."""
+    near = [*an.kids(tok, "dobj"), *(o for p in an.kids(tok, "prep") for o in an.kids(p, "pobj"))]
+    return any(t.lemma in ("other", "another") and an.kids(t, "det", "nummod") for t in near)
+
+
 def pair_up(
-    sources: Sequence[Party], targets: Sequence[Party], symmetric: bool
+    sources: Sequence[Party], targets: Sequence[Party], symmetric: bool, mutual: bool = False
 ) -> tuple[tuple[Party, Party], ...]:
-    """Directed pairs, never a self-dyad; coordinated subjects of a symmetric cue act on each other."""
+    """Directed pairs, never a self-dyad; coordinated subjects of a symmetric cue act on each other,
+    and the partner of a mutual cue acts back."""
     if targets:
         pairs = [(s, t) for s in sources for t in targets if s.actor != t.actor]
+        if mutual:
+            pairs += [(t, s) for s, t in pairs if (t, s) not in pairs]
     elif symmetric:
         pairs = [(s, t) for s in sources for t in sources if s.actor != t.actor]
     else:
@@ -701,7 +727,7 @@ def findings_in(
     memory = Memory()
     out: list[tuple[Sentence, Finding]] = []
     for sentence in sentences:
-        an = Analysis(sentence, by_token)
+        an = Analysis(sentence, by_token, lexicon)
         resolve_anaphors(an, memory)
         for tok in sentence.tokens:
             cue = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
