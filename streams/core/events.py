@@ -170,6 +170,7 @@ class Finding:
     speaker: str | None
     refused: bool
     pairs: tuple[tuple[Party, Party], ...]
+    """Directed (source, target) pairs; empty for a stance on a policy ('opposes the tariffs')."""
     topic: str | None
     code: str | None
 
@@ -584,7 +585,13 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: Lexicon) -> Finding | None
     if not targets and each_other(an, tok):
         targets = sources
     pairs = pair_up(sources, targets, cue.symmetric, cue.mutual)
-    if not pairs:
+    about_policy = (
+        cue.polarity in ("support", "oppose")
+        and tok.dep in ("ROOT", "ccomp", "conj")
+        and not targets
+        and bool(an.kids(tok, "dobj"))
+    )
+    if not pairs and not (about_policy and sources):
         return None
     topic = topic_of(an, tok, cue) if cue.polarity else None
     return Finding(cue, tok, sources, targets, gov.mode, gov.speaker, gov.refused, pairs, topic, code)

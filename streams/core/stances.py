@@ -15,6 +15,7 @@ from streams.core.events import (
     Finding,
     Lexicon,
     Mention,
+    Party,
     Sentence,
     findings_in,
     load_lexicon,
@@ -41,14 +42,17 @@ def stances_from(finding: Finding, sentence: Sentence) -> list[Stance]:
     if finding.cue.polarity is None or finding.refused:
         return []
     out = []
-    for holder, target in finding.pairs:
-        confidence = 0.8 - 0.1 * (holder.resolved + target.resolved)
+    pairs: list[tuple[Party, Party | None]] = [*finding.pairs]
+    if not pairs:
+        pairs = [(holder, None) for holder in finding.sources]
+    for holder, target in pairs:
+        confidence = 0.8 - 0.1 * (holder.resolved + (target is None or target.resolved))
         confidence -= 0.1 if finding.mode != "asserted" else 0.0
         out.append(
             Stance(
                 holder=holder.actor,
                 polarity=cast(Polarity, finding.cue.polarity),
-                target=target.actor,
+                target=target.actor if target else None,
                 topic=finding.topic,
                 sentence=sentence.text,
                 span=(sentence.start_char, sentence.end_char),

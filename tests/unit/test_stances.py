@@ -46,8 +46,11 @@ def test_refusing_to_condemn_is_no_stance() -> None:
     assert stances("Brazil refused to condemn Russia.") == []
 
 
-def test_a_stance_without_an_actor_target_is_not_reported() -> None:
-    assert stances("Mexico opposes the new tariffs.") == []
+def test_a_stance_on_a_policy_has_a_topic_and_no_target() -> None:
+    found = stances("Mexico opposes the new tariffs.")
+    assert [(s.holder, s.polarity, s.target, s.topic) for s in found] == [
+        ("MEX", "oppose", None, "the new tariffs")
+    ]
 
 
 def test_stance_confidence_is_a_probability_and_the_span_is_the_sentence() -> None:
