@@ -57,7 +57,7 @@ def test_the_sample_article_moves_the_table_and_raises_the_expected_alerts(
     try:
         wanted = {"CHN|IRN", "CHN|USA", "IRN|USA", "RUS|UKR", "CHN|RUS", "IRN|RUS"}
         states = wait_for(lambda: (s := latest_states(relations)) and wanted <= set(s) and s, timeout=180,
-                          what=f"states for {wanted}; log:\n{worker.log()[-2000:]}")
+                          what=lambda: f"states for {wanted}; log:\n{worker.log()[-2000:]}")
         wait_for(lambda: len(alerts.poll()) >= 2, timeout=30, what="alerts")
     finally:
         relations.close()
@@ -85,7 +85,7 @@ def test_a_worker_killed_mid_stream_and_restarted_counts_every_article_exactly_o
     publish_articles(worker_settings, kafka_bootstrap, articles)
     relations = TopicReader(kafka_bootstrap, worker_settings.topic_relations)
     try:
-        wait_for(lambda: len(relations.poll()) >= 5, timeout=180, what=f"first updates; log:\n{first.log()[-2000:]}")
+        wait_for(lambda: len(relations.poll()) >= 5, timeout=180, what=lambda: f"first updates; log:\n{first.log()[-2000:]}")
         first.kill()
         second = start_worker()
         wait_for_table(relations, expected, timeout=240, log=second.log)

@@ -25,7 +25,7 @@ def test_the_sample_article_comes_out_enriched_with_its_five_states(
 
     reader = TopicReader(kafka_bootstrap, worker_settings.topic_enriched)
     try:
-        records = wait_for(reader.poll, timeout=180, what=f"an enriched article; worker log:\n{worker.log()[-3000:]}")
+        records = wait_for(reader.poll, timeout=180, what=lambda: f"an enriched article; worker log:\n{worker.log()[-3000:]}")
     finally:
         reader.close()
     key, value = records[0]
@@ -61,7 +61,7 @@ def test_bad_inputs_become_dead_letters_with_reasons_and_the_next_good_article_s
     enriched = TopicReader(kafka_bootstrap, worker_settings.topic_enriched)
     try:
         wait_for(lambda: len(dead.poll()) >= len(BAD_INPUTS), timeout=180,
-                 what=f"{len(BAD_INPUTS)} dead letters; worker log:\n{worker.log()[-3000:]}")
+                 what=lambda: f"{len(BAD_INPUTS)} dead letters; worker log:\n{worker.log()[-3000:]}")
         wait_for(enriched.poll, timeout=120, what="the good article after the bad ones")
     finally:
         dead.close()

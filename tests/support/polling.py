@@ -9,8 +9,10 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def wait_for(check: Callable[[], T | None], timeout: float, interval: float = 0.5, what: str = "condition") -> T:
-    """Call check until it returns something truthy; fail with `what` when the deadline passes."""
+def wait_for(
+    check: Callable[[], T | None], timeout: float, interval: float = 0.5, what: str | Callable[[], str] = "condition"
+) -> T:
+    """Call check until it returns something truthy; fail with `what` (or what() when late) at the deadline."""
     deadline = time.monotonic() + timeout
     last: T | None = None
     while time.monotonic() < deadline:
@@ -18,4 +20,5 @@ def wait_for(check: Callable[[], T | None], timeout: float, interval: float = 0.
         if last:
             return last
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}; last value: {last!r}")
+    described = what() if callable(what) else what
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {described}; last value: {last!r}")
