@@ -19,43 +19,60 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DYADWATCH_", env_file=".env", frozen=True, extra="ignore")
 
     kafka_bootstrap: str | None = Field(
-        None, description="host:port[,host:port...] of your Kafka cluster; unset = start the embedded local Kafka."
+        None,
+        description="host:port[,host:port...] of your Kafka cluster; unset = start the embedded local Kafka.",
     )
     data_dir: Path = Field(default_factory=_default_data_dir, description="Local Kafka data, jars and logs.")
     app_id: str = Field("dyadwatch", description="Faust app id: the consumer group and the changelog prefix.")
     partitions: int = Field(6, ge=1, description="Partitions of every topic dyadwatch creates.")
-    replication_factor: int = Field(1, ge=1)
+    replication_factor: int = Field(
+        1, ge=1, description="Replication factor of the topics dyadwatch creates."
+    )
 
-    topic_articles: str = "articles"
-    topic_enriched: str = "articles.enriched"
-    topic_deadletter: str = "articles.deadletter"
-    topic_stances: str = "stances"
-    topic_relation_events: str = "relation-events"
-    topic_relations: str = "relations"
-    topic_alerts: str = "alerts"
+    topic_articles: str = Field("articles", description="Incoming articles (Article JSON).")
+    topic_enriched: str = Field("articles.enriched", description="EnrichedArticle per article.")
+    topic_deadletter: str = Field("articles.deadletter", description="DeadLetter per refused message.")
+    topic_stances: str = Field("stances", description="Stance records.")
+    topic_relation_events: str = Field(
+        "relation-events", description="RelationEvent per event, keyed by dyad."
+    )
+    topic_relations: str = Field("relations", description="RelationState per dyad (compacted).")
+    topic_alerts: str = Field("alerts", description="Alert records.")
 
-    max_message_bytes: int = Field(16 * 1024 * 1024, description="Largest Kafka message accepted and produced.")
+    max_message_bytes: int = Field(
+        16 * 1024 * 1024, description="Largest Kafka message accepted and produced."
+    )
     batch_size: int = Field(16, ge=1, description="Articles per nlp.pipe batch in the enrich agent.")
     batch_within: float = Field(0.2, gt=0, description="Seconds to wait for a batch to fill.")
 
-    half_life_days: float = Field(30.0, gt=0, description="Half-life of an event's weight in a relation's score.")
+    half_life_days: float = Field(
+        30.0, gt=0, description="Half-life of an event's weight in a relation's score."
+    )
     evidence_keep: int = Field(10, ge=1, description="Pieces of evidence kept per relation.")
-    watch_actors: Annotated[list[str], NoDecode] = Field(default_factory=list, description="Actor codes that alert on any event.")
-    watch_dyads: Annotated[list[str], NoDecode] = Field(default_factory=list, description="Dyads ('CHN|IRN') that alert on any event.")
+    watch_actors: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Actor codes that alert on any event."
+    )
+    watch_dyads: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Dyads ('CHN|IRN') that alert on any event."
+    )
 
-    web_enabled: bool = True
-    web_host: str = "127.0.0.1"
-    web_port: int = Field(6066, ge=0, le=65535)
+    web_enabled: bool = Field(True, description="Serve the web view from `dyadwatch worker`.")
+    web_host: str = Field("127.0.0.1", description="Address the web view binds to.")
+    web_port: int = Field(6066, ge=0, le=65535, description="Port of the web view.")
 
-    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
-    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
-    sasl_username: str | None = None
-    sasl_password: SecretStr | None = None
-    ssl_cafile: Path | None = None
-    ssl_certfile: Path | None = None
-    ssl_keyfile: Path | None = None
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT", description="Kafka security protocol for the worker and every client."
+    )
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = Field(
+        None, description="SASL mechanism, with SASL_PLAINTEXT or SASL_SSL."
+    )
+    sasl_username: str | None = Field(None, description="SASL user name.")
+    sasl_password: SecretStr | None = Field(None, description="SASL password (never logged).")
+    ssl_cafile: Path | None = Field(None, description="CA bundle that signed the brokers' certificates.")
+    ssl_certfile: Path | None = Field(None, description="Client certificate, for mutual TLS.")
+    ssl_keyfile: Path | None = Field(None, description="Client private key, for mutual TLS.")
 
-    log_level: str = "info"
+    log_level: str = Field("info", description="Worker log level.")
 
     @field_validator("kafka_bootstrap")
     @classmethod
