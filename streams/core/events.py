@@ -7,8 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, ORTH, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -89,8 +90,7 @@ FUTURE_AUX = frozenset({"will", "would", "shall"})
 OBJECT_CONTROL = frozenset({"urge", "ask", "press", "pressure", "persuade", "force", "call", "tell"})
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One parsed token; `i` and `head` are indices in the document, `idx` a character offset."""
 
     i: int
@@ -225,10 +225,11 @@ def verb_lexicon() -> Lexicon:
     return load_lexicon(VERBS_JSONL)
 
 
+COARSE_POS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun", "ADJ": "adj", "ADP": "adj"}
+
+
 def coarse_pos(pos: str) -> str:
-    return {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun", "ADJ": "adj", "ADP": "adj"}.get(
-        pos, ""
-    )
+    return COARSE_POS.get(pos, "")
 
 
 @dataclass
@@ -238,7 +239,6 @@ class Analysis:
     sentence: Sentence
     mentions: dict[int, tuple[Mention, ...]]
     """Token index -> the mentions over it (a group such as 'both countries' is one mention per member)."""
-    lexicon: Lexicon
     anaphors: dict[int, tuple[Party, ...]] = field(default_factory=dict)
     by_i: dict[int, Token] = field(default_factory=dict)
     children: dict[int, list[Token]] = field(default_factory=dict)
@@ -481,7 +481,7 @@ def governs_cue(an: Analysis, tok: Token, lexicon: Lexicon) -> bool:
     return False
 
 
-def borrowed_subjects(an: Analysis, noun: Token) -> tuple[Party, ...]:
+def borrowed_subjects(an: Analysis, noun: Token, lexicon: Lexicon) -> tuple[Party, ...]:
     """The subject of the clause a nominal cue is the object of ('conducted drills', 'at tensions with')."""
     tok = noun
     while tok.dep == "conj":
@@ -493,7 +493,7 @@ def borrowed_subjects(an: Analysis, noun: Token) -> tuple[Party, ...]:
     if head is None:
         return ()
     if tok.dep in ("dobj", "attr", "nsubjpass") and head.pos in ("VERB", "AUX"):
-        own = an.lexicon.get((head.lemma, "verb"))
+        own = lexicon.get((head.lemma, "verb"))
         # a verb that is an event itself ('opposed arms sales') keeps its subject to itself
         return () if own is not None and own.cameo and own.control is None else subjects(an, head)
     if tok.dep == "pobj" and head.lemma in ("at", "in", "into") and head.dep == "prep":
@@ -573,7 +573,7 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: Lexicon) -> Finding | None
     code = refined_code(an, cue, tok) if cue.cameo else None
     if cue.cameo and code is None:
         return None
-    sources, targets = arguments(an, tok, cue, gov)
+    sources, targets = arguments(an, tok, cue, gov, lexicon)
     if (
         cue.control not in (None, "stop")
         and not (cue.frame == "complement" and targets)
@@ -598,7 +598,7 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: Lexicon) -> Finding | None
 
 
 def arguments(
-    an: Analysis, tok: Token, cue: Cue, gov: Governance
+    an: Analysis, tok: Token, cue: Cue, gov: Governance, lexicon: Lexicon
 ) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
     if cue.frame == "judged":
         head = an.head(tok)
@@ -606,7 +606,7 @@ def arguments(
             return (), ()
         return speaker_parties(an, tok), parties(an, an.kids(head, "nsubj"))
     if cue.pos == "noun":
-        return noun_arguments(an, tok, cue)
+        return noun_arguments(an, tok, cue, lexicon)
     targets: list[Token] = []
     passive_subject = an.kids(tok, "nsubjpass")
     agents = an.pobjs(tok, ("by",)) if passive_subject else []
@@ -644,7 +644,9 @@ def speaker_parties(an: Analysis, tok: Token) -> tuple[Party, ...]:
     return ()
 
 
-def noun_arguments(an: Analysis, noun: Token, cue: Cue) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
+def noun_arguments(
+    an: Analysis, noun: Token, cue: Cue, lexicon: Lexicon
+) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
     owners = an.kids(noun, "poss") or [
         t for t in an.kids(noun, "compound", "amod", "nmod") if t.i in an.mentions
     ]
@@ -655,7 +657,7 @@ def noun_arguments(an: Analysis, noun: Token, cue: Cue) -> tuple[tuple[Party, ..
         target_toks += an.pobjs(head, cue.preps)
     targets = parties(an, target_toks)
     if not sources:
-        sources = borrowed_subjects(an, noun)
+        sources = borrowed_subjects(an, noun, lexicon)
     elif not targets and cue.target_from_clause and an.pobjs(noun, cue.source_preps):
         targets = clause_subjects(an, noun)
     return sources, targets
@@ -723,19 +725,26 @@ def relations_from(finding: Finding, sentence: Sentence) -> list[Relation]:
     return out
 
 
-def findings_in(
-    sentences: Iterable[Sentence], mentions: Sequence[Mention], lexicon: Lexicon
-) -> list[tuple[Sentence, Finding]]:
-    """Every cue of `lexicon` with its parties, sentence by sentence, resolving anaphors across sentences."""
+def analyse(sentences: Iterable[Sentence], mentions: Sequence[Mention]) -> list[Analysis]:
+    """Index each sentence and resolve its anaphors, left to right across the article; done once per doc."""
     by_token: dict[int, tuple[Mention, ...]] = {}
     for mention in mentions:
         for i in range(mention.start, mention.end):
             by_token[i] = (*by_token.get(i, ()), mention)
     memory = Memory()
-    out: list[tuple[Sentence, Finding]] = []
+    analyses = []
     for sentence in sentences:
-        an = Analysis(sentence, by_token, lexicon)
+        an = Analysis(sentence, by_token)
         resolve_anaphors(an, memory)
+        analyses.append(an)
+    return analyses
+
+
+def findings_in(analyses: Iterable[Analysis], lexicon: Lexicon) -> list[tuple[Sentence, Finding]]:
+    """Every cue of `lexicon` with its parties, sentence by sentence."""
+    out: list[tuple[Sentence, Finding]] = []
+    for an in analyses:
+        sentence = an.sentence
         for tok in sentence.tokens:
             cue = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
             if cue is None or not (cue.cameo or cue.polarity):
@@ -746,13 +755,11 @@ def findings_in(
     return out
 
 
-def extract_relations(
-    sentences: Iterable[Sentence], mentions: Sequence[Mention], lexicon: Lexicon | None = None
-) -> list[Relation]:
+def extract_relations(analyses: Iterable[Analysis], lexicon: Lexicon | None = None) -> list[Relation]:
     """All dyadic events of an article, without duplicates (one per source, target, code and sentence)."""
     seen: set[tuple[str, str, str, int]] = set()
     out: list[Relation] = []
-    for sentence, finding in findings_in(sentences, mentions, lexicon or verb_lexicon()):
+    for sentence, finding in findings_in(analyses, lexicon or verb_lexicon()):
         for relation in relations_from(finding, sentence):
             key = (relation.source, relation.target, relation.cameo, relation.span[0])
             if key not in seen:
@@ -761,27 +768,56 @@ def extract_relations(
     return out
 
 
-def plain_sentences(doc: Doc) -> list[Sentence]:
-    """The spaCy parse as plain tokens: the one place spaCy types turn into ours."""
-    return [
-        Sentence(
-            sent.text,
-            sent.start_char,
-            sent.end_char,
-            tuple(Token(t.i, t.text, t.lemma_.lower(), t.pos_, t.dep_, t.head.i, t.idx) for t in sent),
+PLAIN_KEY = "dyadwatch.plain"
+"""doc.user_data key where dyad_events leaves the plain parse for dyad_stances, which takes it away."""
+ANAPHOR_WORDS = PLURAL_ANAPHORS | SINGULAR_ANAPHORS | PERSON_ANAPHORS
+
+
+def plain_doc(doc: Doc) -> list[Analysis]:
+    """The actor spans and the parse of `doc` as plain, analysed sentences."""
+    mentions = plain_mentions(doc)
+    return analyse(plain_sentences(doc, mentions), mentions)
+
+
+def plain_sentences(doc: Doc, mentions: Sequence[Mention]) -> list[Sentence]:
+    """The spaCy parse as plain tokens: the one place spaCy types turn into ours.
+
+    Only sentences with an actor mention or an anaphor can hold a dyad, so only those are converted."""
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    rows = doc.to_array([ORTH, LEMMA, POS, DEP]).tolist()
+    # HEAD is a relative offset that to_array stores as uint64: signed again after astype
+    places = doc.to_array([HEAD, IDX]).astype("int64").tolist()
+    strings = doc.vocab.strings
+    names: dict[int, str] = {}
+
+    def name(key: int) -> str:
+        found = names.get(key)
+        if found is None:
+            found = names[key] = strings[key]
+        return found
+
+    sentences = []
+    for sent in doc.sents:
+        span = range(sent.start, sent.end)
+        if not any(i in covered or name(rows[i][0]).lower() in ANAPHOR_WORDS for i in span):
+            continue
+        tokens = tuple(
+            Token(i, name(r[0]), name(r[1]).lower(), name(r[2]), name(r[3]), i + p[0], p[1])
+            for i, r, p in zip(span, rows[sent.start : sent.end], places[sent.start : sent.end], strict=True)
         )
-        for sent in doc.sents
-    ]
+        sentences.append(Sentence(sent.text, sent.start_char, sent.end_char, tokens))
+    return sentences
 
 
 def plain_mentions(doc: Doc) -> list[Mention]:
     """Actor mentions from the actor layer's `doc.spans["actors"]` (span._.actor, _.role, _.kind, _.name)."""
     spans: Iterable[Span] = doc.spans.get("actors", [])
-    return [
-        Mention(s.start, s.end, s._.actor, s._.role, s._.kind or "state", s._.name)
-        for s in spans
-        if s._.actor
-    ]
+    out = []
+    for span in spans:
+        ext = span._
+        if ext.actor:
+            out.append(Mention(span.start, span.end, ext.actor, ext.role, ext.kind or "state", ext.name))
+    return out
 
 
 @Language.factory(
@@ -798,5 +834,7 @@ class DyadEvents:
         self.lexicon = lexicon
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.relations = extract_relations(plain_sentences(doc), plain_mentions(doc), self.lexicon)
+        analyses = plain_doc(doc)
+        doc.user_data[PLAIN_KEY] = analyses
+        doc._.relations = extract_relations(analyses, self.lexicon)
         return doc

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import cast
@@ -12,15 +12,15 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from streams.core.events import (
+    PLAIN_KEY,
+    Analysis,
     Finding,
     Lexicon,
-    Mention,
     Party,
     Sentence,
     findings_in,
     load_lexicon,
-    plain_mentions,
-    plain_sentences,
+    plain_doc,
     verb_lexicon,
 )
 from streams.core.models import Polarity, Stance
@@ -62,13 +62,11 @@ def stances_from(finding: Finding, sentence: Sentence) -> list[Stance]:
     return out
 
 
-def extract_stances(
-    sentences: Iterable[Sentence], mentions: Sequence[Mention], lexicon: Lexicon | None = None
-) -> list[Stance]:
+def extract_stances(analyses: Iterable[Analysis], lexicon: Lexicon | None = None) -> list[Stance]:
     """All stances of an article, one per holder, polarity, target and sentence."""
     seen: set[tuple[str, str, str | None, int]] = set()
     out: list[Stance] = []
-    for sentence, finding in findings_in(sentences, mentions, lexicon or stance_lexicon()):
+    for sentence, finding in findings_in(analyses, lexicon or stance_lexicon()):
         for stance in stances_from(finding, sentence):
             key = (stance.holder, stance.polarity, stance.target, stance.span[0])
             if key not in seen:
@@ -91,5 +89,6 @@ class DyadStances:
         self.lexicon = lexicon
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.stances = extract_stances(plain_sentences(doc), plain_mentions(doc), self.lexicon)
+        analyses = doc.user_data.pop(PLAIN_KEY, None) or plain_doc(doc)
+        doc._.stances = extract_stances(analyses, self.lexicon)
         return doc

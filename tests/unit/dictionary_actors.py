@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from streams.core.events import Mention, extract_relations, plain_sentences
+from streams.core.events import Mention, analyse, extract_relations, plain_sentences
 from streams.core.models import Relation, Stance
 from streams.core.stances import extract_stances
 
@@ -109,12 +109,14 @@ def mentions(doc: Doc) -> list[Mention]:
 
 def relations(text: str) -> list[Relation]:
     doc = nlp()(text)
-    return extract_relations(plain_sentences(doc), mentions(doc))
+    found = mentions(doc)
+    return extract_relations(analyse(plain_sentences(doc, found), found))
 
 
 def stances(text: str) -> list[Stance]:
     doc = nlp()(text)
-    return extract_stances(plain_sentences(doc), mentions(doc))
+    found = mentions(doc)
+    return extract_stances(analyse(plain_sentences(doc, found), found))
 
 
 def dyads(found: list[Relation]) -> set[tuple[str, str, str]]:
