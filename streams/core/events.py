@@ -85,7 +85,7 @@ ACTOR_HEADS = frozenset(
 )
 """Nouns that stand for their owner: 'Chinese diplomats', 'Iran's armed forces chief' are actors."""
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
-CLIMB_FOR_SUBJECT = frozenset({"xcomp", "acomp", "conj", "pcomp", "prep", "advcl", "ccomp"})
+CLIMB_FOR_SUBJECT = frozenset({"xcomp", "acomp", "conj", "pcomp", "prep", "advcl", "ccomp", "attr"})
 FUTURE_AUX = frozenset({"will", "would", "shall"})
 OBJECT_CONTROL = frozenset({"urge", "ask", "press", "pressure", "persuade", "force", "call", "tell"})
 
@@ -303,7 +303,13 @@ def actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
     """The actors a token stands for: a mention, a resolved anaphor, or the owner of an actor-like noun."""
     here = an.mentions.get(tok.i)
     if here:
-        return tuple(party_of(m, mention_text(an, m), m.kind == "group") for m in here)
+        found = tuple(party_of(m, mention_text(an, m), m.kind == "group") for m in here)
+        # 'Indian and Chinese commanders' where only 'Chinese commanders' is one mention
+        span = range(here[0].start, here[0].end)
+        for mod in an.kids(tok, "amod", "compound"):
+            if mod.i not in span:
+                found += tuple(p for t in conjuncts(an, mod) for p in actors_at(an, t, depth + 1))
+        return found
     if tok.i in an.anaphors:
         return an.anaphors[tok.i]
     if tok.pos not in ("NOUN", "PROPN") or depth > 2:
@@ -621,6 +627,12 @@ def arguments(
     targets.extend(an.pobjs(tok, cue.preps))
     for obj in objs:
         targets.extend(an.pobjs(obj, cue.preps))
+        # 'imposed a package of sanctions on Belarus'
+        for inner in an.pobjs(obj, ("of",)):
+            targets.extend(an.pobjs(inner, cue.preps))
+    if objs and cue.object and not passive_subject:
+        # 'dismissed the proposal by Kyiv', with 'by' attached to the verb
+        targets.extend(an.pobjs(tok, ("by",)))
     if cue.frame == "complement":
         for comp in an.kids(tok, "ccomp", "xcomp"):
             targets.extend(an.kids(comp, "nsubj"))
