@@ -87,7 +87,23 @@ ACTOR_HEADS = frozenset(
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 CLIMB_FOR_SUBJECT = frozenset({"xcomp", "acomp", "conj", "pcomp", "prep", "advcl", "ccomp", "attr"})
 FUTURE_AUX = frozenset({"will", "would", "shall"})
-OBJECT_CONTROL = frozenset({"urge", "ask", "press", "pressure", "persuade", "force", "call", "tell"})
+OBJECT_CONTROL = frozenset(
+    {
+        "urge",
+        "ask",
+        "press",
+        "pressure",
+        "persuade",
+        "force",
+        "call",
+        "tell",
+        "prompt",
+        "lead",
+        "allow",
+        "let",
+    }
+)
+"""Verbs whose object does what their xcomp says ('prompting Mexico to suspend relations')."""
 
 
 class Token(NamedTuple):
