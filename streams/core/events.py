@@ -27,7 +27,18 @@ SINGULAR_ANAPHORS = frozenset({"it", "its"})
 PERSON_ANAPHORS = frozenset({"he", "him", "his", "she", "her"})
 RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
 COLLECTIVE_NOUNS = frozenset(
-    {"country", "nation", "side", "government", "military", "power", "state", "capital"}
+    {
+        "country",
+        "nation",
+        "side",
+        "government",
+        "military",
+        "power",
+        "state",
+        "capital",
+        "leader",
+        "neighbour",
+    }
 )
 ACTOR_HEADS = frozenset(
     {
@@ -81,6 +92,15 @@ ACTOR_HEADS = frozenset(
         "villager",
         "worker",
         "engineer",
+        "militant",
+        "gunman",
+        "rebel",
+        "hacker",
+        "drone",
+        "missile",
+        "warplane",
+        "aircraft",
+        "counterpart",
     }
 )
 """Nouns that stand for their owner: 'Chinese diplomats', 'Iran's armed forces chief' are actors."""
@@ -159,6 +179,8 @@ class Cue:
     source_preps: tuple[str, ...] = ()
     target_from_clause: bool = False
     require_object: tuple[str, ...] = ()
+    fallback_preps: tuple[str, ...] = ()
+    """Prepositions naming a target only when nothing else does ('struck targets in Syria')."""
     refine: tuple[tuple[str, str], ...] = ()
 
 
@@ -230,6 +252,7 @@ def load_lexicon(path: Path) -> Lexicon:
                 source_preps=tuple(row.get("source_preps", ())),
                 target_from_clause=row.get("target_from_clause", False),
                 require_object=tuple(row.get("require_object", ())),
+                fallback_preps=tuple(row.get("fallback_preps", ())),
                 refine=tuple(sorted(row.get("refine", {}).items())),
             )
             lexicon[(cue.lemma, cue.pos)] = cue
@@ -632,8 +655,9 @@ def arguments(
     targets: list[Token] = []
     passive_subject = an.kids(tok, "nsubjpass")
     agents = an.pobjs(tok, ("by",)) if passive_subject else []
-    if passive_subject and agents:
-        sources = parties(an, agents)
+    if passive_subject:
+        # 'was attacked by drones from Russia': the agent, or whoever the agent belongs to
+        sources = parties(an, agents) or parties(an, [o for a in agents for o in an.pobjs(a, ("from", "of"))])
         targets.extend(passive_subject)
     else:
         sources = subjects(an, tok)
@@ -649,6 +673,9 @@ def arguments(
     if objs and cue.object and not passive_subject:
         # 'dismissed the proposal by Kyiv', with 'by' attached to the verb
         targets.extend(an.pobjs(tok, ("by",)))
+    if not parties(an, targets):
+        targets.extend(an.pobjs(tok, cue.fallback_preps))
+        targets.extend(o for obj in objs for o in an.pobjs(obj, cue.fallback_preps))
     if cue.frame == "complement":
         for comp in an.kids(tok, "ccomp", "xcomp"):
             targets.extend(an.kids(comp, "nsubj"))
@@ -683,7 +710,10 @@ def noun_arguments(
     head = an.head(noun)
     if head is not None and noun.dep == "dobj":
         target_toks += an.pobjs(head, cue.preps)
-    targets = parties(an, target_toks)
+    targets = parties(an, target_toks) or parties(an, an.pobjs(noun, cue.fallback_preps))
+    if cue.symmetric and not sources and not targets:
+        # 'talks between Serbia and Kosovo': the coordinated partners act on each other
+        sources = parties(an, an.pobjs(noun, ("between",)))
     if not sources:
         sources = borrowed_subjects(an, noun, lexicon)
     elif not targets and cue.target_from_clause and an.pobjs(noun, cue.source_preps):
