@@ -10,6 +10,7 @@ from uuid import uuid4
 
 from kafka import KafkaConsumer, KafkaProducer
 
+from streams.admin import ensure_topics
 from streams.broker import kafka_python_config
 from streams.core.models import Article
 from streams.settings import Settings
@@ -25,7 +26,12 @@ def make_producer(settings: Settings, bootstrap: str) -> KafkaProducer:
 
 
 def publish_articles(settings: Settings, bootstrap: str, articles: Iterable[Article]) -> list[str]:
-    """Send each article to the articles topic keyed by its id; returns the ids once all are acknowledged."""
+    """Send each article to the articles topic keyed by its id; returns the ids once all are acknowledged.
+
+    The topics are created first (idempotent), so a publish before the first worker start cannot leave the
+    articles topic with a broker-default partition count.
+    """
+    ensure_topics(settings, bootstrap)
     producer = make_producer(settings, bootstrap)
     try:
         ids: list[str] = []

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from streams.admin import ensure_topics
+
 from tests.support.broker import session_broker
 from tests.support.workers import WorkerProcess, fresh_env, settings_from
 
@@ -25,12 +27,15 @@ def worker_env(kafka_bootstrap: str, tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def worker_settings(worker_env: dict[str, str]):  # type: ignore[no-untyped-def]
-    return settings_from(worker_env)
+def worker_settings(worker_env: dict[str, str], kafka_bootstrap: str):  # type: ignore[no-untyped-def]
+    """The test's settings, with its topics already created (readers may subscribe before the worker starts)."""
+    settings = settings_from(worker_env)
+    ensure_topics(settings, kafka_bootstrap)
+    return settings
 
 
 @pytest.fixture
-def start_worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
+def start_worker(worker_env: dict[str, str], worker_settings, tmp_path: Path) -> Iterator:  # type: ignore[no-untyped-def,type-arg]
     started: list[WorkerProcess] = []
 
     def start(**extra: str) -> WorkerProcess:

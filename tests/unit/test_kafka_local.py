@@ -58,7 +58,7 @@ def test_a_single_node_accepts_16_mib_records_and_needs_no_replicas(tmp_path: Pa
         assert config[key] == "1"
     assert config["transaction.state.log.min.isr"] == "1"
     assert config["group.initial.rebalance.delay.ms"] == "0"
-    assert config["auto.create.topics.enable"] == "true"
+    assert config["auto.create.topics.enable"] == "false"
     assert config["num.partitions"] == "1"
 
 
