@@ -14,6 +14,10 @@ CAMEO_TSV = Path(__file__).parent / "data" / "cameo.tsv"
 INTENT_BY_ROOT: dict[int, str] = {4: "036", 5: "032", 6: "031", 7: "033", 8: "035"}
 """The CAMEO 03x code for an intention to do an event of a cooperative root (agree to meet -> 036)."""
 
+THREAT_BY_CODE: dict[str, str] = {"163": "132", "172": "132", "161": "131", "166": "131"}
+THREAT_BY_ROOT: dict[int, str] = {15: "138", 16: "131", 17: "137", 18: "138", 19: "138", 20: "138"}
+"""The CAMEO 13x code for an intended act of material conflict ('would reimpose sanctions' -> 132)."""
+
 REJECT_BY_ROOT: dict[int, str] = {4: "125", 5: "120", 6: "121", 7: "122", 8: "124"}
 """The CAMEO 12x code for refusing to do an event of a cooperative root (refuse to meet -> 125)."""
 

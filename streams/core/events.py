@@ -107,6 +107,7 @@ ACTOR_HEADS = frozenset(
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 CLIMB_FOR_SUBJECT = frozenset({"xcomp", "acomp", "conj", "pcomp", "prep", "advcl", "ccomp", "attr"})
 FUTURE_AUX = frozenset({"will", "would", "shall"})
+WEAPONS = frozenset({"missile", "rocket", "drone", "shell", "projectile", "torpedo", "shot"})
 OBJECT_CONTROL = frozenset(
     {
         "urge",
@@ -458,6 +459,7 @@ class Governance:
     speaker: str | None
     negated: bool
     refused: bool
+    speaker_actors: tuple[Party, ...] = ()
 
 
 def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
@@ -466,6 +468,7 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
     intended = any(a.lemma in FUTURE_AUX for a in an.kids(cue_tok, "aux"))
     refused = False
     speaker: str | None = None
+    speaker_actors: tuple[Party, ...] = ()
     in_clause = True
     tok = cue_tok
     for _ in range(8):
@@ -487,6 +490,7 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
             subject = an.kids(head, "nsubj", "nsubjpass")
             if subject and not (tok.dep == "xcomp"):
                 speaker = speaker_text(an, subject[0])
+                speaker_actors = parties(an, subject)
         if tok.dep in ("ccomp", "parataxis") or (tok.dep == "prep" and head.pos in ("NOUN", "PROPN")):
             in_clause = False
         elif in_clause and tok.dep in ("xcomp", "dobj", "pcomp", "acomp", "prep", "pobj", "advcl", "conj"):
@@ -502,7 +506,7 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
                 intended = True
         tok = head
     mode: Mode = "intended" if intended else "reported" if speaker else "asserted"
-    return Governance(mode, speaker, negated, refused)
+    return Governance(mode, speaker, negated, refused, speaker_actors)
 
 
 def according_to(an: Analysis, tok: Token) -> str | None:
@@ -564,7 +568,7 @@ def clause_subjects(an: Analysis, noun: Token) -> tuple[Party, ...]:
 def refined_code(an: Analysis, cue: Cue, tok: Token) -> str | None:
     """The cue's code, finer by a modifier ('defense cooperation' -> 062); None without a required word."""
     assert cue.cameo is not None
-    near = [tok, *an.kids(tok, "amod", "compound", "dobj", "nmod")]
+    near = [tok, *an.kids(tok, "amod", "compound", "dobj", "nmod", "nsubj", "nsubjpass")]
     for prep in an.kids(tok, "prep"):
         for obj in an.kids(prep, "pobj"):
             near.extend([obj, *an.kids(obj, "amod", "compound")])
@@ -629,6 +633,11 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: Lexicon) -> Finding | None
         sources, targets = targets, sources
     if not targets and each_other(an, tok):
         targets = sources
+    fired = any(o.lemma in WEAPONS for o in an.kids(tok, "dobj"))
+    if not targets and code is not None and cameo.root_of(code) >= 15 and not fired:
+        # 'Ukraine said Russian drones struck an energy facility': the speaker was hit; a launch
+        # of missiles ('fired two missiles into the sea, Seoul said') hit no one in particular
+        targets = gov.speaker_actors
     pairs = pair_up(sources, targets, cue.symmetric, cue.mutual)
     about_policy = (
         cue.polarity in ("support", "oppose")
@@ -755,6 +764,8 @@ def relations_from(finding: Finding, sentence: Sentence) -> list[Relation]:
         code = cameo.REJECT_BY_ROOT[root]
     elif finding.mode == "intended" and root in cameo.INTENT_BY_ROOT:
         code = cameo.INTENT_BY_ROOT[root]
+    elif finding.mode == "intended" and root in cameo.THREAT_BY_ROOT:
+        code = cameo.THREAT_BY_CODE.get(code[:3], cameo.THREAT_BY_ROOT[root])
     entry = cameo.lookup(code)
     out = []
     for source, target in finding.pairs:

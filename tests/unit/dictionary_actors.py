@@ -60,6 +60,7 @@ STATES = {
     "Poland": "POL",
     "Qatar": "QAT",
     "Russia": "RUS",
+    "Russian": "RUS",
     "Serbia": "SRB",
     "South Korea": "KOR",
     "Spain": "ESP",

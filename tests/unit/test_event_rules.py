@@ -150,3 +150,16 @@ def test_a_verb_object_told_to_act_is_the_source_of_that_act() -> None:
 def test_coordinated_demonyms_each_become_a_party() -> None:
     found = relations("Polish and Lithuanian troops began a joint exercise.")
     assert {(r.source, r.target) for r in found} == {("POL", "LTU"), ("LTU", "POL")}
+
+
+def test_an_intended_material_conflict_is_a_threat() -> None:
+    found = relations("Germany said it would impose sanctions on Iran.")
+    assert [(r.source, r.target, r.cameo, r.quad_class) for r in found] == [("DEU", "IRN", "132", 3)]
+
+
+def test_a_strike_reported_by_its_victim_targets_the_speaker() -> None:
+    assert ("RUS", "UKR", "195") in dyads(relations("Ukraine said Russian drones struck a power plant."))
+
+
+def test_a_missile_launch_reported_by_a_neighbour_targets_no_one() -> None:
+    assert relations("South Korea said North Korea fired two missiles into the sea.") == []
