@@ -1,12 +1,43 @@
-"""Shell layer: the worker's HTTP endpoints (health, readiness, metrics)."""
+"""Shell layer: the worker's HTTP endpoints: the relations page, the JSON API, health, readiness, metrics."""
 
 from __future__ import annotations
 
+import json
+from importlib import resources
+from importlib.metadata import PackageNotFoundError, version
+
 import faust
+from aiohttp import web as aiohttp_web
 from faust.web import Request, Response, View
 
 from streams.agents import Shell
 from streams.metrics import BUCKETS
+from streams.mirror import MirrorReader
+from streams.relations_view import (
+    ActorNames,
+    BadQuery,
+    ErrorBody,
+    Mirror,
+    not_found,
+    openapi_document,
+    parse_relations_query,
+    parse_since,
+)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+"""Sent with every response, errors and 404s too: the page runs only its own script file, no inline code."""
+
+STATIC = {
+    "/": ("index.html", "text/html"),
+    "/static/app.js": ("app.js", "text/javascript"),
+    "/static/style.css": ("style.css", "text/css"),
+}
 
 
 def prometheus_text(shell: Shell, lag: int | None) -> str:
@@ -54,7 +85,81 @@ async def consumer_lag(app: faust.App) -> int | None:
     return sum(max(0, (hw or 0) - ((committed.get(tp) or -1) + 1)) for tp, hw in highwaters.items())
 
 
+def _package_version() -> str:
+    try:
+        return version("dyadwatch")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def _bootstrap_of(app: faust.App) -> str:
+    return ",".join(f"{url.host}:{url.port}" for url in app.conf.broker)
+
+
+async def _add_security_headers(request: aiohttp_web.Request, response: aiohttp_web.StreamResponse) -> None:
+    response.headers.update(SECURITY_HEADERS)
+    if request.path.startswith("/api/") or request.path in ("/openapi.json", "/readyz", "/metrics"):
+        response.headers["Cache-Control"] = "no-store"
+
+
 def register_views(app: faust.App, shell: Shell) -> None:
+    """The page, its files and the read-only JSON API over a complete in-memory mirror of the relations."""
+    mirror = Mirror(names=ActorNames.load())
+    reader = MirrorReader(shell.settings, _bootstrap_of(app), mirror)
+    app.service(reader)  # type: ignore[arg-type] - Faust starts an instance as well as a class
+    app.web.web_app.on_response_prepare.append(_add_security_headers)
+    static_dir = resources.files("streams") / "web" / "static"
+    openapi = json.dumps(openapi_document(_package_version())).encode()
+
+    def json_body(view: View, body: bytes, status: int = 200) -> Response:
+        return view.bytes(body, content_type="application/json", status=status)
+
+    def error(view: View, message: str, status: int) -> Response:
+        return json_body(view, ErrorBody(error=message).model_dump_json().encode(), status)
+
+    for path, (file, content_type) in STATIC.items():
+        text = (static_dir / file).read_text(encoding="utf-8")
+
+        def static_view(text: str = text, content_type: str = content_type) -> type[View]:
+            class Static(View):
+                async def get(self, request: Request) -> Response:
+                    return self.text(text, content_type=content_type)
+
+            return Static
+
+        app.page(path, name=f"static:{file}")(static_view())
+
+    @app.page("/api/relations")
+    class Relations(View):
+        async def get(self, request: Request) -> Response:
+            try:
+                query = parse_relations_query(request.query)
+            except BadQuery as exc:
+                return error(self, str(exc), 400)
+            return json_body(self, mirror.relations(query).model_dump_json().encode())
+
+    @app.page("/api/relations/{a}/{b}")
+    class OneRelation(View):
+        async def get(self, request: Request, a: str, b: str) -> Response:
+            detail = mirror.relation(a, b)
+            if detail is None:
+                return json_body(self, not_found(a, b).model_dump_json().encode(), 404)
+            return json_body(self, detail.model_dump_json().encode())
+
+    @app.page("/api/alerts")
+    class Alerts(View):
+        async def get(self, request: Request) -> Response:
+            try:
+                since = parse_since(request.query.get("since"))
+            except BadQuery as exc:
+                return error(self, str(exc), 400)
+            return json_body(self, mirror.alerts_since(since).model_dump_json().encode())
+
+    @app.page("/openapi.json")
+    class OpenAPI(View):
+        async def get(self, request: Request) -> Response:
+            return json_body(self, openapi)
+
     @app.page("/healthz")
     class Health(View):
         async def get(self, request: Request) -> Response:
@@ -64,8 +169,10 @@ def register_views(app: faust.App, shell: Shell) -> None:
     class Ready(View):
         async def get(self, request: Request) -> Response:
             assigned = sorted(f"{tp.topic}[{tp.partition}]" for tp in app.consumer.assignment())
-            ready = bool(assigned) and app.producer is not None
-            return self.json({"ready": ready, "assigned": assigned}, status=200 if ready else 503)
+            broker = await reader.broker_reachable()
+            ready = bool(assigned) and app.producer is not None and broker and mirror.loaded
+            body = {"ready": ready, "assigned": assigned, "broker": broker, "mirror_loaded": mirror.loaded}
+            return self.json(body, status=200 if ready else 503)
 
     @app.page("/metrics")
     class MetricsView(View):

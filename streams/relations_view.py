@@ -1,0 +1,325 @@
+"""View layer, pure (no Faust, no Kafka): the web view's mirror of the relations table, queries and JSON."""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict, deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from streams.core.models import Alert, Band, Evidence, QuadCounts, RelationState
+
+ALERTS_KEEP = 500
+"""Alerts the mirror keeps, newest by time."""
+
+ARTICLES_KEEP = 50_000
+"""Article id -> url entries the mirror keeps for evidence links, least recently seen dropped first."""
+
+BAND_RANK: dict[str, int] = {"hostile": 0, "tense": 1, "neutral": 2, "cooperative": 3, "allied": 4}
+
+SortKey = Literal[
+    "dyad", "actor_a", "actor_b", "name_a", "name_b", "score", "band", "trend",
+    "event_count", "article_count", "first_seen", "last_seen",
+]
+SORT_KEYS: tuple[str, ...] = SortKey.__args__  # type: ignore[attr-defined]
+
+
+class ActorNames:
+    """Actor code -> display name from the actor data (states and IGOs); an unknown code names itself."""
+
+    def __init__(self, names: Mapping[str, str]) -> None:
+        self._names = dict(names)
+
+    @classmethod
+    def load(cls) -> ActorNames:
+        data = resources.files("streams.core") / "data"
+        names: dict[str, str] = {}
+        for file in ("states.jsonl", "igos.jsonl"):
+            for line in (data / file).read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    row = json.loads(line)
+                    names[row["code"]] = row["name"]
+        return cls(names)
+
+    def name(self, code: str) -> str:
+        return self._names.get(code, code)
+
+
+def safe_url(url: str | None) -> str | None:
+    """The url when it is http(s) with a host; anything else (javascript:, data:, relative) is no link."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+class _Public(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RelationSummary(_Public):
+    """One row of the relations list: a RelationState without its evidence and bookkeeping, with names."""
+
+    dyad: str = Field(description="Unordered dyad key 'A|B', codes sorted.")
+    actor_a: str
+    actor_b: str
+    name_a: str = Field(description="Display name of actor_a.")
+    name_b: str
+    score: float = Field(ge=-10, le=10)
+    band: Band
+    trend: float = Field(description="Change of the score over the last 7 days.")
+    counts_ab: QuadCounts = Field(description="Events with actor_a as source, per quad class.")
+    counts_ba: QuadCounts = Field(description="Events with actor_b as source, per quad class.")
+    first_seen: datetime
+    last_seen: datetime
+    article_count: int = Field(ge=0)
+    event_count: int = Field(ge=0)
+    last_material_conflict: datetime | None = None
+
+
+class EvidenceView(Evidence):
+    """A piece of evidence with the article's url and title, when the view has seen the enriched article."""
+
+    url: str | None = Field(None, description="The article's http(s) url, when known.")
+    title: str | None = None
+
+
+class RelationDetail(RelationSummary):
+    """One relation with its evidence, newest first."""
+
+    evidence: list[EvidenceView]
+
+
+class RelationList(_Public):
+    version: int = Field(description="Grows with every change the view has read; poll and compare.")
+    loaded: bool = Field(description="False while the view is still reading the relations topic.")
+    count: int
+    relations: list[RelationSummary]
+
+
+class AlertList(_Public):
+    count: int
+    alerts: list[Alert] = Field(description="Newest first; at most the last 500 alerts.")
+
+
+class ErrorBody(_Public):
+    error: str = Field(description="What went wrong and how to ask instead.")
+
+
+class BadQuery(ValueError):
+    """A query parameter the API cannot use; the message says which values it accepts."""
+
+
+@dataclass(frozen=True)
+class RelationsQuery:
+    actor: str | None = None
+    band: Band | None = None
+    sort: str = "last_seen"
+    descending: bool = True
+
+
+def parse_relations_query(params: Mapping[str, str]) -> RelationsQuery:
+    actor = params.get("actor", "").strip().upper() or None
+    band = params.get("band", "").strip().lower() or None
+    if band is not None and band not in BAND_RANK:
+        raise BadQuery(f"band={band!r} is not a band; use one of {', '.join(BAND_RANK)}")
+    sort = params.get("sort", "last_seen").strip() or "last_seen"
+    if sort not in SORT_KEYS:
+        raise BadQuery(f"sort={sort!r} is not a column; use one of {', '.join(SORT_KEYS)}")
+    order = params.get("order", "desc").strip().lower() or "desc"
+    if order not in ("asc", "desc"):
+        raise BadQuery(f"order={order!r} must be asc or desc")
+    return RelationsQuery(actor=actor, band=band, sort=sort, descending=order == "desc")  # type: ignore[arg-type]
+
+
+def parse_since(text: str | None) -> datetime | None:
+    """An ISO 8601 time (a date alone means its midnight); no zone means UTC."""
+    if text is None or not text.strip():
+        return None
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise BadQuery(f"since={text!r} is not ISO 8601; use e.g. since=2026-03-01T12:00:00Z") from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _sort_value(row: RelationSummary, key: str) -> Any:
+    if key == "band":
+        return BAND_RANK[row.band]
+    return getattr(row, key)
+
+
+@dataclass
+class Mirror:
+    """The complete relations table (latest state per dyad), the latest alerts and article urls, in memory."""
+
+    names: ActorNames
+    states: dict[str, RelationState] = field(default_factory=dict)
+    alerts: deque[Alert] = field(default_factory=lambda: deque(maxlen=ALERTS_KEEP))
+    articles: OrderedDict[str, tuple[str | None, str | None]] = field(default_factory=OrderedDict)
+    version: int = 0
+    rejected: int = 0
+    loaded: bool = False
+
+    def apply_relation(self, key: bytes | None, value: bytes | None) -> bool:
+        """A record of the compacted relations topic: a state replaces the dyad's, a tombstone removes it."""
+        if value is None:
+            if key is None or self.states.pop(key.decode(errors="replace"), None) is None:
+                return False
+            self.version += 1
+            return True
+        try:
+            state = RelationState.model_validate_json(value)
+        except ValidationError:
+            self.rejected += 1
+            return False
+        self.states[state.dyad] = state
+        self.version += 1
+        return True
+
+    def apply_alert(self, value: bytes | None) -> bool:
+        """An alert record; alerts stay ordered by time and the same id is kept once."""
+        try:
+            alert = Alert.model_validate_json(value or b"")
+        except ValidationError:
+            self.rejected += 1
+            return False
+        if any(a.id == alert.id for a in self.alerts):
+            return False
+        if len(self.alerts) == self.alerts.maxlen and alert.time < self.alerts[0].time:
+            return False
+        ordered = sorted([*self.alerts, alert], key=lambda a: a.time)
+        self.alerts.clear()
+        self.alerts.extend(ordered)
+        self.version += 1
+        return True
+
+    def apply_enriched(self, value: bytes | None) -> bool:
+        """An enriched article: remember its url and title for evidence links (bounded)."""
+        try:
+            record = json.loads(value or b"")
+            article_id = record["article_id"]
+        except (ValueError, TypeError, KeyError):
+            self.rejected += 1
+            return False
+        url, title = safe_url(record.get("url")), record.get("title")
+        if url is None and title is None:
+            return False
+        self.articles[article_id] = (url, title)
+        self.articles.move_to_end(article_id)
+        while len(self.articles) > ARTICLES_KEEP:
+            self.articles.popitem(last=False)
+        self.version += 1
+        return True
+
+    def summary(self, state: RelationState) -> RelationSummary:
+        fields = state.model_dump(include=set(RelationSummary.model_fields) - {"name_a", "name_b"})
+        return RelationSummary(name_a=self.names.name(state.actor_a), name_b=self.names.name(state.actor_b),
+                               **fields)
+
+    def relations(self, query: RelationsQuery = RelationsQuery()) -> RelationList:
+        rows = [
+            self.summary(s) for s in self.states.values()
+            if (query.actor is None or query.actor in (s.actor_a, s.actor_b))
+            and (query.band is None or s.band == query.band)
+        ]
+        rows.sort(key=lambda r: r.dyad)
+        rows.sort(key=lambda r: _sort_value(r, query.sort), reverse=query.descending)
+        return RelationList(version=self.version, loaded=self.loaded, count=len(rows), relations=rows)
+
+    def relation(self, a: str, b: str) -> RelationDetail | None:
+        """The relation between a and b, in either order; None when the view knows none."""
+        first, second = sorted((a.strip().upper(), b.strip().upper()))
+        state = self.states.get(f"{first}|{second}")
+        if state is None:
+            return None
+        evidence = [
+            EvidenceView(**e.model_dump(), url=self.articles.get(e.article_id, (None, None))[0],
+                         title=self.articles.get(e.article_id, (None, None))[1])
+            for e in state.evidence
+        ]
+        return RelationDetail(**self.summary(state).model_dump(), evidence=evidence)
+
+    def alerts_since(self, since: datetime | None) -> AlertList:
+        picked = [a for a in reversed(self.alerts) if since is None or a.time >= since]
+        return AlertList(count=len(picked), alerts=picked)
+
+
+def not_found(a: str, b: str) -> ErrorBody:
+    return ErrorBody(error=f"no relation between {a} and {b} yet; GET /api/relations lists the known dyads")
+
+
+def openapi_document(version: str) -> dict[str, Any]:
+    """OpenAPI 3.1 description of the read-only JSON API, schemas generated from the pydantic models."""
+    schemas: dict[str, Any] = {}
+    for model in (RelationList, RelationDetail, AlertList, ErrorBody):
+        schema = model.model_json_schema(mode="serialization", ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+
+    def ref(name: str) -> dict[str, Any]:
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    def ok(name: str, description: str) -> dict[str, Any]:
+        return {"description": description, "content": {"application/json": {"schema": ref(name)}}}
+
+    bad = ok("ErrorBody", "A query parameter is wrong; the error says which values work.")
+    actor_param = {"name": "actor", "in": "query", "required": False, "schema": {"type": "string"},
+                   "description": "Only dyads with this actor code (e.g. CHN, NATO)."}
+    band_param = {"name": "band", "in": "query", "required": False,
+                  "schema": {"type": "string", "enum": list(BAND_RANK)}}
+    sort_param = {"name": "sort", "in": "query", "required": False,
+                  "schema": {"type": "string", "enum": list(SORT_KEYS), "default": "last_seen"}}
+    order_param = {"name": "order", "in": "query", "required": False,
+                   "schema": {"type": "string", "enum": ["asc", "desc"], "default": "desc"}}
+    actor_path = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"},
+                   "description": "An actor code; the two may come in either order."} for n in ("a", "b")]
+    since_param = {"name": "since", "in": "query", "required": False,
+                   "schema": {"type": "string", "format": "date-time"},
+                   "description": "Only alerts at or after this ISO 8601 time (no zone means UTC)."}
+    health = {"description": "The process answers.", "content": {"application/json": {"schema": {
+        "type": "object", "properties": {"status": {"type": "string"}}}}}}
+    ready_schema = {"type": "object", "properties": {
+        "ready": {"type": "boolean"}, "assigned": {"type": "array", "items": {"type": "string"}},
+        "broker": {"type": "boolean"}, "mirror_loaded": {"type": "boolean"}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "dyadwatch relations view", "version": version,
+                 "description": "Read-only view of the relations table and the latest alerts. Every "
+                                "worker with the web enabled answers with the complete table."},
+        "paths": {
+            "/api/relations": {"get": {
+                "summary": "Every known relation, filtered and sorted.",
+                "parameters": [actor_param, band_param, sort_param, order_param],
+                "responses": {"200": ok("RelationList", "The relations."), "400": bad}}},
+            "/api/relations/{a}/{b}": {"get": {
+                "summary": "One relation with its evidence.",
+                "parameters": actor_path,
+                "responses": {"200": ok("RelationDetail", "The relation."),
+                              "404": ok("ErrorBody", "No relation between the two actors yet.")}}},
+            "/api/alerts": {"get": {
+                "summary": "The latest alerts, newest first.",
+                "parameters": [since_param],
+                "responses": {"200": ok("AlertList", "The alerts."), "400": bad}}},
+            "/healthz": {"get": {"summary": "Liveness.", "responses": {"200": health}}},
+            "/readyz": {"get": {"summary": "Readiness: broker reachable, partitions assigned, mirror loaded.",
+                                "responses": {
+                                    "200": {"description": "Ready.", "content": {
+                                        "application/json": {"schema": ready_schema}}},
+                                    "503": {"description": "Not ready yet.", "content": {
+                                        "application/json": {"schema": ready_schema}}}}}},
+            "/metrics": {"get": {"summary": "Prometheus metrics.", "responses": {"200": {
+                "description": "Prometheus text format 0.0.4.",
+                "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+        },
+        "components": {"schemas": schemas},
+    }
