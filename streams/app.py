@@ -52,4 +52,8 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         web_host=settings.web_host,
         web_port=settings.web_port,
         web_in_thread=False,
+        # Faust's /router and /table pages show only this worker's partitions and the raw table rows;
+        # the view serves the complete table instead (streams/views.py).
+        web_router_enabled=False,
+        web_tables_enabled=False,
     )
