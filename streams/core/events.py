@@ -670,7 +670,7 @@ def arguments(
         targets.extend(passive_subject)
     else:
         sources = subjects(an, tok)
-    objs = an.kids(tok, "dobj")
+    objs = an.kids(tok, "dobj") or shared_objects(an, tok)
     if cue.object:
         targets.extend(objs)
     targets.extend(an.pobjs(tok, cue.preps))
@@ -691,6 +691,19 @@ def arguments(
         if an.kids(tok, "xcomp"):
             targets.extend(objs)
     return sources, parties(an, targets)
+
+
+def shared_objects(an: Analysis, verb: Token) -> list[Token]:
+    """The object of a coordinated verb ('condemned and sanctioned Iran': both verbs act on Iran)."""
+    head = an.head(verb)
+    if verb.dep == "conj" and head is not None and head.pos == "VERB":
+        return an.kids(head, "dobj")
+    return [
+        o
+        for c in an.kids(verb, "conj")
+        if c.pos == "VERB" and not an.kids(c, "nsubj")
+        for o in an.kids(c, "dobj")
+    ]
 
 
 def speaker_parties(an: Analysis, tok: Token) -> tuple[Party, ...]:

@@ -163,3 +163,15 @@ def test_a_strike_reported_by_its_victim_targets_the_speaker() -> None:
 
 def test_a_missile_launch_reported_by_a_neighbour_targets_no_one() -> None:
     assert relations("South Korea said North Korea fired two missiles into the sea.") == []
+
+
+def test_coordinated_verbs_share_their_object() -> None:
+    assert dyads(relations("France condemned and sanctioned Iran.")) == {
+        ("FRA", "IRN", "111"),
+        ("FRA", "IRN", "163"),
+    }
+
+
+def test_a_verb_with_its_own_object_does_not_take_its_neighbours() -> None:
+    found = dyads(relations("Russia attacked Ukraine and praised Belarus."))
+    assert found == {("RUS", "UKR", "190"), ("RUS", "BLR", "051")}
