@@ -21,6 +21,7 @@ STATES = {
     "Azerbaijan": "AZE",
     "Azerbaijani": "AZE",
     "Bahrain": "BHR",
+    "Belarus": "BLR",
     "Brazil": "BRA",
     "British": "GBR",
     "Canada": "CAN",
