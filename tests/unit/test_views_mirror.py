@@ -1,0 +1,201 @@
+"""Unit: the web view's pure part: the mirror of the relations topic, queries, JSON shapes, OpenAPI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from streams.core.models import Alert, Evidence, QuadCounts, RelationState
+from streams.relations_view import (
+    ALERTS_KEEP,
+    ActorNames,
+    BadQuery,
+    Mirror,
+    RelationsQuery,
+    openapi_document,
+    parse_relations_query,
+    parse_since,
+    safe_url,
+)
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+INTERNAL = {"applied_events", "window_days", "settled", "forgotten_through", "recent_alert_ids"}
+
+
+def state(a: str, b: str, score: float, band: str = "neutral", *, events: int = 1, hours: int = 0,
+          evidence: list[Evidence] | None = None) -> RelationState:
+    return RelationState(
+        dyad=f"{a}|{b}", actor_a=a, actor_b=b, score=score, band=band, trend=0.5,  # type: ignore[arg-type]
+        counts_ab=QuadCounts(verbal_cooperation=events), first_seen=T0, last_seen=T0 + timedelta(hours=hours),
+        article_count=1, event_count=events, evidence=evidence or [],
+        applied_events={T0.date(): ["a1/0"]}, recent_alert_ids=["alert:x"],
+    )
+
+
+def record(s: RelationState) -> tuple[bytes, bytes]:
+    return s.dyad.encode(), s.model_dump_json().encode()
+
+
+def alert(n: int, hours: float) -> Alert:
+    return Alert(id=f"alert:{n}", kind="watch", severity="info", dyad="CHN|IRN", actors=("CHN", "IRN"),
+                 message=f"alert number {n}", time=T0 + timedelta(hours=hours))
+
+
+def evidence(article_id: str, sentence: str = "China and Iran agreed to hold drills.") -> Evidence:
+    return Evidence(article_id=article_id, sentence=sentence, cameo="057", source="CHN", target="IRN",
+                    goldstein=8.0, time=T0)
+
+
+@pytest.fixture
+def mirror() -> Mirror:
+    return Mirror(names=ActorNames({"CHN": "China", "IRN": "Iran", "USA": "United States", "RUS": "Russia"}))
+
+
+def test_the_latest_record_of_a_dyad_replaces_the_earlier_one(mirror):
+    mirror.apply_relation(*record(state("CHN", "IRN", 1.0)))
+    mirror.apply_relation(*record(state("CHN", "IRN", 4.0, "cooperative")))
+    assert [r.score for r in mirror.relations().relations] == [4.0]
+
+
+def test_a_tombstone_removes_the_dyad_and_an_unknown_tombstone_changes_nothing(mirror):
+    mirror.apply_relation(*record(state("CHN", "IRN", 1.0)))
+    version = mirror.version
+    assert mirror.apply_relation(b"RUS|USA", None) is False and mirror.version == version
+    assert mirror.apply_relation(b"CHN|IRN", None) is True
+    assert mirror.relations().count == 0
+
+
+def test_a_record_that_is_not_a_relation_state_is_counted_and_skipped(mirror):
+    assert mirror.apply_relation(b"CHN|IRN", b"{not json") is False
+    assert mirror.rejected == 1 and mirror.relations().count == 0
+
+
+def test_the_json_served_has_names_and_no_bookkeeping_fields(mirror):
+    mirror.apply_relation(*record(state("CHN", "IRN", 2.0, "cooperative", evidence=[evidence("a1")])))
+    listed = json.loads(mirror.relations().model_dump_json())["relations"][0]
+    detail = json.loads(mirror.relation("CHN", "IRN").model_dump_json())  # type: ignore[union-attr]
+    assert listed["name_a"] == "China" and listed["name_b"] == "Iran"
+    assert not INTERNAL & set(listed) and not INTERNAL & set(detail)
+    assert "evidence" not in listed and detail["evidence"][0]["article_id"] == "a1"
+
+
+def test_a_relation_is_found_in_either_order_and_in_any_case(mirror):
+    mirror.apply_relation(*record(state("CHN", "IRN", 2.0)))
+    assert mirror.relation("IRN", "CHN") is not None
+    assert mirror.relation("irn", "chn") is not None
+    assert mirror.relation("CHN", "USA") is None
+
+
+def test_filters_keep_only_dyads_with_the_actor_and_the_band(mirror):
+    for s in (state("CHN", "IRN", 3.0, "cooperative"), state("CHN", "USA", -6.0, "hostile"),
+              state("RUS", "USA", -6.5, "hostile")):
+        mirror.apply_relation(*record(s))
+    assert {r.dyad for r in mirror.relations(RelationsQuery(actor="CHN")).relations} == {"CHN|IRN", "CHN|USA"}
+    hostile_chn = mirror.relations(RelationsQuery(actor="CHN", band="hostile")).relations
+    assert [r.dyad for r in hostile_chn] == ["CHN|USA"]
+
+
+def test_rows_sort_by_score_by_band_rank_and_by_last_update(mirror):
+    for s in (state("CHN", "IRN", 3.0, "cooperative", hours=1), state("CHN", "USA", -6.0, "hostile", hours=3),
+              state("RUS", "USA", 0.0, "neutral", hours=2)):
+        mirror.apply_relation(*record(s))
+
+    def order(**query: str) -> list[str]:
+        return [r.dyad for r in mirror.relations(parse_relations_query(query)).relations]
+
+    assert order(sort="score", order="asc") == ["CHN|USA", "RUS|USA", "CHN|IRN"]
+    assert order(sort="band") == ["CHN|IRN", "RUS|USA", "CHN|USA"]
+    assert order() == ["CHN|USA", "RUS|USA", "CHN|IRN"]
+
+
+def test_a_wrong_query_parameter_is_refused_with_the_values_that_work():
+    with pytest.raises(BadQuery, match="hostile, tense, neutral, cooperative, allied"):
+        parse_relations_query({"band": "friendly"})
+    with pytest.raises(BadQuery, match="score"):
+        parse_relations_query({"sort": "colour"})
+    with pytest.raises(BadQuery, match="asc or desc"):
+        parse_relations_query({"order": "up"})
+
+
+def test_actor_and_band_parameters_are_normalised():
+    query = parse_relations_query({"actor": " chn ", "band": "Hostile"})
+    assert query == RelationsQuery(actor="CHN", band="hostile")
+
+
+def test_since_reads_iso_8601_and_takes_a_time_without_zone_as_utc():
+    assert parse_since("2026-03-01T12:00:00Z") == T0
+    assert parse_since("2026-03-01T12:00:00") == T0
+    assert parse_since("2026-03-01T14:00:00+02:00") == T0
+    assert parse_since(None) is None
+    with pytest.raises(BadQuery, match="since=2026"):
+        parse_since("yesterday")
+
+
+def test_alerts_come_newest_first_once_each_and_since_filters_them(mirror):
+    for n, hours in ((1, 0), (2, 2), (3, 1), (2, 2)):
+        mirror.apply_alert(alert(n, hours).model_dump_json().encode())
+    assert [a.id for a in mirror.alerts_since(None).alerts] == ["alert:2", "alert:3", "alert:1"]
+    assert [a.id for a in mirror.alerts_since(T0 + timedelta(minutes=30)).alerts] == ["alert:2", "alert:3"]
+
+
+def test_the_mirror_keeps_only_the_newest_alerts(mirror):
+    for n in range(ALERTS_KEEP + 20):
+        mirror.apply_alert(alert(n, hours=n).model_dump_json().encode())
+    mirror.apply_alert(alert(9999, hours=-5).model_dump_json().encode())
+    kept = mirror.alerts_since(None).alerts
+    assert len(kept) == ALERTS_KEEP
+    assert kept[0].id == f"alert:{ALERTS_KEEP + 19}" and kept[-1].id == "alert:20"
+
+
+def test_evidence_links_to_the_article_url_only_when_it_is_http(mirror):
+    mirror.apply_relation(*record(state("CHN", "IRN", 2.0, evidence=[evidence("a1"), evidence("a2"),
+                                                                        evidence("a3")])))
+    linked = {"article_id": "a1", "url": "https://news.example/a1", "title": "Drills"}
+    mirror.apply_enriched(json.dumps(linked).encode())
+    mirror.apply_enriched(json.dumps({"article_id": "a2", "url": "javascript:alert(1)"}).encode())
+    by_id = {e.article_id: e for e in mirror.relation("CHN", "IRN").evidence}  # type: ignore[union-attr]
+    assert (by_id["a1"].url, by_id["a1"].title) == ("https://news.example/a1", "Drills")
+    assert by_id["a2"].url is None and by_id["a3"].url is None
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "/a", "http://", None, ""])
+def test_only_absolute_http_urls_are_links(url):
+    assert safe_url(url) is None
+
+
+def test_actor_names_come_from_the_actor_data_and_unknown_codes_name_themselves():
+    names = ActorNames.load()
+    assert names.name("IRN") == "Iran"
+    assert names.name("NATO") == "North Atlantic Treaty Organization"
+    assert names.name("XQZ") == "XQZ"
+
+
+def test_the_openapi_document_is_3_1_describes_every_route_and_every_ref_resolves():
+    doc = openapi_document("1.2.3")
+    assert doc["openapi"] == "3.1.0" and doc["info"]["version"] == "1.2.3"
+    assert {"/api/relations", "/api/relations/{a}/{b}", "/api/alerts", "/healthz", "/readyz",
+            "/metrics"} <= set(doc["paths"])
+    assert all(set(ops) == {"get"} for ops in doc["paths"].values()), "the API is read-only"
+    refs = {m for m in _refs(doc)}
+    assert refs and refs <= {f"#/components/schemas/{n}" for n in doc["components"]["schemas"]}
+    detail = doc["components"]["schemas"]["RelationDetail"]["properties"]
+    assert "evidence" in detail and not INTERNAL & set(detail)
+
+
+def _refs(node: object) -> list[str]:
+    if isinstance(node, dict):
+        return [v for k, v in node.items() if k == "$ref"] + [r for v in node.values() for r in _refs(v)]
+    if isinstance(node, list):
+        return [r for v in node for r in _refs(v)]
+    return []
+
+
+def test_the_pure_view_module_imports_no_faust_and_no_kafka_client():
+    code = ("import sys, streams.relations_view; "
+            "print([m for m in ('faust', 'aiokafka', 'kafka', 'mode') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
