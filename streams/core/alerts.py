@@ -172,19 +172,23 @@ def _escalation(
     ]
 
 
+MATERIAL_INTENT_PREFIX = "031"
+"""CAMEO 031x, intent to engage in material (economic, military, judicial, intelligence) cooperation: an agreed
+plan for joint drills is news before the first drill, so it counts for the new-material-cooperation alert."""
+
+
 def _new_material_cooperation(
     before: RelationState | None, after: RelationState, event: RelationEvent
 ) -> list[Alert]:
-    if event.relation.quad_class != 2:
+    relation = event.relation
+    committed = relation.cameo.startswith(MATERIAL_INTENT_PREFIX)
+    if relation.quad_class != 2 and not committed:
         return []
     if before is not None and before.counts_ab.material_cooperation + before.counts_ba.material_cooperation:
         return []
-    relation = event.relation
     evidence = evidence_of(event)
-    message = (
-        f"First material cooperation in {_pair(after)}: "
-        f"{relation.source} -> {relation.target} CAMEO {relation.cameo}"
-    )
+    what = "commitment to material cooperation" if committed else "material cooperation"
+    message = f"First {what} in {_pair(after)}: {relation.source} -> {relation.target} CAMEO {relation.cameo}"
     # One per dyad: whichever event turns out to be the first, it is the same condition.
     return [_alert("new_material_cooperation", "info", [], before, after, message, [evidence], evidence.time)]
 

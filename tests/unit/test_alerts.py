@@ -156,3 +156,14 @@ def test_alerts_name_the_dyad_and_carry_before_and_after_scores():
     assert alert.before["score"] == pytest.approx(3.0)
     assert alert.after["score"] < alert.before["score"]
     assert "CHN-USA moved from cooperative" in alert.message
+
+
+def test_an_agreed_military_cooperation_alerts_as_new_material_cooperation_before_any_drill():
+    _, alerts = run([event("a1", 1.0, cameo="040"), event("a2", 5.2, cameo="0312", days=1)])
+    new = [a for a in alerts if a.kind == "new_material_cooperation"]
+    assert len(new) == 1 and "commitment" in new[0].message
+
+
+def test_an_intent_to_talk_is_not_material_cooperation():
+    _, alerts = run([event("a1", 4.0, cameo="036")])
+    assert "new_material_cooperation" not in kinds(alerts)
