@@ -254,6 +254,12 @@ class Mirror:
         return AlertList(count=len(picked), alerts=picked)
 
 
+def inert_json(model: BaseModel) -> bytes:
+    """The model as JSON with <, > and & escaped (valid JSON, same data): no byte of it reads as markup."""
+    body = model.model_dump_json().encode()
+    return body.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
+
+
 def not_found(a: str, b: str) -> ErrorBody:
     return ErrorBody(error=f"no relation between {a} and {b} yet; GET /api/relations lists the known dyads")
 

@@ -18,6 +18,7 @@ from streams.relations_view import (
     BadQuery,
     ErrorBody,
     Mirror,
+    inert_json,
     not_found,
     openapi_document,
     parse_relations_query,
@@ -115,7 +116,7 @@ def register_views(app: faust.App, shell: Shell) -> None:
         return view.bytes(body, content_type="application/json", status=status)
 
     def error(view: View, message: str, status: int) -> Response:
-        return json_body(view, ErrorBody(error=message).model_dump_json().encode(), status)
+        return json_body(view, inert_json(ErrorBody(error=message)), status)
 
     for path, (file, content_type) in STATIC.items():
         text = (static_dir / file).read_text(encoding="utf-8")
@@ -136,15 +137,15 @@ def register_views(app: faust.App, shell: Shell) -> None:
                 query = parse_relations_query(request.query)
             except BadQuery as exc:
                 return error(self, str(exc), 400)
-            return json_body(self, mirror.relations(query).model_dump_json().encode())
+            return json_body(self, inert_json(mirror.relations(query)))
 
     @app.page("/api/relations/{a}/{b}")
     class OneRelation(View):
         async def get(self, request: Request, a: str, b: str) -> Response:
             detail = mirror.relation(a, b)
             if detail is None:
-                return json_body(self, not_found(a, b).model_dump_json().encode(), 404)
-            return json_body(self, detail.model_dump_json().encode())
+                return json_body(self, inert_json(not_found(a, b)), 404)
+            return json_body(self, inert_json(detail))
 
     @app.page("/api/alerts")
     class Alerts(View):
@@ -153,7 +154,7 @@ def register_views(app: faust.App, shell: Shell) -> None:
                 since = parse_since(request.query.get("since"))
             except BadQuery as exc:
                 return error(self, str(exc), 400)
-            return json_body(self, mirror.alerts_since(since).model_dump_json().encode())
+            return json_body(self, inert_json(mirror.alerts_since(since)))
 
     @app.page("/openapi.json")
     class OpenAPI(View):

@@ -16,6 +16,7 @@ from streams.relations_view import (
     BadQuery,
     Mirror,
     RelationsQuery,
+    inert_json,
     openapi_document,
     parse_relations_query,
     parse_since,
@@ -199,3 +200,11 @@ def test_the_pure_view_module_imports_no_faust_and_no_kafka_client():
             "print([m for m in ('faust', 'aiokafka', 'kafka', 'mode') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_served_json_escapes_markup_and_still_decodes_to_the_same_text(mirror):
+    sentence = 'China accused Japan <script>alert("x")</script> & <img src=x onerror=alert(1)>.'
+    mirror.apply_relation(*record(state("CHN", "IRN", 2.0, evidence=[evidence("a1", sentence)])))
+    body = inert_json(mirror.relation("CHN", "IRN"))  # type: ignore[arg-type]
+    assert b"<" not in body and b">" not in body and b"&" not in body
+    assert json.loads(body)["evidence"][0]["sentence"] == sentence
