@@ -38,6 +38,7 @@ STATIC = {
     "/": ("index.html", "text/html"),
     "/static/app.js": ("app.js", "text/javascript"),
     "/static/style.css": ("style.css", "text/css"),
+    "/static/favicon.svg": ("favicon.svg", "image/svg+xml"),
 }
 
 

@@ -61,6 +61,10 @@ function fmtTime(iso) {
   return d.toISOString().replace("T", " ").slice(0, 16) + " UTC";
 }
 
+function shortName(name) {
+  return name.length > 16 ? `${name.slice(0, 15)}…` : name;
+}
+
 function quads(c) {
   return [c.verbal_cooperation, c.material_cooperation, c.verbal_conflict, c.material_conflict].join("·");
 }
@@ -87,8 +91,8 @@ function visibleRows() {
 }
 
 function actorCell(name, code) {
-  const td = el("td");
-  td.append(el("span", { class: "name" }, name), " ", el("span", { class: "code" }, code));
+  const td = el("td", { title: `${name} (${code})` });
+  td.append(el("span", { class: "name" }, shortName(name)), " ", el("span", { class: "code" }, code));
   return td;
 }
 
@@ -113,7 +117,7 @@ function renderTable() {
       el("td", { class: "num" }, String(r.event_count)),
       el("td", { class: "num" }, String(r.article_count)),
       el("td", { class: "quads" }, `${quads(r.counts_ab)} / ${quads(r.counts_ba)}`),
-      el("td", {}, fmtTime(r.last_seen)),
+      el("td", { title: fmtTime(r.last_seen) }, fmtTime(r.last_seen).slice(5, 16)),
     );
     tr.addEventListener("click", () => select(r.dyad));
     tr.addEventListener("keydown", (e) => {
@@ -176,7 +180,7 @@ function renderNetwork() {
       "text-anchor": Math.cos(p.angle) > 0.3 ? "start" : Math.cos(p.angle) < -0.3 ? "end" : "middle",
       class: "node-name",
     });
-    outside.textContent = names.get(code);
+    outside.textContent = shortName(names.get(code));
     const title = svg("title");
     title.textContent = `${names.get(code)} (${code}): click to filter`;
     g.append(label, outside, title);
