@@ -170,6 +170,11 @@ class Mirror:
     rejected: int = 0
     loaded: bool = False
 
+    @property
+    def etag(self) -> str:
+        """HTTP entity tag of what the view would serve now: changes with every applied record and on load."""
+        return f'"{self.version}{"" if self.loaded else "-loading"}"'
+
     def apply_relation(self, key: bytes | None, value: bytes | None) -> bool:
         """A record of the compacted relations topic: a state replaces the dyad's, a tombstone removes it."""
         if value is None:

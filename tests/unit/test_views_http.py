@@ -10,13 +10,15 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from multidict import CIMultiDict
 
 from streams.settings import Settings
 
 STATIC = Path(__file__).resolve().parents[2] / "streams" / "web" / "static"
 
 
-Fetch = Callable[[str, str], tuple[int, dict[str, str], str]]
+Reply = tuple[int, CIMultiDict[str], str]
+Fetch = Callable[..., Reply]
 
 
 @pytest.fixture(scope="module")
@@ -31,15 +33,15 @@ def web_app() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def fetch(web_app: Any) -> Iterator[Fetch]:
-    """method, path -> status, headers, body; one test server on one event loop for the module."""
+    """method, path[, headers] -> status, headers, body; one test server on one loop for the module."""
     loop = asyncio.new_event_loop()
     client = TestClient(TestServer(web_app, loop=loop), loop=loop)
     loop.run_until_complete(client.start_server())
 
-    def request(method: str, path: str) -> tuple[int, dict[str, str], str]:
-        async def go() -> tuple[int, dict[str, str], str]:
-            response = await client.request(method, path)
-            return response.status, dict(response.headers), await response.text()
+    def request(method: str, path: str, headers: dict[str, str] | None = None) -> Reply:
+        async def go() -> Reply:
+            response = await client.request(method, path, headers=headers)
+            return response.status, CIMultiDict(response.headers), await response.text()
 
         return loop.run_until_complete(go())
 
@@ -102,3 +104,10 @@ def test_the_script_never_turns_data_into_html():
     js = (STATIC / "app.js").read_text(encoding="utf-8")
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
         assert sink not in js, sink
+
+
+def test_an_unchanged_relations_list_answers_a_poller_with_304(fetch):
+    status, headers, _ = fetch("GET", "/api/relations")
+    assert status == 200 and headers["ETag"] and headers["Cache-Control"] == "no-cache"
+    assert fetch("GET", "/api/relations", {"If-None-Match": headers["ETag"]})[0] == 304
+    assert fetch("GET", "/api/relations", {"If-None-Match": '"stale"'})[0] == 200

@@ -208,3 +208,12 @@ def test_served_json_escapes_markup_and_still_decodes_to_the_same_text(mirror):
     body = inert_json(mirror.relation("CHN", "IRN"))  # type: ignore[arg-type]
     assert b"<" not in body and b">" not in body and b"&" not in body
     assert json.loads(body)["evidence"][0]["sentence"] == sentence
+
+
+def test_the_etag_changes_with_every_applied_record_and_when_the_mirror_is_loaded(mirror):
+    tags = [mirror.etag]
+    mirror.apply_relation(*record(state("CHN", "IRN", 1.0)))
+    tags.append(mirror.etag)
+    mirror.loaded = True
+    tags.append(mirror.etag)
+    assert len(set(tags)) == 3
