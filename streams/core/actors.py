@@ -222,6 +222,8 @@ class ActorResolver:
 
     def __init__(self, lexemes: dict[str, Lexeme]) -> None:
         self.lexemes = lexemes
+        self._named: dict[int, Span] = {}
+        """The current document's dictionary people by first token, for 'President' + 'Xi Jinping'."""
 
     def __call__(self, doc: Doc) -> Doc:
         candidates = list(doc.spans.get(CANDIDATES_KEY, ()))
@@ -276,9 +278,17 @@ class ActorResolver:
         people = _People()
         last_pair: tuple[str, str] | None = None
         taken = {i for u in units for i in range(u.start, u.end)}
+        self._named = {
+            u.start: u for u in units if u.label_ == NAME and self.lexemes[u.id_].kind == "person"
+        }
+        consumed = 0
         i = 0
         while i < len(units):
             unit = units[i]
+            if unit.start < consumed:
+                # a known person's name already taken into 'Chinese President Xi Jinping'
+                i += 1
+                continue
             lex = self.lexemes[unit.id_]
             nxt = units[i + 1] if i + 1 < len(units) else None
             mention: ActorMention | None = None
@@ -310,6 +320,7 @@ class ActorResolver:
                 ):
                     last_pair = (prev.actor, mention.actor)
                 out.append(mention)
+                consumed = max(consumed, mention.end)
             i += 1
         return self._later_mentions(doc, out, people)
 
@@ -330,6 +341,9 @@ class ActorResolver:
             return ActorMention(prefix.start, unit.end, kind, prefix.actor, None, prefix.name)
         if kind != "person":
             return ActorMention(prefix.start, unit.end, kind, prefix.actor, role, None)
+        known = self._named.get(unit.end)
+        if known is not None:
+            return ActorMention(prefix.start, known.end, "person", prefix.actor, role, self.lexemes[known.id_].name)
         name_end = _person_name_end(doc, unit.end, taken)
         end = name_end or unit.end
         name = doc[unit.end : name_end].text if name_end else None
@@ -354,6 +368,10 @@ class ActorResolver:
             return ActorMention(unit.start, nxt.end, kind, owner.actor, None if kind == "state" else role)
         if lex.kind != "person":
             return None
+        named = self._named.get(unit.end)
+        if named is not None:
+            person_lex = self.lexemes[named.id_]
+            return ActorMention(unit.start, named.end, "person", person_lex.actor, lex.role, person_lex.name)
         name_end = _person_name_end(doc, unit.end, taken)
         if name_end is None:
             return None

@@ -18,8 +18,9 @@ from streams.core.models import Mode, Relation, Role
 
 VERBS_JSONL = Path(__file__).parent / "data" / "verbs.jsonl"
 
-Control = Literal["report", "intend", "refuse", "stop"]
-"""How a verb governs a cue below it: reports it, intends it, refuses it, or stops it ('halted aid')."""
+Control = Literal["report", "intend", "refuse", "stop", "deny"]
+"""How a verb governs a cue below it: reports it, intends it, refuses it, stops it ('halted aid'), or denies
+its complement ('denied sending troops', 'denied that it had sent troops')."""
 Frame = Literal["plain", "complement", "judged"]
 
 PLURAL_ANAPHORS = frozenset({"they", "them", "their", "both", "theirs"})
@@ -104,10 +105,13 @@ ACTOR_HEADS = frozenset(
     }
 )
 """Nouns that stand for their owner: 'Chinese diplomats', 'Iran's armed forces chief' are actors."""
+SEATED_HEADS = frozenset({"official", "authority", "government", "police", "court", "prosecutor", "diplomat"})
+"""Nouns whose place is their owner: 'officials in Kyiv' speak for Ukraine (troops in Syria are not Syria's)."""
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 CLIMB_FOR_SUBJECT = frozenset({"xcomp", "acomp", "conj", "pcomp", "prep", "advcl", "ccomp", "attr"})
 FUTURE_AUX = frozenset({"will", "would", "shall"})
 WEAPONS = frozenset({"missile", "rocket", "drone", "shell", "projectile", "torpedo", "shot"})
+DENIED_DEPS = frozenset({"xcomp", "dobj", "pcomp"})
 OBJECT_CONTROL = frozenset(
     {
         "urge",
@@ -361,6 +365,8 @@ def actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
     owners = an.kids(tok, "poss", "compound", "amod", "nmod") + an.pobjs(tok, ("by",))
     if tok.lemma in ACTOR_HEADS:
         owners += an.pobjs(tok, ("of", "from"))
+    if tok.lemma in SEATED_HEADS:
+        owners += an.pobjs(tok, ("in",))
     for child in owners:
         found = tuple(p for t in conjuncts(an, child) for p in actors_at(an, t, depth + 1))
         if found:
@@ -491,6 +497,11 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
             if subject and not (tok.dep == "xcomp"):
                 speaker = speaker_text(an, subject[0])
                 speaker_actors = parties(an, subject)
+        if control == "deny" and in_clause and tok.dep == "ccomp" and tok.i > head.i:
+            negated = True
+        if entry is not None and entry.cameo and entry.control is None and tok.dep == "dobj":
+            # 'vetoed an aid package', 'rejected the proposal for talks': a rejected act did not happen
+            negated = negated or cameo.root_of(entry.cameo) == 12
         if tok.dep in ("ccomp", "parataxis") or (tok.dep == "prep" and head.pos in ("NOUN", "PROPN")):
             in_clause = False
         elif in_clause and tok.dep in ("xcomp", "dobj", "pcomp", "acomp", "prep", "pobj", "advcl", "conj"):
@@ -500,7 +511,7 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
                 intended = True
             elif control == "refuse":
                 refused = True
-            elif control == "stop":
+            elif control == "stop" or (control == "deny" and tok.dep in DENIED_DEPS):
                 negated = True
             if tok.dep != "conj" and any(a.lemma in FUTURE_AUX for a in an.kids(head, "aux")):
                 intended = True
@@ -543,8 +554,10 @@ def borrowed_subjects(an: Analysis, noun: Token, lexicon: Lexicon) -> tuple[Part
         return ()
     if tok.dep in ("dobj", "attr", "nsubjpass") and head.pos in ("VERB", "AUX"):
         own = lexicon.get((head.lemma, "verb"))
-        # a verb that is an event itself ('opposed arms sales') keeps its subject to itself
-        return () if own is not None and own.cameo and own.control is None else subjects(an, head)
+        # a verb that is an event about its object ('opposed arms sales', 'sent aid') keeps its subject
+        # to itself; one that is not ('flew a joint patrol') lends it
+        owns = own is not None and own.cameo and own.control is None and (own.object or own.require_object)
+        return () if owns else subjects(an, head)
     if tok.dep == "pobj" and head.lemma in ("at", "in", "into") and head.dep == "prep":
         verb = an.head(head)
         if verb is not None and verb.pos in ("VERB", "AUX"):
@@ -624,7 +637,7 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: Lexicon) -> Finding | None
         return None
     sources, targets = arguments(an, tok, cue, gov, lexicon)
     if (
-        cue.control not in (None, "stop")
+        cue.control not in (None, "stop", "deny")
         and not (cue.frame == "complement" and targets)
         and governs_cue(an, tok, lexicon)
     ):
@@ -673,6 +686,8 @@ def arguments(
     objs = an.kids(tok, "dobj") or shared_objects(an, tok)
     if cue.object:
         targets.extend(objs)
+    # 'lent Egypt three billion dollars', 'sent Ukraine tanks'
+    targets.extend(an.kids(tok, "dative"))
     targets.extend(an.pobjs(tok, cue.preps))
     for obj in objs:
         targets.extend(an.pobjs(obj, cue.preps))
@@ -727,7 +742,8 @@ def noun_arguments(
     owners = an.kids(noun, "poss") or [
         t for t in an.kids(noun, "compound", "amod", "nmod") if t.i in an.mentions
     ]
-    sources = parties(an, owners) + parties(an, an.pobjs(noun, cue.source_preps))
+    own = parties(an, owners)
+    sources = own + parties(an, an.pobjs(noun, cue.source_preps))
     target_toks = an.pobjs(noun, cue.preps)
     head = an.head(noun)
     if head is not None and noun.dep == "dobj":
@@ -736,6 +752,10 @@ def noun_arguments(
     if cue.symmetric and not sources and not targets:
         # 'talks between Serbia and Kosovo': the coordinated partners act on each other
         sources = parties(an, an.pobjs(noun, ("between",)))
+    meeting = cue.symmetric or (cue.cameo is not None and cameo.root_of(cue.cameo) == 4)
+    if meeting and not targets and len(own) >= 2:
+        # 'the Chinese-Russian summit', 'Indian and Pakistani talks': the owners met each other
+        return own, own
     if not sources:
         sources = borrowed_subjects(an, noun, lexicon)
     elif not targets and cue.target_from_clause and an.pobjs(noun, cue.source_preps):
