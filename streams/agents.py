@@ -111,13 +111,12 @@ async def apply_relation_event(shell: Shell, event: EventT, params: FoldParams, 
         await shell.send_dead_letter(event, f"not a valid RelationEvent: {exc.errors()[:3]}", "InvalidEvent", None)
         return
     stored = shell.table.get(relation_event.dyad)
-    before = RelationState.model_validate_json(stored) if stored else None
+    before = RelationState.model_validate(stored) if stored else None
     after, alerts = fold_and_alert(before, relation_event, params, rules)
     if after == before:
         return  # a replayed event: at-least-once delivery, idempotent update
-    payload = after.model_dump_json().encode()
-    shell.table[relation_event.dyad] = payload
-    await shell.topics.relations.send(key=relation_event.dyad, value=payload)
+    shell.table[relation_event.dyad] = after.model_dump(mode="json")
+    await shell.topics.relations.send(key=relation_event.dyad, value=after.model_dump_json().encode())
     for alert in alerts:
         await shell.topics.alerts.send(key=alert.dyad, value=alert.model_dump_json().encode())
         shell.metrics.alerts += 1

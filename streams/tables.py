@@ -8,11 +8,12 @@ from streams.settings import Settings
 
 
 def relations_table(app: faust.App, settings: Settings) -> faust.Table:
-    """One RelationState (JSON bytes) per dyad; partitioned exactly like the relation-events topic."""
+    """One RelationState per dyad, stored as its JSON-mode dict (Faust's json codec writes the changelog, so
+    live values and values recovered from the changelog have the same shape); partitioned exactly like the
+    relation-events topic."""
     return app.Table(
         "relations",
         default=None,
         partitions=settings.partitions,
-        schema=faust.Schema(key_type=str, value_type=bytes, key_serializer="raw", value_serializer="raw"),
         help="Current state of every bilateral relation, keyed by dyad 'A|B'.",
     )
