@@ -102,9 +102,30 @@ ACTOR_HEADS = frozenset(
         "warplane",
         "aircraft",
         "counterpart",
+        "thousand",
+        "hundred",
+        "dozen",
+        "crowd",
+        "asset",
+        "property",
+        "company",
+        "firm",
+        "bank",
+        "fisherman",
+        "sailor",
+        "crew",
+        "consulate",
     }
 )
 """Nouns that stand for their owner: 'Chinese diplomats', 'Iran's armed forces chief' are actors."""
+BORDER_NOUNS = frozenset({"border", "frontier", "boundary"})
+"""'the border with Guyana' faces Guyana, whoever owns the border."""
+PLAN_NOUNS = frozenset(
+    {"plan", "bid", "attempt", "effort", "pledge", "promise", "offer", "proposal", "commitment", "intention", "threat"}
+)
+"""Nouns whose infinitive is an intention of their owner ('Beijing's plan to sanction ...')."""
+DECISION_NOUNS = PLAN_NOUNS | {"decision", "move", "refusal", "order"}
+CONDITIONAL_MARKS = frozenset({"if", "unless"})
 SEATED_HEADS = frozenset({"official", "authority", "government", "police", "court", "prosecutor", "diplomat"})
 """Nouns whose place is their owner: 'officials in Kyiv' speak for Ukraine (troops in Syria are not Syria's)."""
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -346,6 +367,9 @@ def conjuncts(an: Analysis, tok: Token) -> list[Token]:
 def actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
     """The actors a token stands for: a mention, a resolved anaphor, or the owner of an actor-like noun."""
     here = an.mentions.get(tok.i)
+    if here and any(k.lemma == "ethnic" for k in an.kids(tok, "amod")):
+        # 'ethnic Albanians in Kosovo' are a people, not the state of Albania
+        return ()
     if here:
         found = tuple(party_of(m, mention_text(an, m), m.kind == "group") for m in here)
         # 'Indian and Chinese commanders' where only 'Chinese commanders' is one mention
@@ -362,7 +386,8 @@ def actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
         found = tuple(p for t in conjuncts(an, example) for p in actors_at(an, t, depth + 1))
         if found:
             return found
-    owners = an.kids(tok, "poss", "compound", "amod", "nmod") + an.pobjs(tok, ("by",))
+    owners = an.pobjs(tok, ("with",)) if tok.lemma in BORDER_NOUNS else []
+    owners += an.kids(tok, "poss", "compound", "amod", "nmod") + an.pobjs(tok, ("by",))
     if tok.lemma in ACTOR_HEADS:
         owners += an.pobjs(tok, ("of", "from"))
     if tok.lemma in SEATED_HEADS:
@@ -431,6 +456,9 @@ def subjects(an: Analysis, verb: Token, depth: int = 0) -> tuple[Party, ...]:
             return parties(an, [head]) if head else ()
         return parties(an, own)
     head = an.head(verb)
+    if head is not None and verb.dep == "acl" and head.lemma in DECISION_NOUNS:
+        # "Beijing's decision to sanction US firms": the owner of the decision acts
+        return parties(an, an.kids(head, "poss", "compound", "amod"))
     if head is None or depth > 5 or verb.dep not in CLIMB_FOR_SUBJECT:
         return ()
     if verb.dep == "xcomp" and head.lemma in OBJECT_CONTROL:
@@ -471,6 +499,8 @@ class Governance:
 def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
     """Walk up from the cue: intention and refusal verbs, negation, future auxiliaries, reporting speakers."""
     negated = bool(an.kids(cue_tok, "neg")) or any(d.lemma == "no" for d in an.kids(cue_tok, "det"))
+    # 'if Iran attacks Israel, ...': a condition is not an event
+    negated = negated or any(m.lemma in CONDITIONAL_MARKS for m in an.kids(cue_tok, "mark"))
     intended = any(a.lemma in FUTURE_AUX for a in an.kids(cue_tok, "aux"))
     refused = False
     speaker: str | None = None
@@ -487,6 +517,9 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
         demanded = entry is not None and entry.frame == "complement" and tok.dep in ("ccomp", "xcomp", "acl")
         if demanded and (tok.dep != "xcomp" or control != "intend"):
             negated = True
+        if tok.dep == "acl" and head.lemma in DECISION_NOUNS:
+            intended = intended or head.lemma in PLAN_NOUNS
+            refused = refused or head.lemma == "refusal"
         if tok.dep in ("relcl", "acl", "appos"):
             break
         reported_link = tok.dep in ("ccomp", "parataxis") or (
@@ -680,6 +713,9 @@ def arguments(
     if passive_subject:
         # 'was attacked by drones from Russia': the agent, or whoever the agent belongs to
         sources = parties(an, agents) or parties(an, [o for a in agents for o in an.pobjs(a, ("from", "of"))])
+        if not agents:
+            # 'two soldiers were killed in a Pakistani drone strike': the owner of the attack acted
+            sources = parties(an, [o for o in an.pobjs(tok, ("in", "during")) if is_attack(o, lexicon)])
         targets.extend(passive_subject)
     else:
         sources = subjects(an, tok)
@@ -706,6 +742,12 @@ def arguments(
         if an.kids(tok, "xcomp"):
             targets.extend(objs)
     return sources, parties(an, targets)
+
+
+def is_attack(tok: Token, lexicon: Lexicon) -> bool:
+    """True for a noun that names an act of material conflict ('strike', 'attack', 'shelling')."""
+    cue = lexicon.get((tok.lemma, "noun"))
+    return cue is not None and cue.cameo is not None and cameo.root_of(cue.cameo) >= 15
 
 
 def shared_objects(an: Analysis, verb: Token) -> list[Token]:
@@ -743,11 +785,14 @@ def noun_arguments(
         t for t in an.kids(noun, "compound", "amod", "nmod") if t.i in an.mentions
     ]
     own = parties(an, owners)
-    sources = own + parties(an, an.pobjs(noun, cue.source_preps))
+    source_toks = an.pobjs(noun, cue.source_preps)
     target_toks = an.pobjs(noun, cue.preps)
     head = an.head(noun)
     if head is not None and noun.dep == "dobj":
+        # 'drew condemnation from Kabul', 'imposed sanctions on Iran': the phrase hangs from the verb
+        source_toks += an.pobjs(head, cue.source_preps)
         target_toks += an.pobjs(head, cue.preps)
+    sources = own + parties(an, source_toks)
     targets = parties(an, target_toks) or parties(an, an.pobjs(noun, cue.fallback_preps))
     if cue.symmetric and not sources and not targets:
         # 'talks between Serbia and Kosovo': the coordinated partners act on each other
@@ -758,7 +803,7 @@ def noun_arguments(
         return own, own
     if not sources:
         sources = borrowed_subjects(an, noun, lexicon)
-    elif not targets and cue.target_from_clause and an.pobjs(noun, cue.source_preps):
+    elif not targets and cue.target_from_clause and source_toks:
         targets = clause_subjects(an, noun)
     return sources, targets
 
