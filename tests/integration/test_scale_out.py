@@ -31,7 +31,7 @@ def dated_articles(n: int):  # type: ignore[no-untyped-def]
 
 
 def run_group(bootstrap: str, tmp_path: Path, workers: int, articles, expected_events: int):  # type: ignore[no-untyped-def]
-    """Start `workers` processes in one fresh group, publish, and return the final table and the seconds taken."""
+    """Start `workers` processes in one fresh group, publish; return the final table and the seconds taken."""
     tmp_path.mkdir(parents=True, exist_ok=True)
     env = fresh_env(bootstrap, tmp_path, DYADWATCH_PARTITIONS="6")
     settings = settings_from(env)
