@@ -53,8 +53,7 @@ class Shell:
             received_at=datetime.now(UTC),
             max_value_bytes=int(self.settings.max_message_bytes * 0.7),
         )
-        key = article_id if article_id is not None else None
-        await self.topics.deadletter.send(key=key, value=record.model_dump_json().encode())
+        await self.topics.deadletter.send(key=article_id, value=record.model_dump_json().encode())
         self.metrics.dead_letters += 1
 
 
