@@ -126,6 +126,9 @@ PLAN_NOUNS = frozenset(
 """Nouns whose infinitive is an intention of their owner ('Beijing's plan to sanction ...')."""
 DECISION_NOUNS = PLAN_NOUNS | {"decision", "move", "refusal", "order"}
 CONDITIONAL_MARKS = frozenset({"if", "unless"})
+DETERRING_VERBS = frozenset(
+    {"warn", "caution", "urge", "deter", "dissuade", "stop", "prevent", "bar", "discourage", "keep", "ban"}
+)
 SEATED_HEADS = frozenset({"official", "authority", "government", "police", "court", "prosecutor", "diplomat"})
 """Nouns whose place is their owner: 'officials in Kyiv' speak for Ukraine (troops in Syria are not Syria's)."""
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -374,7 +377,7 @@ def actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
         found = tuple(party_of(m, mention_text(an, m), m.kind == "group") for m in here)
         # 'Indian and Chinese commanders' where only 'Chinese commanders' is one mention
         span = range(here[0].start, here[0].end)
-        for mod in an.kids(tok, "amod", "compound"):
+        for mod in an.kids(tok, "amod", "compound", "nmod"):
             if mod.i not in span:
                 found += tuple(p for t in conjuncts(an, mod) for p in actors_at(an, t, depth + 1))
         return found
@@ -517,6 +520,10 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
         demanded = entry is not None and entry.frame == "complement" and tok.dep in ("ccomp", "xcomp", "acl")
         if demanded and (tok.dep != "xcomp" or control != "intend"):
             negated = True
+        if tok.dep == "pcomp" and head.lemma in ("against", "from"):
+            # 'warned Belgrade against recognising ...', 'kept Iran from building ...': it did not happen
+            deterred = an.head(head)
+            negated = negated or (deterred is not None and deterred.lemma in DETERRING_VERBS)
         if tok.dep == "acl" and head.lemma in DECISION_NOUNS:
             intended = intended or head.lemma in PLAN_NOUNS
             refused = refused or head.lemma == "refusal"
@@ -614,19 +621,23 @@ def clause_subjects(an: Analysis, noun: Token) -> tuple[Party, ...]:
 def refined_code(an: Analysis, cue: Cue, tok: Token) -> str | None:
     """The cue's code, finer by a modifier ('defense cooperation' -> 062); None without a required word."""
     assert cue.cameo is not None
-    near = [tok, *an.kids(tok, "amod", "compound", "dobj", "nmod", "nsubj", "nsubjpass")]
+    near = [tok, *an.kids(tok, "amod", "compound", "dobj", "nmod", "dative")]
     for prep in an.kids(tok, "prep"):
         for obj in an.kids(prep, "pobj"):
             near.extend([obj, *an.kids(obj, "amod", "compound")])
     for obj in an.kids(tok, "dobj"):
         near.extend(an.kids(obj, "amod", "compound"))
         near.extend(o for p in an.kids(obj, "prep") if p.lemma == "of" for o in an.kids(p, "pobj"))
+    subject = an.kids(tok, "nsubj", "nsubjpass")
     words = {t.lemma for t in near} | {t.text.lower() for t in near}
-    if cue.require_object and not words & set(cue.require_object):
+    subject_words = {t.lemma for t in subject} | {t.text.lower() for t in subject}
+    if cue.require_object and not (words | subject_words) & set(cue.require_object):
         return None
-    for word, code in cue.refine:
-        if word in words:
-            return code
+    # what was acted on speaks first ('troops captured a village' is about the village)
+    for found in (words, subject_words):
+        for word, code in cue.refine:
+            if word in found:
+                return code
     return cue.cameo
 
 
@@ -798,7 +809,7 @@ def noun_arguments(
         # 'talks between Serbia and Kosovo': the coordinated partners act on each other
         sources = parties(an, an.pobjs(noun, ("between",)))
     meeting = cue.symmetric or (cue.cameo is not None and cameo.root_of(cue.cameo) == 4)
-    if meeting and not targets and len(own) >= 2:
+    if meeting and not targets and len(own) >= 2 and len(an.kids(noun, "poss")) < 2:
         # 'the Chinese-Russian summit', 'Indian and Pakistani talks': the owners met each other
         return own, own
     if not sources:

@@ -1,0 +1,112 @@
+"""Unit tests: the broader cue lexicon and the frames that carry events in unseen phrasing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.dictionary_actors import dyads, relations, stances
+
+LEXICON_CASES = [
+    ("Egypt expressed support for Jordan.", ("EGY", "JOR", "051")),
+    ("Peru requested assistance from Chile.", ("PER", "CHL", "023")),
+    ("Qatar invited Bahrain to talks.", ("QAT", "BHR", "036")),
+    ("Germany sold tanks to Poland.", ("DEU", "POL", "072")),
+    ("Norway granted asylum to an Iranian dissident.", ("NOR", "IRN", "075")),
+    ("Russia returned captured soldiers to Ukraine.", ("RUS", "UKR", "084")),
+    ("Armenia and Azerbaijan swapped prisoners on Sunday.", ("ARM", "AZE", "084")),
+    ("Algeria recalled its ambassador to Spain.", ("DZA", "ESP", "161")),
+    ("Canada expelled two Chinese diplomats.", ("CAN", "CHN", "174")),
+    ("Azerbaijani troops captured an Armenian village.", ("AZE", "ARM", "192")),
+    ("Iran executed a British national.", ("IRN", "GBR", "180")),
+    ("Russian missiles hit Ukraine's power grid.", ("RUS", "UKR", "195")),
+    ("Cuba lambasted the United States.", ("CUB", "USA", "111")),
+    ("Mexico snubbed Peru.", ("MEX", "PER", "120")),
+    ("Poland protested Belarus's treatment of its diplomats.", ("POL", "BLR", "114")),
+    ("Lebanese protesters protested outside the Israel embassy.", ("LBN", "ISR", "141")),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), LEXICON_CASES, ids=[c[1][2] for c in LEXICON_CASES])
+def test_common_cameo_verbs_and_nouns_beyond_the_first_lexicon_are_coded(
+    sentence: str, expected: tuple[str, str, str]
+) -> None:
+    assert expected in dyads(relations(sentence))
+
+
+def test_a_dative_recipient_is_the_target() -> None:
+    assert dyads(relations("Japan lent Vietnam two billion dollars.")) == {("JPN", "VNM", "071")}
+
+
+def test_officials_in_a_capital_act_for_its_state() -> None:
+    assert ("CHN", "JPN", "111") in dyads(relations("Officials in Beijing criticized Japan."))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Iran denied sending drones to Russia.", "Iran denied that it had sent drones to Russia."],
+)
+def test_a_denied_act_is_not_an_event(sentence: str) -> None:
+    assert relations(sentence) == []
+
+
+def test_a_vetoed_package_of_aid_is_not_aid() -> None:
+    found = dyads(relations("Hungary vetoed the EU's aid to Ukraine."))
+    assert not any(source == "EU" and target == "UKR" for source, target, _ in found)
+
+
+def test_a_condition_is_not_an_event() -> None:
+    assert relations("If Russia attacks Lithuania, NATO will respond.") == []
+
+
+def test_a_summit_named_by_both_sides_is_a_meeting_both_ways() -> None:
+    found = dyads(relations("The Chinese-Russian summit ended on Friday."))
+    assert found == {("CHN", "RUS", "040"), ("RUS", "CHN", "040")}
+
+
+def test_an_agentless_passive_takes_the_owner_of_the_attack_as_source() -> None:
+    found = relations("Two Polish soldiers were killed in a Russian drone strike.")
+    assert [(r.source, r.target, r.quad_class) for r in found] == [("RUS", "POL", 4)]
+
+
+def test_the_owner_of_a_decision_does_what_was_decided() -> None:
+    found = dyads(relations("Beijing's decision to sanction Lithuanian firms angered the EU."))
+    assert ("CHN", "LTU", "163") in found
+
+
+def test_the_owner_of_a_plan_intends_it() -> None:
+    found = relations("Moscow's plan to invade Ukraine alarmed NATO.")
+    assert [(r.source, r.target, r.mode, r.root) for r in found] == [("RUS", "UKR", "intended", 13)]
+
+
+def test_troops_massed_along_a_shared_border_face_the_neighbour() -> None:
+    found = dyads(relations("Azerbaijan mobilized troops along its border with Armenia."))
+    assert found == {("AZE", "ARM", "154")}
+
+
+def test_an_ethnic_group_is_not_its_kin_state() -> None:
+    assert relations("Azerbaijan expelled ethnic Armenians from the region.") == []
+
+
+def test_condemnation_drawn_from_a_state_targets_the_clause_subject() -> None:
+    found = dyads(relations("Israel's strikes drew condemnation from Egypt."))
+    assert ("EGY", "ISR", "111") in found
+
+
+def test_a_loan_from_a_state_is_aid_to_the_receiver() -> None:
+    assert ("CHN", "KEN", "071") in dyads(relations("Kenya secured a loan from China."))
+
+
+def test_warning_against_an_act_does_not_make_it_happen() -> None:
+    found = dyads(relations("The EU warned Serbia against recognizing Russia's annexation of Crimea."))
+    assert ("EU", "SRB", "130") in found
+    assert not any(target == "RUS" for _, target, _ in found)
+
+
+def test_trading_fire_is_fighting_both_ways() -> None:
+    found = dyads(relations("Armenia and Azerbaijan traded fire overnight."))
+    assert found == {("ARM", "AZE", "190"), ("AZE", "ARM", "190")}
+
+
+def test_nominal_condemnation_is_a_criticize_stance() -> None:
+    found = {(s.holder, s.polarity, s.target) for s in stances("Israel's strikes drew condemnation from Egypt.")}
+    assert found == {("EGY", "criticize", "ISR")}
