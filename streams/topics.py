@@ -31,7 +31,9 @@ def declare_topics(app: faust.App, settings: Settings) -> Topics:
         spec.role: app.topic(
             spec.name,
             partitions=spec.partitions,
-            key_type=str,
+            # Article keys come from outside and may be any bytes: decoding them as str would make Faust ack
+            # the message and crash the agent instead of letting it reach the dead-letter topic.
+            key_type=bytes if spec.role == "articles" else str,
             value_type=bytes,
             key_serializer="raw",
             value_serializer="raw",

@@ -43,14 +43,34 @@ def decode_article(value: bytes | None) -> Article:
         raise BadArticle("JSON nested too deeply to be an article", "JsonTooDeep") from exc
     if not isinstance(data, dict):
         raise BadArticle(f"expected a JSON object, got {type(data).__name__}", "NotAnObject")
-    article_id = data.get("id") if isinstance(data.get("id"), str) else None
+    raw_id = data.get("id")
+    article_id = raw_id if isinstance(raw_id, str) and _is_utf8_text(raw_id) else None
     try:
-        return Article.model_validate(data)
+        article = Article.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or 'article'}: {err['msg']}" for err in exc.errors()[:5]
         )
         raise BadArticle(f"not a valid Article: {problems}", "InvalidArticle", article_id) from exc
+    for field in ("id", "text", "title", "url", "source", "language"):
+        text = getattr(article, field)
+        if text is not None and not _is_utf8_text(text):
+            # JSON may escape a lone UTF-16 surrogate (\ud800) that no UTF-8 output can carry.
+            raise BadArticle(
+                f"{field} holds a lone UTF-16 surrogate escape (\\ud800-\\udfff): send whole characters, "
+                "escaped as surrogate pairs or as UTF-8",
+                "InvalidUnicode",
+                article_id,
+            )
+    return article
+
+
+def _is_utf8_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def dead_letter(

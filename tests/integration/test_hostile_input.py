@@ -1,0 +1,141 @@
+"""Integration: one worker on a real broker takes a batch of hostile messages; every one is accounted for."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from dataclasses import dataclass
+
+import pytest
+from kafka import KafkaProducer
+
+from streams.admin import ensure_topics
+from streams.core.models import DeadLetter, EnrichedArticle
+from tests.support.polling import wait_for
+from tests.support.workers import TopicReader
+
+pytestmark = pytest.mark.integration
+
+TEN_MB = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Hostile:
+    """One message to throw at the worker and where it must end: 'enriched' or a dead-letter error type."""
+
+    name: str
+    value: bytes | None
+    ends_as: str
+    key: bytes | None = b""
+
+    @property
+    def record_key(self) -> bytes | None:
+        return self.name.encode() if self.key == b"" else self.key
+
+
+def article(article_id: str, text: str, **extra: object) -> bytes:
+    return json.dumps({"id": article_id, "text": text, **extra}).encode()
+
+
+def nested(depth: int) -> bytes:
+    return b'{"id": "nested", "text": "Chile praised Peru.", "extra": ' + b"[" * depth + b"]" * depth + b"}"
+
+
+LONG_SENTENCE = " ".join(["France", "and", "Germany", "discussed", "trade", "with", "Italy"] * 715)
+ZH = "中国外交部长周一在北京会见了伊朗外长，双方签署了合作协议。"
+AR = "التقى وزير خارجية مصر بنظيره السوداني في القاهرة يوم الاثنين."
+RU = "Россия обвинила Украину 🚀🔥 в нарушении перемирия. \u202eevil\u202c"
+HTML = ("<html><script>alert('Japan attacks India')</script><p>Japan and <b>India</b> signed a "
+        "<a href='javascript:x'>defense pact</a> on Monday.</p><!-- France --></html>")
+CONTROL = "Kenya\u0000 and\u0008 Ethiopia\u001b[31m signed a water deal.\u0007"
+
+HOSTILE = [
+    Hostile("invalid-json", b'{"id": "x", "text": "unterminated', "InvalidJson"),
+    Hostile("json-array", b'["Japan", "India"]', "NotAnObject"),
+    Hostile("wrong-types", b'{"id": 17, "text": ["Kenya", "Ethiopia"], "title": 3}', "InvalidArticle"),
+    Hostile("bad-date", article("bad-date", "Egypt met Sudan.", published_at="soon"), "InvalidArticle"),
+    Hostile("id-too-long", article("x" * 300, "Egypt met Sudan."), "InvalidArticle"),
+    Hostile("missing-text", json.dumps({"id": "missing-text"}).encode(), "InvalidArticle"),
+    Hostile("empty-text", article("empty-text", " \n\t "), "InvalidArticle"),
+    Hostile("null-value", None, "EmptyMessage"),
+    Hostile("ten-mb-body", article("ten-mb", "peace " * (TEN_MB // 6)), "InvalidArticle"),
+    Hostile("invalid-utf8", b'{"id": "bad-utf8", "text": "Poland \xff\xfe Belarus"}', "InvalidUtf8"),
+    Hostile("raw-control-chars", b'{"id": "raw-ctl", "text": "Chile\x00\x07 met Peru"}', "InvalidJson"),
+    Hostile("deep-nesting", nested(200_000), "JsonTooDeep"),
+    Hostile("lone-surrogate-text", b'{"id": "s-text", "text": "Turkey \\ud800 warned Greece."}',
+            "InvalidUnicode"),
+    Hostile("lone-surrogate-title", b'{"id": "s-title", "title": "\\udfff", "text": "Turkey warned Greece."}',
+            "InvalidUnicode"),
+    Hostile("lone-surrogate-id", b'{"id": "\\ud83d", "text": "Chile met Peru."}', "InvalidArticle"),
+    Hostile("surrogate-pair", b'{"id": "pair", "text": "Chile \\ud83d\\ude80 met Peru."}', "enriched"),
+    Hostile("escaped-control-chars", article("escaped-ctl", CONTROL), "enriched"),
+    Hostile("modest-nesting", nested(300), "enriched"),
+    Hostile("five-thousand-words", article("long-sentence", LONG_SENTENCE), "enriched"),
+    Hostile("chinese", article("zh", ZH), "enriched"),
+    Hostile("arabic", article("ar", AR), "enriched"),
+    Hostile("russian-and-emoji", article("ru", RU), "enriched"),
+    Hostile("html", article("html", HTML), "enriched"),
+    Hostile("same-id-first", article("twice", "Brazil praised Argentina for the trade deal."), "enriched",
+            key=b"twice"),
+    Hostile("same-id-second", article("twice", "Brazil accused Argentina of dumping steel."), "enriched",
+            key=b"twice"),
+    Hostile("key-not-utf8", article("odd-key", "Egypt and Sudan signed a dam agreement."), "enriched",
+            key=b"\xff\xfe\x00key"),
+    Hostile("no-key", article("no-key", "Chile and Peru held talks in Lima."), "enriched", key=None),
+]
+
+
+def test_every_hostile_message_ends_enriched_or_dead_lettered_and_the_books_balance(
+    kafka_bootstrap, worker_settings, start_worker
+):
+    ensure_topics(worker_settings, kafka_bootstrap)  # before the producer, so it cannot auto-create them
+    worker = start_worker()
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all",
+                             max_request_size=worker_settings.max_message_bytes)
+    for hostile in HOSTILE:
+        sent = producer.send(worker_settings.topic_articles, key=hostile.record_key, value=hostile.value)
+        sent.get(timeout=60)
+    producer.close()
+    total = len(HOSTILE)
+
+    enriched = TopicReader(kafka_bootstrap, worker_settings.topic_enriched)
+    dead = TopicReader(kafka_bootstrap, worker_settings.topic_deadletter)
+    started = time.monotonic()
+    try:
+        def accounted() -> bool:
+            assert worker.alive(), f"the worker died:\n{worker.log()[-4000:]}"
+            return len(enriched.poll()) + len(dead.poll()) >= total
+
+        wait_for(accounted, timeout=300, interval=1.0,
+                 what=lambda: f"{total} records on enriched + dead letters, got {len(enriched.records)} + "
+                              f"{len(dead.records)}; worker log:\n{worker.log()[-4000:]}")
+        settle_until = time.monotonic() + 5  # anything extra (a double send) would show up by now
+        while time.monotonic() < settle_until:
+            enriched.poll()
+            dead.poll()
+    finally:
+        enriched.close()
+        dead.close()
+    print(f"hostile batch of {total}: {len(enriched.records)} enriched + {len(dead.records)} dead letters "
+          f"in {time.monotonic() - started:.1f}s")
+
+    assert len(enriched.records) + len(dead.records) == total, "articles in != enriched + dead letters"
+    out = [EnrichedArticle.model_validate_json(v) for _, v in enriched.records]
+    letters = [DeadLetter.model_validate_json(v) for _, v in dead.records]
+    by_key = {(base64.b64decode(d.key_b64) if d.key_b64 is not None else None): d for d in letters}
+    wanted_ids = sorted(json.loads(h.value or b"")["id"] for h in HOSTILE if h.ends_as == "enriched")
+    assert sorted(e.article_id for e in out) == wanted_ids
+    for hostile in HOSTILE:
+        if hostile.ends_as == "enriched":
+            continue
+        letter = by_key.get(hostile.record_key)
+        assert letter is not None, f"{hostile.name}: no dead letter"
+        assert letter.error_type == hostile.ends_as, (hostile.name, letter.reason)
+        assert letter.reason and letter.topic == worker_settings.topic_articles
+        assert letter.value_size == len(hostile.value or b"")
+        assert letter.offset is not None and letter.partition is not None
+        if not letter.value_truncated:
+            assert base64.b64decode(letter.value_b64) == (hostile.value or b"")
+    assert len({e.digest for e in out if e.article_id == "twice"}) == 2, "both versions of one id come out"
+    assert worker.alive(), worker.log()[-3000:]
