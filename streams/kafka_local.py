@@ -169,7 +169,11 @@ def fetch_jars(libs_dir: Path) -> Path:
 
 
 class LocalKafka:
-    """One KRaft broker+controller whose data, logs, config and state live in data_dir."""
+    """One KRaft broker+controller whose data, logs, config and state live in data_dir.
+
+    Alone by default; a node of a multi-node cluster when given its node_id, the voters of every node and
+    a cluster_id they share (then pass its port and controller_port too, as the voters name them).
+    """
 
     def __init__(
         self,
@@ -179,8 +183,14 @@ class LocalKafka:
         heap: str = "512m",
         libs_dir: Path | None = None,
         overrides: dict[str, str] | None = None,
+        node_id: int = 1,
+        voters: Sequence[Voter] | None = None,
+        cluster_id: str | None = None,
     ) -> None:
         self.data_dir = Path(data_dir).resolve()
+        self.node_id = node_id
+        self.voters = list(voters) if voters else None
+        self.cluster_id = cluster_id
         self.version = kafka_version()
         self.libs_dir = Path(libs_dir).resolve() if libs_dir else self.data_dir / f"libs-{self.version}"
         self.heap = heap
@@ -215,7 +225,11 @@ class LocalKafka:
             self.log_dir.mkdir(exist_ok=True)
             self.config_path.write_text(
                 render_server_properties(
-                    1, ports, self.data_dir, [Voter(1, HOST, ports.controller)], self.overrides
+                    self.node_id,
+                    ports,
+                    self.data_dir,
+                    self.voters or [Voter(self.node_id, HOST, ports.controller)],
+                    self.overrides,
                 )
             )
             self._format_storage(java, libs)
@@ -290,8 +304,8 @@ class LocalKafka:
         # Ports are kept across stop/start so clients of this data dir can reconnect to the same address.
         saved = self._saved_ports()
         ports = KafkaPorts(
-            broker=self._port or (saved.broker if saved else _free_port()),
-            controller=self._controller_port or (saved.controller if saved else _free_port()),
+            broker=self._port or (saved.broker if saved else free_port()),
+            controller=self._controller_port or (saved.controller if saved else free_port()),
         )
         if ports != saved:
             _write_json(self.ports_path, asdict(ports))
@@ -319,7 +333,7 @@ class LocalKafka:
                 "kafka.tools.StorageTool",
                 "format",
                 "-t",
-                _new_cluster_id(),
+                self.cluster_id or new_cluster_id(),
                 "-c",
                 str(self.config_path),
             ],
@@ -421,7 +435,7 @@ def _is_broker_process(pid: int, config_path: Path) -> bool:
     return b"kafka.Kafka" in args and str(config_path).encode() in args
 
 
-def _new_cluster_id() -> str:
+def new_cluster_id() -> str:
     # Kafka's Uuid.toString: URL-safe base64 of 16 random bytes without padding, never starting with '-'.
     while True:
         cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
@@ -429,7 +443,7 @@ def _new_cluster_id() -> str:
             return cluster_id
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return int(sock.getsockname()[1])
