@@ -1,4 +1,4 @@
-"""Test support: a three-node KRaft cluster (each node broker+controller) built from kafka_local's LocalKafka."""
+"""Test support: a three-node KRaft cluster (each node broker+controller) made of LocalKafka nodes."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ REPLICATED = {
 
 
 class KafkaCluster:
-    """`size` LocalKafka nodes that share a cluster id and a voter list; each keeps its ports across restarts."""
+    """`size` LocalKafka nodes sharing a cluster id and a voter list; each keeps its ports across restarts."""
 
     def __init__(self, data_dir: Path, size: int = 3, heap: str = "384m") -> None:
         ports = [(free_port(), free_port()) for _ in range(size)]
