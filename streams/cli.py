@@ -98,11 +98,13 @@ def cmd_tail(args: argparse.Namespace) -> int:
 
 
 def cmd_relations(args: argparse.Namespace) -> int:
-    from streams.clients import as_json_line, current_relations
+    from streams.clients import current_relations
+    from streams.core.models import RelationState
 
     settings = _settings(args)
     for _, value in sorted(current_relations(settings, _bootstrap(settings), args.timeout).items()):
-        print(as_json_line(value))
+        state = RelationState.model_validate_json(value)
+        print(state.public_json() if not args.full else state.model_dump_json())
     return 0
 
 
@@ -174,6 +176,7 @@ def parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("relations", help="print the current relations table (compacted topic) as JSON lines")
     r.add_argument("--timeout", type=float, default=3.0, help="idle seconds that end the read")
+    r.add_argument("--full", action="store_true", help="include the fold's bookkeeping fields")
     r.set_defaults(func=cmd_relations)
 
     e = sub.add_parser("extract", help="run the extraction core on a text file (no Kafka)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -187,6 +187,11 @@ class DaySums(DecayedSums):
 class RelationState(_Message):
     """Current state of one bilateral relation: a row of the `relations` table and topic."""
 
+    BOOKKEEPING: ClassVar[frozenset[str]] = frozenset(
+        {"settled", "window_days", "applied_events", "forgotten_through", "recent_alert_ids"}
+    )
+    """Fields the fold keeps for itself (decayed sums, idempotence memory); not for people."""
+
     dyad: str
     actor_a: str = Field(description="First actor of the sorted pair.")
     actor_b: str
@@ -221,6 +226,10 @@ class RelationState(_Message):
     recent_alert_ids: list[str] = Field(
         default_factory=list, description="Ids of the latest alerts on this dyad, oldest first (bounded)."
     )
+
+    def public_json(self) -> str:
+        """The state as people and the web view see it: without the fold's bookkeeping."""
+        return self.model_dump_json(exclude=set(self.BOOKKEEPING))
 
 
 AlertKind = Literal["band_change", "escalation", "new_material_cooperation", "swing", "watch"]
