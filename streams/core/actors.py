@@ -278,9 +278,7 @@ class ActorResolver:
         people = _People()
         last_pair: tuple[str, str] | None = None
         taken = {i for u in units for i in range(u.start, u.end)}
-        self._named = {
-            u.start: u for u in units if u.label_ == NAME and self.lexemes[u.id_].kind == "person"
-        }
+        self._named = {u.start: u for u in units if u.label_ == NAME and self.lexemes[u.id_].kind == "person"}
         consumed = 0
         i = 0
         while i < len(units):
@@ -343,7 +341,9 @@ class ActorResolver:
             return ActorMention(prefix.start, unit.end, kind, prefix.actor, role, None)
         known = self._named.get(unit.end)
         if known is not None:
-            return ActorMention(prefix.start, known.end, "person", prefix.actor, role, self.lexemes[known.id_].name)
+            return ActorMention(
+                prefix.start, known.end, "person", prefix.actor, role, self.lexemes[known.id_].name
+            )
         name_end = _person_name_end(doc, unit.end, taken)
         end = name_end or unit.end
         name = doc[unit.end : name_end].text if name_end else None

@@ -121,7 +121,19 @@ ACTOR_HEADS = frozenset(
 BORDER_NOUNS = frozenset({"border", "frontier", "boundary"})
 """'the border with Guyana' faces Guyana, whoever owns the border."""
 PLAN_NOUNS = frozenset(
-    {"plan", "bid", "attempt", "effort", "pledge", "promise", "offer", "proposal", "commitment", "intention", "threat"}
+    {
+        "plan",
+        "bid",
+        "attempt",
+        "effort",
+        "pledge",
+        "promise",
+        "offer",
+        "proposal",
+        "commitment",
+        "intention",
+        "threat",
+    }
 )
 """Nouns whose infinitive is an intention of their owner ('Beijing's plan to sanction ...')."""
 DECISION_NOUNS = PLAN_NOUNS | {"decision", "move", "refusal", "order"}
@@ -130,10 +142,13 @@ DETERRING_VERBS = frozenset(
     {"warn", "caution", "urge", "deter", "dissuade", "stop", "prevent", "bar", "discourage", "keep", "ban"}
 )
 SEATED_HEADS = frozenset({"official", "authority", "government", "police", "court", "prosecutor", "diplomat"})
-"""Nouns whose place is their owner: 'officials in Kyiv' speak for Ukraine (troops in Syria are not Syria's)."""
+"""Nouns whose place is their owner: 'officials in Kyiv' are Ukraine's (troops in Syria are not Syria's)."""
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 CLIMB_FOR_SUBJECT = frozenset({"xcomp", "acomp", "conj", "pcomp", "prep", "advcl", "ccomp", "attr"})
 FUTURE_AUX = frozenset({"will", "would", "shall"})
+HYPOTHETICAL_AUX = frozenset({"could", "might", "may"})
+PARTICIPATION_VERBS = frozenset({"attend", "join", "skip", "address", "leave", "boycott", "miss"})
+"""Verbs of taking part in a meeting someone else holds: no meeting between the participants."""
 WEAPONS = frozenset({"missile", "rocket", "drone", "shell", "projectile", "torpedo", "shot"})
 DENIED_DEPS = frozenset({"xcomp", "dobj", "pcomp"})
 OBJECT_CONTROL = frozenset(
@@ -504,6 +519,8 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
     negated = bool(an.kids(cue_tok, "neg")) or any(d.lemma == "no" for d in an.kids(cue_tok, "det"))
     # 'if Iran attacks Israel, ...': a condition is not an event
     negated = negated or any(m.lemma in CONDITIONAL_MARKS for m in an.kids(cue_tok, "mark"))
+    # 'analysts say China could invade': a possibility is not an event
+    negated = negated or any(a.lemma in HYPOTHETICAL_AUX for a in an.kids(cue_tok, "aux"))
     intended = any(a.lemma in FUTURE_AUX for a in an.kids(cue_tok, "aux"))
     refused = False
     speaker: str | None = None
@@ -527,6 +544,9 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
         if tok.dep == "acl" and head.lemma in DECISION_NOUNS:
             intended = intended or head.lemma in PLAN_NOUNS
             refused = refused or head.lemma == "refusal"
+        if tok.dep == "nsubjpass" and (control in ("stop", "refuse") or is_rejection(entry)):
+            # 'the visit was postponed', 'the deal was rejected'
+            negated = True
         if tok.dep in ("relcl", "acl", "appos"):
             break
         reported_link = tok.dep in ("ccomp", "parataxis") or (
@@ -539,9 +559,9 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
                 speaker_actors = parties(an, subject)
         if control == "deny" and in_clause and tok.dep == "ccomp" and tok.i > head.i:
             negated = True
-        if entry is not None and entry.cameo and entry.control is None and tok.dep == "dobj":
+        if tok.dep == "dobj" and is_rejection(entry):
             # 'vetoed an aid package', 'rejected the proposal for talks': a rejected act did not happen
-            negated = negated or cameo.root_of(entry.cameo) == 12
+            negated = True
         if tok.dep in ("ccomp", "parataxis") or (tok.dep == "prep" and head.pos in ("NOUN", "PROPN")):
             in_clause = False
         elif in_clause and tok.dep in ("xcomp", "dobj", "pcomp", "acomp", "prep", "pobj", "advcl", "conj"):
@@ -555,9 +575,16 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
                 negated = True
             if tok.dep != "conj" and any(a.lemma in FUTURE_AUX for a in an.kids(head, "aux")):
                 intended = True
+            if tok.dep != "conj" and any(a.lemma in HYPOTHETICAL_AUX for a in an.kids(head, "aux")):
+                negated = True
         tok = head
     mode: Mode = "intended" if intended else "reported" if speaker else "asserted"
     return Governance(mode, speaker, negated, refused, speaker_actors)
+
+
+def is_rejection(entry: Cue | None) -> bool:
+    """True for a cue of CAMEO root 12 (reject, veto, dismiss): what it acts on did not happen."""
+    return entry is not None and entry.cameo is not None and cameo.root_of(entry.cameo) == 12
 
 
 def according_to(an: Analysis, tok: Token) -> str | None:
@@ -814,6 +841,9 @@ def noun_arguments(
         return own, own
     if not sources:
         sources = borrowed_subjects(an, noun, lexicon)
+        if meeting and head is not None and head.lemma in PARTICIPATION_VERBS:
+            # 'leaders of France and Italy attended a summit': attendees are not a dyad
+            return (), ()
     elif not targets and cue.target_from_clause and source_toks:
         targets = clause_subjects(an, noun)
     return sources, targets

@@ -108,5 +108,34 @@ def test_trading_fire_is_fighting_both_ways() -> None:
 
 
 def test_nominal_condemnation_is_a_criticize_stance() -> None:
-    found = {(s.holder, s.polarity, s.target) for s in stances("Israel's strikes drew condemnation from Egypt.")}
+    found = {
+        (s.holder, s.polarity, s.target) for s in stances("Israel's strikes drew condemnation from Egypt.")
+    }
     assert found == {("EGY", "criticize", "ISR")}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Analysts say China could invade Taiwan.", "Russia might expel more Polish diplomats."],
+)
+def test_a_possibility_is_not_an_event(sentence: str) -> None:
+    assert relations(sentence) == []
+
+
+def test_a_postponed_visit_did_not_happen() -> None:
+    assert relations("The Iranian president's visit to Turkey was postponed.") == []
+
+
+def test_two_countries_holding_a_summit_met_each_other() -> None:
+    found = dyads(relations("Peru and Chile held a summit in Lima."))
+    assert found == {("PER", "CHL", "040"), ("CHL", "PER", "040")}
+
+
+def test_troops_sent_to_a_border_are_a_show_of_force() -> None:
+    found = relations("Poland sent troops to its border with Belarus.")
+    assert [(r.source, r.target, r.root) for r in found] == [("POL", "BLR", 15)]
+
+
+def test_a_state_owning_a_title_acts_through_a_known_person() -> None:
+    found = relations("Iranian President Ebrahim Raisi criticized Israel.")
+    assert dyads(found) == {("IRN", "ISR", "111")}
