@@ -25,8 +25,9 @@ def ensure_topics(settings: Settings, bootstrap: str, specs: list[TopicSpec] | N
     because the relations table needs relation-events and its changelog partitioned alike.
     """
     specs = specs if specs is not None else topic_specs(settings)
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id=f"{settings.app_id}-admin",
-                             **kafka_python_config(settings))
+    admin = KafkaAdminClient(
+        bootstrap_servers=bootstrap, client_id=f"{settings.app_id}-admin", **kafka_python_config(settings)
+    )
     try:
         existing = set(admin.list_topics())
         missing = [s for s in specs if s.name not in existing]

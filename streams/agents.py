@@ -17,7 +17,7 @@ from streams.core.alerts import AlertRules, fold_and_alert
 from streams.core.extract import Extractor
 from streams.core.models import Article, EnrichedArticle, RelationEvent, RelationState
 from streams.core.relations import FoldParams
-from streams.core.routing import BadArticle, decode_article, dead_letter, outputs_for
+from streams.core.routing import BadArticle, dead_letter, decode_article, outputs_for
 from streams.metrics import Metrics
 from streams.settings import Settings
 from streams.topics import Topics
@@ -36,11 +36,11 @@ class Shell:
     metrics: Metrics
     executor: ThreadPoolExecutor
 
-    async def send_dead_letter(self, event: EventT, reason: str, error_type: str, article_id: str | None) -> None:
+    async def send_dead_letter(
+        self, event: EventT, reason: str, error_type: str, article_id: str | None
+    ) -> None:
         message = event.message
-        log.warning(
-            "dead-lettering %s[%s]@%s: %s", message.topic, message.partition, message.offset, reason
-        )
+        log.warning("dead-lettering %s[%s]@%s: %s", message.topic, message.partition, message.offset, reason)
         record = dead_letter(
             reason=reason,
             error_type=error_type,
@@ -57,8 +57,9 @@ class Shell:
         self.metrics.dead_letters += 1
 
 
-def _extract_batch(extractor: Extractor, articles: list[Article], received_at: datetime
-                   ) -> list[EnrichedArticle | Exception]:
+def _extract_batch(
+    extractor: Extractor, articles: list[Article], received_at: datetime
+) -> list[EnrichedArticle | Exception]:
     """Extract a batch with nlp.pipe; if the batch fails, retry one by one so only the bad article fails."""
     try:
         return list(extractor.extract_many(articles, received_at=received_at))
@@ -107,7 +108,9 @@ async def apply_relation_event(shell: Shell, event: EventT, params: FoldParams, 
     try:
         relation_event = RelationEvent.model_validate_json(event.message.value or b"")
     except ValidationError as exc:
-        await shell.send_dead_letter(event, f"not a valid RelationEvent: {exc.errors()[:3]}", "InvalidEvent", None)
+        await shell.send_dead_letter(
+            event, f"not a valid RelationEvent: {exc.errors()[:3]}", "InvalidEvent", None
+        )
         return
     stored = shell.table.get(relation_event.dyad)
     before = RelationState.model_validate(stored) if stored else None
@@ -125,7 +128,9 @@ async def apply_relation_event(shell: Shell, event: EventT, params: FoldParams, 
 def register_agents(app: faust.App, shell: Shell) -> None:
     settings = shell.settings
     params = FoldParams(half_life_days=settings.half_life_days, evidence_keep=settings.evidence_keep)
-    rules = AlertRules(watch_actors=frozenset(settings.watch_actors), watch_dyads=frozenset(settings.watch_dyads))
+    rules = AlertRules(
+        watch_actors=frozenset(settings.watch_actors), watch_dyads=frozenset(settings.watch_dyads)
+    )
 
     @app.agent(shell.topics.articles, name="enrich")
     async def enrich(stream: faust.StreamT[bytes]) -> None:
@@ -139,6 +144,10 @@ def register_agents(app: faust.App, shell: Shell) -> None:
             try:
                 await apply_relation_event(shell, event, params, rules)
             except Exception:  # noqa: BLE001 - log and keep the stream alive; the event is already acked
-                log.exception("relation event at %s[%s]@%s failed", event.message.topic,
-                              event.message.partition, event.message.offset)
+                log.exception(
+                    "relation event at %s[%s]@%s failed",
+                    event.message.topic,
+                    event.message.partition,
+                    event.message.offset,
+                )
                 await shell.send_dead_letter(event, "relation update failed", "RelationUpdateError", None)

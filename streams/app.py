@@ -14,9 +14,7 @@ def broker_credentials(settings: Settings) -> CredentialsT | ssl.SSLContext | No
     """TLS and SASL settings for Faust's aiokafka clients: the same settings the kafka-python clients get."""
     context: ssl.SSLContext | None = None
     if settings.security_protocol in ("SSL", "SASL_SSL"):
-        context = ssl.create_default_context(
-            cafile=str(settings.ssl_cafile) if settings.ssl_cafile else None
-        )
+        context = ssl.create_default_context(cafile=str(settings.ssl_cafile) if settings.ssl_cafile else None)
         if settings.ssl_certfile:
             context.load_cert_chain(
                 str(settings.ssl_certfile), str(settings.ssl_keyfile) if settings.ssl_keyfile else None

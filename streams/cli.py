@@ -31,9 +31,18 @@ def _bootstrap(settings: Settings) -> str:
 def _topic_name(settings: Settings, name: str) -> str:
     """A role ('alerts', 'enriched') or a default topic name maps to the configured name; others pass through."""
     defaults = Settings.model_fields
-    by_default = {str(defaults[f"topic_{role}"].default): getattr(settings, f"topic_{role}")
-                  for role in ("articles", "enriched", "deadletter", "stances", "relation_events", "relations",
-                               "alerts")}
+    by_default = {
+        str(defaults[f"topic_{role}"].default): getattr(settings, f"topic_{role}")
+        for role in (
+            "articles",
+            "enriched",
+            "deadletter",
+            "stances",
+            "relation_events",
+            "relations",
+            "alerts",
+        )
+    }
     return settings.topics.get(name) or by_default.get(name) or name
 
 
@@ -92,8 +101,13 @@ def cmd_tail(args: argparse.Namespace) -> int:
     from streams.clients import tail
 
     settings = _settings(args)
-    tail(settings, _bootstrap(settings), _topic_name(settings, args.topic),
-         from_beginning=args.from_beginning, idle_timeout=args.timeout)
+    tail(
+        settings,
+        _bootstrap(settings),
+        _topic_name(settings, args.topic),
+        from_beginning=args.from_beginning,
+        idle_timeout=args.timeout,
+    )
     return 0
 
 
@@ -132,8 +146,11 @@ def cmd_schemas(args: argparse.Namespace) -> int:
     target = Path(args.dir)
     rendered = render_schemas()
     if args.check:
-        stale = [n for n, text in rendered.items()
-                 if not (target / n).exists() or (target / n).read_text(encoding="utf-8") != text]
+        stale = [
+            n
+            for n, text in rendered.items()
+            if not (target / n).exists() or (target / n).read_text(encoding="utf-8") != text
+        ]
         if stale:
             print(f"schemas out of date: {', '.join(stale)}; run `dyadwatch schemas`", file=sys.stderr)
             return 1
@@ -164,12 +181,16 @@ def parser() -> argparse.ArgumentParser:
     t = sub.add_parser("topics", help="create the topics with their partitions and cleanup policies")
     t.set_defaults(func=cmd_topics)
 
-    pub = sub.add_parser("publish", help="publish articles: .txt (one), .json (one), .jsonl (many), - (stdin)")
+    pub = sub.add_parser(
+        "publish", help="publish articles: .txt (one), .json (one), .jsonl (many), - (stdin)"
+    )
     pub.add_argument("paths", nargs="+", metavar="PATH")
     pub.set_defaults(func=cmd_publish)
 
     tl = sub.add_parser("tail", help="print a topic's records as JSON lines")
-    tl.add_argument("topic", help="topic name or role: articles, enriched, deadletter, stances, relations, alerts")
+    tl.add_argument(
+        "topic", help="topic name or role: articles, enriched, deadletter, stances, relations, alerts"
+    )
     tl.add_argument("--from-beginning", action="store_true")
     tl.add_argument("--timeout", type=float, default=10.0, help="exit after this many idle seconds")
     tl.set_defaults(func=cmd_tail)
@@ -194,8 +215,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     if not args.verbose:
         logging.getLogger("kafka").setLevel(logging.WARNING)
     from streams.core.inputs import InputError

@@ -87,10 +87,19 @@ def as_json_line(value: bytes | None) -> str:
     return json.dumps(parsed, ensure_ascii=False)
 
 
-def tail(settings: Settings, bootstrap: str, topic: str, *, from_beginning: bool, idle_timeout: float,
-         out: TextIO = sys.stdout) -> int:
+def tail(
+    settings: Settings,
+    bootstrap: str,
+    topic: str,
+    *,
+    from_beginning: bool,
+    idle_timeout: float,
+    out: TextIO = sys.stdout,
+) -> int:
     count = 0
-    for _, value in consume(settings, bootstrap, topic, from_beginning=from_beginning, idle_timeout=idle_timeout):
+    for _, value in consume(
+        settings, bootstrap, topic, from_beginning=from_beginning, idle_timeout=idle_timeout
+    ):
         out.write(as_json_line(value) + "\n")
         out.flush()
         count += 1
@@ -100,8 +109,9 @@ def tail(settings: Settings, bootstrap: str, topic: str, *, from_beginning: bool
 def current_relations(settings: Settings, bootstrap: str, idle_timeout: float = 3.0) -> dict[str, bytes]:
     """The latest RelationState per dyad, read from the compacted relations topic."""
     latest: dict[str, bytes] = {}
-    for key, value in consume(settings, bootstrap, settings.topic_relations, from_beginning=True,
-                              idle_timeout=idle_timeout):
+    for key, value in consume(
+        settings, bootstrap, settings.topic_relations, from_beginning=True, idle_timeout=idle_timeout
+    ):
         if key is None:
             continue
         if value is None:

@@ -33,7 +33,14 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
     return [
         TopicSpec("articles", t["articles"], n, "article id (or none)", "Article", config={**big, **week}),
         TopicSpec("enriched", t["enriched"], n, "article id", "EnrichedArticle", config={**big, **week}),
-        TopicSpec("deadletter", t["deadletter"], n, "article id when readable, else none", "DeadLetter", config={**big, **month}),
+        TopicSpec(
+            "deadletter",
+            t["deadletter"],
+            n,
+            "article id when readable, else none",
+            "DeadLetter",
+            config={**big, **month},
+        ),
         TopicSpec("stances", t["stances"], n, "article id", "Stance", config=week),
         TopicSpec("relation_events", t["relation_events"], n, "dyad 'A|B'", "RelationEvent", config=week),
         TopicSpec("relations", t["relations"], n, "dyad 'A|B'", "RelationState", cleanup_policy="compact"),

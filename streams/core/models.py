@@ -52,7 +52,9 @@ class Article(_Message):
             raise ValueError("text is empty: an article needs some text to analyse")
         size = len(text.encode("utf-8", errors="surrogatepass"))
         if size > MAX_TEXT_BYTES:
-            raise ValueError(f"text is {size} bytes of UTF-8, over the limit of {MAX_TEXT_BYTES}; split the article")
+            raise ValueError(
+                f"text is {size} bytes of UTF-8, over the limit of {MAX_TEXT_BYTES}; split the article"
+            )
         return text
 
     @staticmethod
@@ -129,7 +131,9 @@ class EnrichedArticle(_Message):
     relations: list[Relation] = Field(default_factory=list)
     stances: list[Stance] = Field(default_factory=list)
     extractor_version: str
-    digest: str = Field("", description="Digest of the article's title and text: tells versions of one id apart.")
+    digest: str = Field(
+        "", description="Digest of the article's title and text: tells versions of one id apart."
+    )
 
 
 class RelationEvent(_Message):

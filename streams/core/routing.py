@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from streams.core.models import Article, DeadLetter, EnrichedArticle, RelationEvent
 
+
 class BadArticle(ValueError):
     """A message on the articles topic that is not a valid Article; the message says why."""
 

@@ -36,8 +36,9 @@ def wait_for_table(reader: TopicReader, expected: dict[str, tuple[int, int]], ti
     try:
         return wait_for(settled, timeout=timeout, interval=1.0, what="the relations table to settle")
     except AssertionError as exc:
-        raise AssertionError(f"{exc}\nexpected {expected}\ngot {counts(latest_states(reader))}\n"
-                             f"log tail:\n{log()[-3000:]}") from None
+        raise AssertionError(
+            f"{exc}\nexpected {expected}\ngot {counts(latest_states(reader))}\nlog tail:\n{log()[-3000:]}"
+        ) from None
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +57,11 @@ def test_the_sample_article_moves_the_table_and_raises_the_expected_alerts(
     alerts = TopicReader(kafka_bootstrap, worker_settings.topic_alerts)
     try:
         wanted = {"CHN|IRN", "CHN|USA", "IRN|USA", "RUS|UKR", "CHN|RUS", "IRN|RUS"}
-        states = wait_for(lambda: (s := latest_states(relations)) and wanted <= set(s) and s, timeout=180,
-                          what=lambda: f"states for {wanted}; log:\n{worker.log()[-2000:]}")
+        states = wait_for(
+            lambda: (s := latest_states(relations)) and wanted <= set(s) and s,
+            timeout=180,
+            what=lambda: f"states for {wanted}; log:\n{worker.log()[-2000:]}",
+        )
         wait_for(lambda: len(alerts.poll()) >= 2, timeout=30, what="alerts")
     finally:
         relations.close()
@@ -85,7 +89,11 @@ def test_a_worker_killed_mid_stream_and_restarted_counts_every_article_exactly_o
     publish_articles(worker_settings, kafka_bootstrap, articles)
     relations = TopicReader(kafka_bootstrap, worker_settings.topic_relations)
     try:
-        wait_for(lambda: len(relations.poll()) >= 5, timeout=180, what=lambda: f"first updates; log:\n{first.log()[-2000:]}")
+        wait_for(
+            lambda: len(relations.poll()) >= 5,
+            timeout=180,
+            what=lambda: f"first updates; log:\n{first.log()[-2000:]}",
+        )
         first.kill()
         second = start_worker()
         wait_for_table(relations, expected, timeout=240, log=second.log)
@@ -106,8 +114,9 @@ def test_a_clean_restart_recovers_the_table_from_its_changelog(
         assert first.stop() == 0
         second = start_worker()
         publish_articles(worker_settings, kafka_bootstrap, after)
-        wait_for_table(relations, counts_of(expected_table(extractor, before + after)), timeout=180,
-                       log=second.log)
+        wait_for_table(
+            relations, counts_of(expected_table(extractor, before + after)), timeout=180, log=second.log
+        )
     finally:
         relations.close()
 
@@ -131,8 +140,9 @@ def counts_of(expected) -> dict[str, tuple[int, int]]:  # type: ignore[no-untype
     return {d: (e.event_count, e.article_count) for d, e in expected.items()}
 
 
-def test_relations_prints_the_current_table_as_json_lines(kafka_bootstrap, worker_settings, worker_env,
-                                                          start_worker, extractor):
+def test_relations_prints_the_current_table_as_json_lines(
+    kafka_bootstrap, worker_settings, worker_env, start_worker, extractor
+):
     import subprocess
     import sys
 
@@ -147,7 +157,12 @@ def test_relations_prints_the_current_table_as_json_lines(kafka_bootstrap, worke
         relations.close()
     import os
 
-    out = subprocess.run([sys.executable, "-m", "streams.cli", "relations", "--timeout", "3"],
-                         env={**os.environ, **worker_env}, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "streams.cli", "relations", "--timeout", "3"],
+        env={**os.environ, **worker_env},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rows = [json.loads(line) for line in out.splitlines() if line.strip()]
     assert {row["dyad"] for row in rows} == set(expected)

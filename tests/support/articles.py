@@ -10,8 +10,16 @@ from streams.core.extract import Extractor
 from streams.core.models import Article
 from streams.core.routing import dyad_key
 
-PAIRS = [("Japan", "India"), ("France", "Germany"), ("Brazil", "Argentina"), ("Egypt", "Sudan"),
-         ("Turkey", "Greece"), ("Kenya", "Ethiopia"), ("Poland", "Belarus"), ("Chile", "Peru")]
+PAIRS = [
+    ("Japan", "India"),
+    ("France", "Germany"),
+    ("Brazil", "Argentina"),
+    ("Egypt", "Sudan"),
+    ("Turkey", "Greece"),
+    ("Kenya", "Ethiopia"),
+    ("Poland", "Belarus"),
+    ("Chile", "Peru"),
+]
 TEMPLATES = [
     "{a} and {b} signed a defense cooperation agreement on {day}.",
     "{a} accused {b} of violating the ceasefire along the border on {day}.",
@@ -30,7 +38,9 @@ def make_articles(n: int, seed: int, prefix: str) -> list[Article]:
         a, b = rng.choice(PAIRS)
         if rng.random() < 0.5:
             a, b = b, a
-        sentences = [rng.choice(TEMPLATES).format(a=a, b=b, day=rng.choice(DAYS)) for _ in range(rng.randint(1, 3))]
+        sentences = [
+            rng.choice(TEMPLATES).format(a=a, b=b, day=rng.choice(DAYS)) for _ in range(rng.randint(1, 3))
+        ]
         sentences.append("Markets were calm and the weather stayed dry.")
         articles.append(Article(id=f"{prefix}-{i:04d}", text=" ".join(sentences)))
     return articles

@@ -10,7 +10,10 @@ T = TypeVar("T")
 
 
 def wait_for(
-    check: Callable[[], T | None], timeout: float, interval: float = 0.5, what: str | Callable[[], str] = "condition"
+    check: Callable[[], T | None],
+    timeout: float,
+    interval: float = 0.5,
+    what: str | Callable[[], str] = "condition",
 ) -> T:
     """Call check until it returns something truthy; fail with `what` (or what() when late) at the deadline."""
     deadline = time.monotonic() + timeout

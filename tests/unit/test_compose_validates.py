@@ -15,7 +15,10 @@ def test_the_compose_file_is_valid_by_the_compose_specification():
 
 def test_a_broken_compose_file_is_refused(tmp_path):
     broken = tmp_path / "compose.yml"
-    broken.write_text("services:\n  worker:\n    image: x\n    depends_on:\n      kafka:\n        condition: maybe\n")
-    result = subprocess.run(["bash", "deploy/validate-compose.sh", str(broken)], cwd=ROOT, capture_output=True,
-                            text=True)
+    broken.write_text(
+        "services:\n  worker:\n    image: x\n    depends_on:\n      kafka:\n        condition: maybe\n"
+    )
+    result = subprocess.run(
+        ["bash", "deploy/validate-compose.sh", str(broken)], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode != 0

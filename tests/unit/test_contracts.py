@@ -60,5 +60,7 @@ def test_the_core_never_imports_faust_or_kafka_clients():
         "bad = [m for m in ('faust', 'aiokafka', 'kafka', 'mode') if m in sys.modules]\n"
         "print(','.join(bad))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     assert result.stdout.strip() == ""

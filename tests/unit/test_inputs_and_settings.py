@@ -57,10 +57,24 @@ def test_the_relations_topic_is_compacted_and_every_topic_shares_the_partition_c
     specs = {s.role: s for s in topic_specs(Settings(partitions=4))}
     assert specs["relations"].topic_config()["cleanup.policy"] == "compact"
     assert {s.partitions for s in specs.values()} == {4}
-    assert set(specs) == {"articles", "enriched", "deadletter", "stances", "relation_events", "relations", "alerts"}
+    assert set(specs) == {
+        "articles",
+        "enriched",
+        "deadletter",
+        "stances",
+        "relation_events",
+        "relations",
+        "alerts",
+    }
 
 
 def test_the_topic_names_are_the_contract_by_default():
     assert [s.name for s in topic_specs(Settings())] == [
-        "articles", "articles.enriched", "articles.deadletter", "stances", "relation-events", "relations", "alerts",
+        "articles",
+        "articles.enriched",
+        "articles.deadletter",
+        "stances",
+        "relation-events",
+        "relations",
+        "alerts",
     ]

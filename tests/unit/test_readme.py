@@ -11,8 +11,11 @@ README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding=
 
 
 def test_every_setting_is_documented_in_the_readme():
-    missing = [f"DYADWATCH_{name.upper()}" for name in Settings.model_fields
-               if f"`DYADWATCH_{name.upper()}`" not in README]
+    missing = [
+        f"DYADWATCH_{name.upper()}"
+        for name in Settings.model_fields
+        if f"`DYADWATCH_{name.upper()}`" not in README
+    ]
     assert not missing, f"document these in README.md: {missing}"
 
 

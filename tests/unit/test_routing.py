@@ -46,8 +46,18 @@ def test_unknown_fields_of_an_article_are_ignored():
 
 
 def test_a_dead_letter_carries_the_original_bytes_and_where_they_came_from():
-    record = dead_letter(reason="r", error_type="E", topic="articles", value=b"\x00\x01raw", key=b"k",
-                         partition=3, offset=42, article_id=None, received_at=NOW, max_value_bytes=100)
+    record = dead_letter(
+        reason="r",
+        error_type="E",
+        topic="articles",
+        value=b"\x00\x01raw",
+        key=b"k",
+        partition=3,
+        offset=42,
+        article_id=None,
+        received_at=NOW,
+        max_value_bytes=100,
+    )
     assert base64.b64decode(record.value_b64) == b"\x00\x01raw"
     assert base64.b64decode(record.key_b64 or "") == b"k"
     assert (record.topic, record.partition, record.offset, record.value_size) == ("articles", 3, 42, 5)
@@ -55,8 +65,18 @@ def test_a_dead_letter_carries_the_original_bytes_and_where_they_came_from():
 
 
 def test_a_dead_letter_of_an_oversized_message_says_it_is_truncated():
-    record = dead_letter(reason="r", error_type="E", topic="articles", value=b"x" * 50, key=None,
-                         partition=0, offset=1, article_id=None, received_at=NOW, max_value_bytes=10)
+    record = dead_letter(
+        reason="r",
+        error_type="E",
+        topic="articles",
+        value=b"x" * 50,
+        key=None,
+        partition=0,
+        offset=1,
+        article_id=None,
+        received_at=NOW,
+        max_value_bytes=10,
+    )
     assert record.value_truncated and record.value_size == 50
     assert len(base64.b64decode(record.value_b64)) == 10
 
@@ -66,19 +86,36 @@ def test_dyad_keys_are_unordered():
 
 
 def _relation(source: str, target: str) -> Relation:
-    return Relation(source=source, target=target, cameo="042", root=4, quad_class=1, goldstein=1.9,
-                    confidence=0.8, sentence="s", span=(0, 1))
+    return Relation(
+        source=source,
+        target=target,
+        cameo="042",
+        root=4,
+        quad_class=1,
+        goldstein=1.9,
+        confidence=0.8,
+        sentence="s",
+        span=(0, 1),
+    )
 
 
 def test_an_enriched_article_fans_out_to_its_topics_with_dyad_keys():
     enriched = EnrichedArticle(
-        article_id="a1", extractor_version="t", received_at=NOW, digest="d" * 32,
+        article_id="a1",
+        extractor_version="t",
+        received_at=NOW,
+        digest="d" * 32,
         relations=[_relation("IRN", "CHN"), _relation("RUS", "UKR")],
-        stances=[Stance(holder="IRN", polarity="oppose", target="RUS", sentence="s", span=(0, 1), confidence=0.7)],
+        stances=[
+            Stance(holder="IRN", polarity="oppose", target="RUS", sentence="s", span=(0, 1), confidence=0.7)
+        ],
     )
     outs = outputs_for(enriched)
     assert [(o.role, o.key) for o in outs] == [
-        ("enriched", "a1"), ("stances", "a1"), ("relation_events", "CHN|IRN"), ("relation_events", "RUS|UKR"),
+        ("enriched", "a1"),
+        ("stances", "a1"),
+        ("relation_events", "CHN|IRN"),
+        ("relation_events", "RUS|UKR"),
     ]
     event = RelationEvent.model_validate_json(outs[2].value)
     assert event.event_time == NOW and event.event_index == 0
@@ -88,7 +125,12 @@ def test_an_enriched_article_fans_out_to_its_topics_with_dyad_keys():
 
 def test_events_take_the_publication_time_over_the_arrival_time():
     published = datetime(2026, 1, 2, tzinfo=UTC)
-    enriched = EnrichedArticle(article_id="a1", extractor_version="t", received_at=NOW, published_at=published,
-                               relations=[_relation("IRN", "CHN")])
+    enriched = EnrichedArticle(
+        article_id="a1",
+        extractor_version="t",
+        received_at=NOW,
+        published_at=published,
+        relations=[_relation("IRN", "CHN")],
+    )
     event = RelationEvent.model_validate_json(outputs_for(enriched)[-1].value)
     assert event.event_time == published
