@@ -13,6 +13,14 @@ CAMEO_TSV = Path(__file__).parent / "data" / "cameo.tsv"
 
 INTENT_BY_ROOT: dict[int, str] = {4: "036", 5: "032", 6: "031", 7: "033", 8: "035"}
 """The CAMEO 03x code for an intention to do an event of a cooperative root (agree to meet -> 036)."""
+INTENT_BY_CODE: dict[str, str] = {
+    "045": "039",
+    "061": "0311",
+    "062": "0312",
+    "063": "0313",
+    "064": "0314",
+}
+"""Finer 03x codes where the intended event says more (agree to hold drills -> 0312, to mediate -> 039)."""
 
 THREAT_BY_CODE: dict[str, str] = {"163": "132", "172": "132", "161": "131", "166": "131"}
 THREAT_BY_ROOT: dict[int, str] = {15: "138", 16: "131", 17: "137", 18: "138", 19: "138", 20: "138"}
@@ -70,7 +78,5 @@ def lookup(code: str) -> CameoCode:
     book = codebook()
     entry = book.get(code) or book.get(code[:3])
     if entry is None:
-        raise KeyError(
-            f"CAMEO code {code!r} is not in {CAMEO_TSV.name}: add a row 'code<TAB>name<TAB>goldstein'"
-        )
+        raise KeyError(f"CAMEO code {code!r} is not in {CAMEO_TSV.name}: add a row 'code<TAB>name<TAB>goldstein'")
     return entry

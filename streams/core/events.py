@@ -115,6 +115,9 @@ ACTOR_HEADS = frozenset(
         "sailor",
         "crew",
         "consulate",
+        "website",
+        "network",
+        "server",
     }
 )
 """Nouns that stand for their owner: 'Chinese diplomats', 'Iran's armed forces chief' are actors."""
@@ -138,10 +141,30 @@ PLAN_NOUNS = frozenset(
 """Nouns whose infinitive is an intention of their owner ('Beijing's plan to sanction ...')."""
 DECISION_NOUNS = PLAN_NOUNS | {"decision", "move", "refusal", "order"}
 CONDITIONAL_MARKS = frozenset({"if", "unless"})
+OWNING_PARTICIPLES = frozenset({"flag", "flagged", "own", "owned", "register", "registered", "operate", "operated"})
+TIME_PREPS = frozenset({"during", "after", "before", "amid", "despite", "since", "following", "ahead"})
+"""Prepositions of a time or circumstance: what happens in them is not governed by the verb they hang from."""
 DETERRING_VERBS = frozenset(
     {"warn", "caution", "urge", "deter", "dissuade", "stop", "prevent", "bar", "discourage", "keep", "ban"}
 )
-SEATED_HEADS = frozenset({"official", "authority", "government", "police", "court", "prosecutor", "diplomat"})
+SEATED_HEADS = frozenset(
+    {
+        "official",
+        "authority",
+        "government",
+        "police",
+        "court",
+        "prosecutor",
+        "diplomat",
+        "militant",
+        "rebel",
+        "insurgent",
+        "gunman",
+        "separatist",
+        "protester",
+        "demonstrator",
+    }
+)
 """Nouns whose place is their owner: 'officials in Kyiv' are Ukraine's (troops in Syria are not Syria's)."""
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 CLIMB_FOR_SUBJECT = frozenset({"xcomp", "acomp", "conj", "pcomp", "prep", "advcl", "ccomp", "attr"})
@@ -342,12 +365,7 @@ class Analysis:
     def pobjs(self, tok: Token, preps: Iterable[str]) -> list[Token]:
         """Objects of the prepositions `preps` hanging from tok ('such as' counts as 'as')."""
         wanted = set(preps)
-        return [
-            o
-            for p in self.kids(tok, "prep", "agent", "dative")
-            if p.lemma in wanted
-            for o in self.kids(p, "pobj")
-        ]
+        return [o for p in self.kids(tok, "prep", "agent", "dative") if p.lemma in wanted for o in self.kids(p, "pobj")]
 
     def text_of(self, first: Token, last: Token) -> str:
         start = first.idx - self.sentence.start_char
@@ -406,6 +424,13 @@ def actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
             return found
     owners = an.pobjs(tok, ("with",)) if tok.lemma in BORDER_NOUNS else []
     owners += an.kids(tok, "poss", "compound", "amod", "nmod") + an.pobjs(tok, ("by",))
+    for mod in an.kids(tok, "amod", "acl"):
+        if mod.lemma in OWNING_PARTICIPLES:
+            # 'a Greek-flagged tanker', 'a Turkish-owned company'
+            owners += an.kids(mod, "npadvmod", "compound", "amod", "nmod", "advmod")
+        if mod.dep == "acl" and tok.lemma not in ACTOR_HEADS:
+            # 'war crimes committed by Russian forces' (but 'people displaced by strikes' are not the striker's)
+            owners += an.pobjs(mod, ("by",))
     if tok.lemma in ACTOR_HEADS:
         owners += an.pobjs(tok, ("of", "from"))
     if tok.lemma in SEATED_HEADS:
@@ -493,9 +518,7 @@ def speaker_text(an: Analysis, tok: Token) -> str:
         return " and ".join(p.text for p in an.anaphors[tok.i])
     here = an.mentions.get(tok.i)
     if here:
-        names = [m.name or mention_text(an, m) for m in here if m.kind != "group"] or [
-            mention_text(an, here[0])
-        ]
+        names = [m.name or mention_text(an, m) for m in here if m.kind != "group"] or [mention_text(an, here[0])]
         names += [speaker_text(an, c) for c in an.kids(tok, "conj")]
         return " and ".join(names)
     before = {t.i for t in an.subtree(tok) if t.i <= tok.i and t.dep not in ("det", "punct", "case")}
@@ -526,6 +549,8 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
     speaker: str | None = None
     speaker_actors: tuple[Party, ...] = ()
     in_clause = True
+    # 'did not respond to Thailand's request': someone else's act stands whatever is said of it
+    owned = cue_tok.pos in ("NOUN", "PROPN") and bool(an.kids(cue_tok, "poss"))
     tok = cue_tok
     for _ in range(8):
         speaker = speaker or according_to(an, tok)
@@ -549,9 +574,7 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
             negated = True
         if tok.dep in ("relcl", "acl", "appos"):
             break
-        reported_link = tok.dep in ("ccomp", "parataxis") or (
-            tok.dep == "xcomp" and bool(an.kids(head, "auxpass"))
-        )
+        reported_link = tok.dep in ("ccomp", "parataxis") or (tok.dep == "xcomp" and bool(an.kids(head, "auxpass")))
         if control == "report" and reported_link and speaker is None:
             subject = an.kids(head, "nsubj", "nsubjpass")
             if subject and not (tok.dep == "xcomp"):
@@ -562,10 +585,14 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
         if tok.dep == "dobj" and is_rejection(entry):
             # 'vetoed an aid package', 'rejected the proposal for talks': a rejected act did not happen
             negated = True
-        if tok.dep in ("ccomp", "parataxis") or (tok.dep == "prep" and head.pos in ("NOUN", "PROPN")):
+        if (
+            tok.dep in ("ccomp", "parataxis")
+            or (tok.dep == "prep" and head.pos in ("NOUN", "PROPN"))
+            or (tok.dep == "prep" and tok.lemma in TIME_PREPS)
+        ):
             in_clause = False
         elif in_clause and tok.dep in ("xcomp", "dobj", "pcomp", "acomp", "prep", "pobj", "advcl", "conj"):
-            if tok.dep != "conj":
+            if tok.dep != "conj" and not owned:
                 negated = negated or bool(an.kids(head, "neg"))
             if control == "intend":
                 intended = True
@@ -625,7 +652,7 @@ def borrowed_subjects(an: Analysis, noun: Token, lexicon: Lexicon) -> tuple[Part
         # to itself; one that is not ('flew a joint patrol') lends it
         owns = own is not None and own.cameo and own.control is None and (own.object or own.require_object)
         return () if owns else subjects(an, head)
-    if tok.dep == "pobj" and head.lemma in ("at", "in", "into") and head.dep == "prep":
+    if tok.dep == "pobj" and head.lemma in ("at", "in", "into", "on") and head.dep == "prep":
         verb = an.head(head)
         if verb is not None and verb.pos in ("VERB", "AUX"):
             return subjects(an, verb)
@@ -648,7 +675,7 @@ def clause_subjects(an: Analysis, noun: Token) -> tuple[Party, ...]:
 def refined_code(an: Analysis, cue: Cue, tok: Token) -> str | None:
     """The cue's code, finer by a modifier ('defense cooperation' -> 062); None without a required word."""
     assert cue.cameo is not None
-    near = [tok, *an.kids(tok, "amod", "compound", "dobj", "nmod", "dative")]
+    near = [tok, *an.kids(tok, "amod", "compound", "dobj", "nmod", "dative", "prt")]
     for prep in an.kids(tok, "prep"):
         for obj in an.kids(prep, "pobj"):
             near.extend([obj, *an.kids(obj, "amod", "compound")])
@@ -674,10 +701,7 @@ def topic_of(an: Analysis, tok: Token, cue: Cue) -> str | None:
     if objs:
         nodes = [t for o in objs for t in an.subtree(o)]
         nodes += [
-            t
-            for p in an.kids(tok, "prep")
-            if p.i > objs[0].i and p.lemma not in ("with", "for")
-            for t in an.subtree(p)
+            t for p in an.kids(tok, "prep") if p.i > objs[0].i and p.lemma not in ("with", "for") for t in an.subtree(p)
         ]
         nodes = [t for t in nodes if t.dep != "punct"]
         return an.text_of(min(nodes, key=lambda t: t.i), max(nodes, key=lambda t: t.i))
@@ -713,7 +737,8 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: Lexicon) -> Finding | None
         and governs_cue(an, tok, lexicon)
     ):
         return None
-    if cue.reverse:
+    if cue.reverse and not (code is not None and cameo.root_of(code) == 4):
+        # 'received aid from X': X gave; 'received X's foreign minister': the subject hosted
         sources, targets = targets, sources
     if not targets and each_other(an, tok):
         targets = sources
@@ -793,12 +818,7 @@ def shared_objects(an: Analysis, verb: Token) -> list[Token]:
     head = an.head(verb)
     if verb.dep == "conj" and head is not None and head.pos == "VERB":
         return an.kids(head, "dobj")
-    return [
-        o
-        for c in an.kids(verb, "conj")
-        if c.pos == "VERB" and not an.kids(c, "nsubj")
-        for o in an.kids(c, "dobj")
-    ]
+    return [o for c in an.kids(verb, "conj") if c.pos == "VERB" and not an.kids(c, "nsubj") for o in an.kids(c, "dobj")]
 
 
 def speaker_parties(an: Analysis, tok: Token) -> tuple[Party, ...]:
@@ -819,9 +839,7 @@ def speaker_parties(an: Analysis, tok: Token) -> tuple[Party, ...]:
 def noun_arguments(
     an: Analysis, noun: Token, cue: Cue, lexicon: Lexicon
 ) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
-    owners = an.kids(noun, "poss") or [
-        t for t in an.kids(noun, "compound", "amod", "nmod") if t.i in an.mentions
-    ]
+    owners = an.kids(noun, "poss") or [t for t in an.kids(noun, "compound", "amod", "nmod") if t.i in an.mentions]
     own = parties(an, owners)
     source_toks = an.pobjs(noun, cue.source_preps)
     target_toks = an.pobjs(noun, cue.preps)
@@ -844,7 +862,7 @@ def noun_arguments(
         if meeting and head is not None and head.lemma in PARTICIPATION_VERBS:
             # 'leaders of France and Italy attended a summit': attendees are not a dyad
             return (), ()
-    elif not targets and cue.target_from_clause and source_toks:
+    elif not targets and cue.target_from_clause:
         targets = clause_subjects(an, noun)
     return sources, targets
 
@@ -882,7 +900,7 @@ def relations_from(finding: Finding, sentence: Sentence) -> list[Relation]:
             return []
         code = cameo.REJECT_BY_ROOT[root]
     elif finding.mode == "intended" and root in cameo.INTENT_BY_ROOT:
-        code = cameo.INTENT_BY_ROOT[root]
+        code = cameo.INTENT_BY_CODE.get(code[:3], cameo.INTENT_BY_ROOT[root])
     elif finding.mode == "intended" and root in cameo.THREAT_BY_ROOT:
         code = cameo.THREAT_BY_CODE.get(code[:3], cameo.THREAT_BY_ROOT[root])
     entry = cameo.lookup(code)
@@ -944,16 +962,16 @@ def findings_in(analyses: Iterable[Analysis], lexicon: Lexicon) -> list[tuple[Se
 
 
 def extract_relations(analyses: Iterable[Analysis], lexicon: Lexicon | None = None) -> list[Relation]:
-    """All dyadic events of an article, without duplicates (one per source, target, code and sentence)."""
-    seen: set[tuple[str, str, str, int]] = set()
-    out: list[Relation] = []
+    """All dyadic events of an article, one per source, target, CAMEO root and sentence: of two cues for
+    one event ('received medical aid'), the more specific code stays."""
+    kept: dict[tuple[str, str, int, int], Relation] = {}
     for sentence, finding in findings_in(analyses, lexicon or verb_lexicon()):
         for relation in relations_from(finding, sentence):
-            key = (relation.source, relation.target, relation.cameo, relation.span[0])
-            if key not in seen:
-                seen.add(key)
-                out.append(relation)
-    return out
+            key = (relation.source, relation.target, relation.root, relation.span[0])
+            known = kept.get(key)
+            if known is None or (known.cameo.endswith("0") and not relation.cameo.endswith("0")):
+                kept[key] = relation
+    return list(kept.values())
 
 
 PLAIN_KEY = "dyadwatch.plain"
@@ -1008,9 +1026,7 @@ def plain_mentions(doc: Doc) -> list[Mention]:
     return out
 
 
-@Language.factory(
-    "dyad_events", requires=["token.dep", "token.lemma", "doc.spans"], assigns=["doc._.relations"]
-)
+@Language.factory("dyad_events", requires=["token.dep", "token.lemma", "doc.spans"], assigns=["doc._.relations"])
 def make_dyad_events(nlp: Language, name: str) -> DyadEvents:
     return DyadEvents(verb_lexicon())
 

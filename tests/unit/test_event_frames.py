@@ -108,9 +108,7 @@ def test_trading_fire_is_fighting_both_ways() -> None:
 
 
 def test_nominal_condemnation_is_a_criticize_stance() -> None:
-    found = {
-        (s.holder, s.polarity, s.target) for s in stances("Israel's strikes drew condemnation from Egypt.")
-    }
+    found = {(s.holder, s.polarity, s.target) for s in stances("Israel's strikes drew condemnation from Egypt.")}
     assert found == {("EGY", "criticize", "ISR")}
 
 
@@ -139,3 +137,54 @@ def test_troops_sent_to_a_border_are_a_show_of_force() -> None:
 def test_a_state_owning_a_title_acts_through_a_known_person() -> None:
     found = relations("Iranian President Ebrahim Raisi criticized Israel.")
     assert dyads(found) == {("IRN", "ISR", "111")}
+
+
+def test_an_agreed_increase_of_defense_cooperation_is_intended_military_cooperation() -> None:
+    found = relations("Egypt and Jordan agreed to increase defense cooperation.")
+    assert {(r.source, r.target, r.cameo, r.quad_class) for r in found} == {
+        ("EGY", "JOR", "0312", 1),
+        ("JOR", "EGY", "0312", 1),
+    }
+
+
+def test_a_promise_to_cooperate_on_military_training_is_0312() -> None:
+    found = relations("India will cooperate with Nepal on military training.")
+    assert [(r.source, r.target, r.cameo, r.mode) for r in found] == [("IND", "NPL", "0312", "intended")]
+
+
+def test_receiving_a_visiting_minister_is_hosting() -> None:
+    found = dyads(relations("Kenya received the Chinese foreign minister in Nairobi."))
+    assert found == {("KEN", "CHN", "043")}
+
+
+def test_receiving_aid_still_comes_from_the_giver() -> None:
+    assert dyads(relations("Sudan received medical aid from Egypt.")) == {("EGY", "SDN", "073")}
+
+
+def test_a_flagged_ship_belongs_to_its_flag_state() -> None:
+    assert ("IRN", "GBR", "171") in dyads(relations("Iran seized a British-flagged tanker."))
+
+
+def test_a_negated_verb_does_not_negate_an_act_during_it() -> None:
+    found = dyads(relations("Poland did not arrest Lukashenko during his visit to Warsaw, Belarus said."))
+    assert not any(code.startswith("17") for _, _, code in found)
+
+
+def test_ignoring_another_states_request_leaves_the_request_standing() -> None:
+    found = dyads(relations("Colombia did not respond to Venezuela's request for talks."))
+    assert found == {("VEN", "COL", "026")}
+
+
+def test_crimes_committed_by_forces_belong_to_their_state() -> None:
+    found = dyads(relations("The Netherlands opened an investigation into crimes committed by Russian forces."))
+    assert any((s, t, c[:2]) == ("NLD", "RUS", "09") for s, t, c in found)
+
+
+def test_people_displaced_by_strikes_are_not_the_strikers() -> None:
+    found = dyads(relations("Spain sent food to help people displaced by Israeli strikes."))
+    assert not any(target == "ISR" for _, target, _ in found)
+
+
+def test_hacked_websites_of_ministries_are_a_cyber_attack_on_their_state() -> None:
+    found = dyads(relations("Russian hackers attacked the websites of several Polish ministries."))
+    assert found == {("RUS", "POL", "176")}
