@@ -130,9 +130,7 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     for number, inst in enumerate(_read_jsonl(data_dir / "institutions.jsonl")):
         kind = inst["kind"]
         if kind not in KINDS | {"block"}:
-            raise ValueError(
-                f"institutions.jsonl entry {inst['name']!r}: kind {kind!r} is not one of {sorted(KINDS)}"
-            )
+            raise ValueError(f"institutions.jsonl entry {inst['name']!r}: kind {kind!r} is not one of {sorted(KINDS)}")
         lexeme = Lexeme(kind, inst["actor"], _role(inst["role"], inst["name"]), inst["name"])
         add(BLOCK if kind == "block" else NAME, f"inst:{number}", lexeme, [inst["name"], *inst["aliases"]])
     for number, title in enumerate(_read_jsonl(data_dir / "titles.jsonl")):
@@ -164,7 +162,8 @@ def make_actor_roles(nlp: Language, name: str, data_dir: str | None) -> SpanRule
     return _ruler(nlp, name, "LOWER", load_lexicon(_data_dir(data_dir)).role_patterns)
 
 
-def _role_and_name(span: Span) -> list[str | None]:
+def role_and_name(span: Span) -> list[str | None]:
+    """`span._.role` and `span._.name` in one look-up: [role, name]."""
     # Stored like spaCy's own extension values (plain data in doc.user_data), so docs still serialise.
     user_data = cast(dict[Any, list[str | None]], span.doc.user_data)
     return user_data.get((_ATTRS_PREFIX, span.start, span.end, span.kb_id_), [None, None])
@@ -181,8 +180,8 @@ def _register_extensions() -> None:
     getters: dict[str, Any] = {
         "actor": lambda span: span.kb_id_ or None,
         "kind": lambda span: span.label_,
-        "role": lambda span: _role_and_name(span)[0],
-        "name": lambda span: _role_and_name(span)[1],
+        "role": lambda span: role_and_name(span)[0],
+        "name": lambda span: role_and_name(span)[1],
     }
     for attr, getter in getters.items():
         Span.set_extension(attr, getter=getter, force=True)
@@ -206,9 +205,7 @@ class _People:
         for key in keys:
             known = self._by_key.get(key)
             # A part shared by two different people ("Mohammad") resolves to neither.
-            self._by_key[key] = (
-                mention if key not in self._by_key or (known and known.name == mention.name) else None
-            )
+            self._by_key[key] = mention if key not in self._by_key or (known and known.name == mention.name) else None
 
     def get(self, text: str) -> ActorMention | None:
         return self._by_key.get(text)
@@ -231,9 +228,7 @@ class ActorResolver:
             del doc.spans[CANDIDATES_KEY]
         covered = {i for span in candidates if span.label_ != BLOCK for i in range(span.start, span.end)}
         units = [
-            u
-            for u in filter_spans(candidates)
-            if u.label_ != BLOCK and not self._inside_other_name(doc, u, covered)
+            u for u in filter_spans(candidates) if u.label_ != BLOCK and not self._inside_other_name(doc, u, covered)
         ]
         mentions = self._resolve(doc, units)
         spans = []
@@ -304,9 +299,7 @@ class ActorResolver:
             else:
                 members = last_pair or _last_two(out)
                 if members:
-                    out.extend(
-                        ActorMention(unit.start, unit.end, "group", code, lex.role) for code in members
-                    )
+                    out.extend(ActorMention(unit.start, unit.end, "group", code, lex.role) for code in members)
             if mention is not None:
                 prev = out[-1] if out else None
                 if (
@@ -341,9 +334,7 @@ class ActorResolver:
             return ActorMention(prefix.start, unit.end, kind, prefix.actor, role, None)
         known = self._named.get(unit.end)
         if known is not None:
-            return ActorMention(
-                prefix.start, known.end, "person", prefix.actor, role, self.lexemes[known.id_].name
-            )
+            return ActorMention(prefix.start, known.end, "person", prefix.actor, role, self.lexemes[known.id_].name)
         name_end = _person_name_end(doc, unit.end, taken)
         end = name_end or unit.end
         name = doc[unit.end : name_end].text if name_end else None
@@ -402,9 +393,7 @@ class ActorResolver:
             if token.pos_ == "PROPN" and token.i not in covered:
                 known = people.get(token.text)
                 if known is not None and known.end <= token.i:
-                    found.append(
-                        ActorMention(token.i, token.i + 1, "person", known.actor, known.role, known.name)
-                    )
+                    found.append(ActorMention(token.i, token.i + 1, "person", known.actor, known.role, known.name))
         return sorted(mentions + found, key=lambda m: (m.start, m.end)) if found else mentions
 
 

@@ -7,13 +7,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, cast
 
 from spacy.attrs import DEP, HEAD, IDX, LEMMA, ORTH, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from streams.core import cameo
+from streams.core.actors import role_and_name
 from streams.core.models import Mode, Relation, Role
 
 VERBS_JSONL = Path(__file__).parent / "data" / "verbs.jsonl"
@@ -348,6 +349,7 @@ class Analysis:
     anaphors: dict[int, tuple[Party, ...]] = field(default_factory=dict)
     by_i: dict[int, Token] = field(default_factory=dict)
     children: dict[int, list[Token]] = field(default_factory=dict)
+    by_dep: dict[tuple[int, str], list[Token]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for tok in self.sentence.tokens:
@@ -355,11 +357,15 @@ class Analysis:
             self.children.setdefault(tok.i, [])
             if tok.head != tok.i:
                 self.children.setdefault(tok.head, []).append(tok)
+                self.by_dep.setdefault((tok.head, tok.dep), []).append(tok)
 
     def head(self, tok: Token) -> Token | None:
         return None if tok.head == tok.i else self.by_i.get(tok.head)
 
     def kids(self, tok: Token, *deps: str) -> list[Token]:
+        if len(deps) == 1:
+            # the common case, read from the index (a copy: callers may extend it)
+            return list(self.by_dep.get((tok.i, deps[0]), ()))
         return [c for c in self.children.get(tok.i, []) if not deps or c.dep in deps]
 
     def pobjs(self, tok: Token, preps: Iterable[str]) -> list[Token]:
@@ -724,13 +730,21 @@ def topic_of(an: Analysis, tok: Token, cue: Cue) -> str | None:
 
 def find(an: Analysis, tok: Token, cue: Cue, lexicon: Lexicon) -> Finding | None:
     """Sources, targets and governance of one cue token; None when it makes no dyad."""
-    gov = governance(an, tok, lexicon)
-    if gov.negated:
-        return None
     code = refined_code(an, cue, tok) if cue.cameo else None
     if cue.cameo and code is None:
         return None
-    sources, targets = arguments(an, tok, cue, gov, lexicon)
+    if cue.frame == "judged":
+        gov = governance(an, tok, lexicon)
+        sources, targets = arguments(an, tok, cue, gov, lexicon)
+    else:
+        # the parties first: most cue words name no actor, and then the governance walk is not needed
+        sources, targets = arguments(an, tok, cue, None, lexicon)
+        reversed_ = cue.reverse and not (code is not None and cameo.root_of(code) == 4)
+        if not (targets if reversed_ else sources):
+            return None
+        gov = governance(an, tok, lexicon)
+    if gov.negated:
+        return None
     if (
         cue.control not in (None, "stop", "deny")
         and not (cue.frame == "complement" and targets)
@@ -761,11 +775,12 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: Lexicon) -> Finding | None
 
 
 def arguments(
-    an: Analysis, tok: Token, cue: Cue, gov: Governance, lexicon: Lexicon
+    an: Analysis, tok: Token, cue: Cue, gov: Governance | None, lexicon: Lexicon
 ) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
+    """Sources and targets of a cue; `gov` (the cue's governance) is needed by judged frames only."""
     if cue.frame == "judged":
         head = an.head(tok)
-        if head is None or gov.speaker is None:
+        if head is None or gov is None or gov.speaker is None:
             return (), ()
         return speaker_parties(an, tok), parties(an, an.kids(head, "nsubj"))
     if cue.pos == "noun":
@@ -946,11 +961,14 @@ def analyse(sentences: Iterable[Sentence], mentions: Sequence[Mention]) -> list[
     return analyses
 
 
-def findings_in(analyses: Iterable[Analysis], lexicon: Lexicon) -> list[tuple[Sentence, Finding]]:
-    """Every cue of `lexicon` with its parties, sentence by sentence."""
+def findings_in(analyses: Iterable[Analysis], lexicon: Lexicon, min_actors: int = 1) -> list[tuple[Sentence, Finding]]:
+    """Every cue of `lexicon` with its parties, sentence by sentence; sentences naming fewer than
+    `min_actors` distinct actors (mentions or resolved anaphors) are skipped."""
     out: list[tuple[Sentence, Finding]] = []
     for an in analyses:
         sentence = an.sentence
+        if min_actors > 1 and len(actors_named(an)) < min_actors:
+            continue
         for tok in sentence.tokens:
             cue = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
             if cue is None or not (cue.cameo or cue.polarity):
@@ -961,11 +979,19 @@ def findings_in(analyses: Iterable[Analysis], lexicon: Lexicon) -> list[tuple[Se
     return out
 
 
+def actors_named(an: Analysis) -> set[str]:
+    """The distinct actors a sentence names, directly or through a resolved anaphor."""
+    found = {m.actor for tok in an.sentence.tokens for m in an.mentions.get(tok.i, ())}
+    found.update(p.actor for resolved in an.anaphors.values() for p in resolved)
+    return found
+
+
 def extract_relations(analyses: Iterable[Analysis], lexicon: Lexicon | None = None) -> list[Relation]:
     """All dyadic events of an article, one per source, target, CAMEO root and sentence: of two cues for
     one event ('received medical aid'), the more specific code stays."""
     kept: dict[tuple[str, str, int, int], Relation] = {}
-    for sentence, finding in findings_in(analyses, lexicon or verb_lexicon()):
+    # a dyad needs two actors in its sentence
+    for sentence, finding in findings_in(analyses, lexicon or verb_lexicon(), min_actors=2):
         for relation in relations_from(finding, sentence):
             key = (relation.source, relation.target, relation.root, relation.span[0])
             known = kept.get(key)
@@ -1020,9 +1046,12 @@ def plain_mentions(doc: Doc) -> list[Mention]:
     spans: Iterable[Span] = doc.spans.get("actors", [])
     out = []
     for span in spans:
-        ext = span._
-        if ext.actor:
-            out.append(Mention(span.start, span.end, ext.actor, ext.role, ext.kind or "state", ext.name))
+        # span._.actor is the span's kb_id and span._.kind its label; role and name are read once
+        if span.kb_id_:
+            role, name = role_and_name(span)
+            out.append(
+                Mention(span.start, span.end, span.kb_id_, cast(Role | None, role), span.label_ or "state", name)
+            )
     return out
 
 
