@@ -419,6 +419,12 @@ def actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
         for mod in an.kids(tok, "amod", "compound", "nmod"):
             if mod.i not in span:
                 found += tuple(p for t in conjuncts(an, mod) for p in actors_at(an, t, depth + 1))
+        # 'the foreign ministers of Armenia and Azerbaijan', one mention up to 'Armenia'
+        for inner in span:
+            if inner != tok.i and inner in an.by_i:
+                for conj in an.kids(an.by_i[inner], "conj"):
+                    if conj.i not in span:
+                        found += actors_at(an, conj, depth + 1)
         return found
     if tok.i in an.anaphors:
         return an.anaphors[tok.i]
@@ -498,7 +504,8 @@ def remember(an: Analysis, subject: Token, memory: Memory) -> None:
 
 def subjects(an: Analysis, verb: Token, depth: int = 0) -> tuple[Party, ...]:
     """Who does `verb`: its subject, or the controller up the xcomp/conj chain ('agreed to increase')."""
-    own = an.kids(verb, "nsubj", "nsubjpass")
+    # the parser sometimes hangs the subject on the auxiliary ('Egypt and Qatar are mediating')
+    own = an.kids(verb, "nsubj", "nsubjpass") or [s for a in an.kids(verb, "aux") for s in an.kids(a, "nsubj")]
     if own:
         if own[0].lemma in RELATIVE_PRONOUNS and verb.dep == "relcl":
             head = an.head(verb)
@@ -644,11 +651,15 @@ def governs_cue(an: Analysis, tok: Token, lexicon: Lexicon) -> bool:
 def borrowed_subjects(an: Analysis, noun: Token, lexicon: Lexicon) -> tuple[Party, ...]:
     """The subject of the clause a nominal cue is the object of ('conducted drills', 'at tensions with')."""
     tok = noun
-    while tok.dep == "conj":
+    while tok.dep == "conj" or (tok.dep == "pobj" and is_of_phrase(an, tok)):
+        # 'drills and patrols', 'a new round of talks': the coordinated or measured noun stands in
         head = an.head(tok)
         if head is None:
             return ()
-        tok = head
+        above = an.head(head) if tok.dep == "pobj" else head
+        if above is None:
+            return ()
+        tok = above
     head = an.head(tok)
     if head is None:
         return ()
@@ -663,6 +674,20 @@ def borrowed_subjects(an: Analysis, noun: Token, lexicon: Lexicon) -> tuple[Part
         if verb is not None and verb.pos in ("VERB", "AUX"):
             return subjects(an, verb)
     return ()
+
+
+def is_of_phrase(an: Analysis, tok: Token) -> bool:
+    """True for the object of 'of' after a plain noun ('round of talks'), not after an actor ('talks of Iran')."""
+    prep = an.head(tok)
+    noun = an.head(prep) if prep is not None else None
+    return (
+        prep is not None
+        and prep.lemma == "of"
+        and noun is not None
+        and noun.pos == "NOUN"
+        and noun.i not in an.mentions
+        and noun.lemma not in ACTOR_HEADS
+    )
 
 
 def clause_subjects(an: Analysis, noun: Token) -> tuple[Party, ...]:
@@ -733,13 +758,17 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: Lexicon) -> Finding | None
     code = refined_code(an, cue, tok) if cue.cameo else None
     if cue.cameo and code is None:
         return None
+    # 'received aid from X' and 'received a call from X': X acted; 'received X's foreign minister': the
+    # subject hosted
+    reversed_ = cue.reverse and not (
+        code is not None and cameo.root_of(code) == 4 and not any(o.lemma == "call" for o in an.kids(tok, "dobj"))
+    )
     if cue.frame == "judged":
         gov = governance(an, tok, lexicon)
         sources, targets = arguments(an, tok, cue, gov, lexicon)
     else:
         # the parties first: most cue words name no actor, and then the governance walk is not needed
         sources, targets = arguments(an, tok, cue, None, lexicon)
-        reversed_ = cue.reverse and not (code is not None and cameo.root_of(code) == 4)
         if not (targets if reversed_ else sources):
             return None
         gov = governance(an, tok, lexicon)
@@ -751,9 +780,10 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: Lexicon) -> Finding | None
         and governs_cue(an, tok, lexicon)
     ):
         return None
-    if cue.reverse and not (code is not None and cameo.root_of(code) == 4):
-        # 'received aid from X': X gave; 'received X's foreign minister': the subject hosted
+    if reversed_:
         sources, targets = targets, sources
+    # 'Vietnam said Chinese vessels attacked its fishermen': a pronoun read as the subject itself is unknown
+    targets = tuple(t for t in targets if not (t.resolved and t.actor in {s.actor for s in sources}))
     if not targets and each_other(an, tok):
         targets = sources
     fired = any(o.lemma in WEAPONS for o in an.kids(tok, "dobj"))

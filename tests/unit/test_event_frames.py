@@ -188,3 +188,26 @@ def test_people_displaced_by_strikes_are_not_the_strikers() -> None:
 def test_hacked_websites_of_ministries_are_a_cyber_attack_on_their_state() -> None:
     found = dyads(relations("Russian hackers attacked the websites of several Polish ministries."))
     assert found == {("RUS", "POL", "176")}
+
+
+def test_coordinated_mediators_each_mediate_with_each_party() -> None:
+    found = dyads(relations("Egypt and Qatar are mediating between Israel and Sudan."))
+    assert found == {(s, t, "045") for s in ("EGY", "QAT") for t in ("ISR", "SDN")}
+
+
+def test_a_round_of_talks_held_by_two_armies_is_a_meeting_both_ways() -> None:
+    found = dyads(relations("Russian and Chinese commanders held a new round of talks."))
+    assert found == {("RUS", "CHN", "040"), ("CHN", "RUS", "040")}
+
+
+def test_a_reported_attack_on_its_own_people_hits_the_speaker() -> None:
+    found = dyads(relations("Vietnam said Chinese ships attacked its fishermen."))
+    assert found == {("CHN", "VNM", "190")}
+
+
+def test_a_phone_call_received_comes_from_the_caller() -> None:
+    assert dyads(relations("Kenya's president received a phone call from Ethiopia.")) == {("ETH", "KEN", "041")}
+
+
+def test_a_delegation_received_is_hosted_by_the_receiver() -> None:
+    assert dyads(relations("Kenya received a delegation from Ethiopia.")) == {("KEN", "ETH", "043")}
