@@ -1,0 +1,168 @@
+"""Integration: faults mid-stream (broker restart, a worker of two killed, a replica of three killed).
+
+Every test publishes a modest batch, injects one fault while the worker is busy, and then requires the
+relations table (read from its compacted topic) to equal the one computed offline: nothing lost, nothing
+counted twice. Each prints a FIGURES line (records in and out, seconds to recover) for docs/reliability.md.
+A worker killed with SIGKILL and restarted is covered in test_relations_topology.py.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from streams.admin import ensure_topics
+from streams.clients import make_producer, publish_articles
+from streams.core.extract import Extractor, load_extractor
+from streams.kafka_local import LocalKafka
+from streams.settings import Settings
+from tests.integration.test_relations_topology import counts_of, wait_for_table
+from tests.support.articles import expected_table, make_articles
+from tests.support.broker import KAFKA_LIBS
+from tests.support.cluster import kafka_cluster
+from tests.support.polling import wait_for
+from tests.support.workers import TopicReader, WorkerProcess, fresh_env, settings_from
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return load_extractor()
+
+
+@pytest.fixture
+def workers(tmp_path: Path) -> Iterator[Callable[[dict[str, str]], WorkerProcess]]:
+    started: list[WorkerProcess] = []
+
+    def start(env: dict[str, str]) -> WorkerProcess:
+        worker = WorkerProcess(env, tmp_path / f"worker-{len(started)}.log").start()
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+def count_records(bootstrap: str, topic: str, settle: float = 3.0) -> int:
+    reader = TopicReader(bootstrap, topic)
+    try:
+        last, quiet_since = -1, time.monotonic()
+        while time.monotonic() - quiet_since < settle:
+            if len(reader.poll()) != last:
+                last, quiet_since = len(reader.records), time.monotonic()
+        return last
+    finally:
+        reader.close()
+
+
+def report(fault: str, settings: Settings, bootstrap: str, articles: int, recovered_s: float) -> None:
+    enriched = count_records(bootstrap, settings.topic_enriched)
+    events = count_records(bootstrap, settings.topic_relation_events)
+    print(f"\nFIGURES {fault}: articles in {articles}, enriched records {enriched}, relation-event records "
+          f"{events}, table complete {recovered_s:.1f}s after the fault")
+    assert enriched >= articles, "an article was lost before enrichment"
+
+
+def first_updates(relations: TopicReader, worker: WorkerProcess, n: int = 3) -> None:
+    wait_for(lambda: len(relations.poll()) >= n, timeout=240, interval=0.5,
+             what=lambda: f"{n} relation updates; log:\n{worker.log()[-3000:]}")
+
+
+def test_a_broker_stopped_and_restarted_mid_stream_loses_and_doubles_nothing(tmp_path, workers, extractor):
+    kafka = LocalKafka(tmp_path / "kafka", libs_dir=KAFKA_LIBS)
+    bootstrap = kafka.start()
+    try:
+        env = fresh_env(bootstrap, tmp_path)
+        settings = settings_from(env)
+        ensure_topics(settings, bootstrap)
+        articles = make_articles(60, seed=31, prefix="bounce")
+        expected = counts_of(expected_table(extractor, articles))
+        worker = workers(env)
+        publish_articles(settings, bootstrap, articles)
+        relations = TopicReader(bootstrap, settings.topic_relations)
+        try:
+            first_updates(relations, worker)
+            relations.close()
+            kafka.stop()
+            down_at = time.monotonic()
+            time.sleep(5)
+            assert worker.alive(), f"the worker died with the broker:\n{worker.log()[-3000:]}"
+            kafka.start()
+            relations = TopicReader(bootstrap, settings.topic_relations)
+            wait_for_table(relations, expected, timeout=300, log=worker.log)
+            recovered = time.monotonic() - down_at
+        finally:
+            relations.close()
+        assert worker.alive()
+        report("broker stop 5s + start", settings, bootstrap, len(articles), recovered)
+    finally:
+        kafka.stop()
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "open: after a SIGKILL of one of two workers the survivor never enriches 4-5 articles of the victim's "
+    "partition (2 of 2 runs: articles partition 0 offsets 18-22 of 46 missing from the enriched topic); "
+    "see docs/reliability.md"))
+def test_one_of_two_workers_killed_mid_stream_hands_its_partitions_over_without_loss(
+    kafka_bootstrap, tmp_path, workers, extractor
+):
+    env = fresh_env(kafka_bootstrap, tmp_path)
+    settings = settings_from(env)
+    ensure_topics(settings, kafka_bootstrap)
+    articles = make_articles(80, seed=37, prefix="rebalance")
+    expected = counts_of(expected_table(extractor, articles))
+    survivor, victim = workers(env), workers(env)
+    relations = TopicReader(kafka_bootstrap, settings.topic_relations)
+    try:
+        wait_for(lambda: "Worker]: Ready" in survivor.log() and "Worker]: Ready" in victim.log(), timeout=180,
+                 what=lambda: f"both workers ready; logs:\n{survivor.log()[-1500:]}\n{victim.log()[-1500:]}")
+        publish_articles(settings, kafka_bootstrap, articles)
+        first_updates(relations, victim)
+        victim.kill()
+        killed_at = time.monotonic()
+        wait_for_table(relations, expected, timeout=300, log=survivor.log)
+        recovered = time.monotonic() - killed_at
+    finally:
+        relations.close()
+    assert survivor.alive()
+    report("one of two workers SIGKILLed", settings, kafka_bootstrap, len(articles), recovered)
+
+
+def test_a_three_broker_cluster_keeps_every_record_when_one_broker_dies_mid_stream(
+    tmp_path, workers, extractor
+):
+    with kafka_cluster(tmp_path / "cluster") as cluster:
+        bootstrap = cluster.bootstrap
+        env = fresh_env(bootstrap, tmp_path, DYADWATCH_REPLICATION_FACTOR="3")
+        settings = settings_from(env)
+        ensure_topics(settings, bootstrap)
+        articles = make_articles(60, seed=41, prefix="replica")
+        expected = counts_of(expected_table(extractor, articles))
+        worker = workers(env)
+        relations = TopicReader(bootstrap, settings.topic_relations)
+        try:
+            publish_articles(settings, bootstrap, articles[:30])
+            first_updates(relations, worker)
+            cluster.nodes[0].kill()
+            killed_at = time.monotonic()
+            # The client's own producer (acks=all; two of three replicas suffice). Not publish_articles: its
+            # ensure_topics admin client fails about one time in three while the first bootstrap is down.
+            producer = make_producer(settings, bootstrap)
+            sends = [producer.send(settings.topic_articles, key=a.id.encode(), value=a.model_dump_json().encode())
+                     for a in articles[30:]]
+            producer.flush()
+            for sent in sends:
+                sent.get(timeout=60)
+            producer.close()
+            wait_for_table(relations, expected, timeout=400, log=worker.log)
+            recovered = time.monotonic() - killed_at
+        finally:
+            relations.close()
+        assert worker.alive()
+        report("one of three brokers SIGKILLed (RF 3, min ISR 2)", settings, bootstrap, len(articles),
+               recovered)
