@@ -42,6 +42,8 @@ COLLECTIVE_NOUNS = frozenset(
         "neighbour",
     }
 )
+IGO_NOUNS = frozenset({"bloc", "alliance", "organisation", "organization", "union", "watchdog", "grouping"})
+"""Nouns that, with 'the', name the international organisation last mentioned ('accusing the bloc of ...')."""
 ACTOR_HEADS = frozenset(
     {
         "action",
@@ -288,6 +290,8 @@ class Memory:
     plural: tuple[Party, ...] = ()
     singular: Party | None = None
     person: Party | None = None
+    igo: Party | None = None
+    """The last international organisation named, for 'the bloc', 'the alliance'."""
 
 
 def load_lexicon(path: Path) -> Lexicon:
@@ -471,6 +475,8 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
         here = an.mentions.get(tok.i, ())
         if len(here) == 1 and here[0].kind not in ("media", "person", "group"):
             last_mention = party_of(here[0], mention_text(an, here[0]))
+            if here[0].kind == "igo":
+                memory.igo = last_mention
         if low in PLURAL_ANAPHORS and tok.pos in ("PRON", "DET", "CCONJ") and tok.dep != "det":
             if memory.plural:
                 an.anaphors[tok.i] = tuple(Party(p.actor, p.role, p.text, True) for p in memory.plural)
@@ -482,6 +488,8 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
             antecedent = memory.person or memory.singular
             if antecedent is not None:
                 an.anaphors[tok.i] = (Party(antecedent.actor, antecedent.role, antecedent.text, True),)
+        elif tok.lemma in IGO_NOUNS and not here and memory.igo and "the" in {k.lemma for k in an.kids(tok, "det")}:
+            an.anaphors[tok.i] = (Party(memory.igo.actor, memory.igo.role, memory.igo.text, True),)
         elif tok.lemma in COLLECTIVE_NOUNS and tok.text.lower() != tok.lemma and memory.plural:
             quantifiers = {k.text.lower() for k in an.kids(tok, "det", "nummod", "predet")}
             if quantifiers & {"both", "two", "the"}:
@@ -579,6 +587,9 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
             # 'warned Belgrade against recognising ...', 'kept Iran from building ...': it did not happen
             deterred = an.head(head)
             negated = negated or (deterred is not None and deterred.lemma in DETERRING_VERBS)
+        if tok.dep == "pobj" and head.lemma == "for" and is_appeal(lexicon, an.head(head)):
+            # 'Kenya's request for aid', 'called for sanctions': asked for, not given
+            negated = True
         if tok.dep == "acl" and head.lemma in DECISION_NOUNS:
             intended = intended or head.lemma in PLAN_NOUNS
             refused = refused or head.lemma == "refusal"
@@ -620,6 +631,14 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
         tok = head
     mode: Mode = "intended" if intended else "reported" if speaker else "asserted"
     return Governance(mode, speaker, negated, refused, speaker_actors)
+
+
+def is_appeal(lexicon: Lexicon, tok: Token | None) -> bool:
+    """True for a word that asks for something (CAMEO roots 02 and 10: request, appeal, demand, call)."""
+    if tok is None:
+        return False
+    entry = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
+    return entry is not None and entry.cameo is not None and cameo.root_of(entry.cameo) in (2, 10)
 
 
 def is_rejection(entry: Cue | None) -> bool:
@@ -817,7 +836,12 @@ def arguments(
         return noun_arguments(an, tok, cue, lexicon)
     targets: list[Token] = []
     passive_subject = an.kids(tok, "nsubjpass")
-    agents = an.pobjs(tok, ("by",)) if passive_subject else []
+    # 'was granted a loan by the World Bank': the parser may hang the agent on the object
+    agents = (
+        an.pobjs(tok, ("by",)) + [a for o in an.kids(tok, "dobj") for a in an.pobjs(o, ("by",))]
+        if passive_subject
+        else []
+    )
     if passive_subject:
         # 'was attacked by drones from Russia': the agent, or whoever the agent belongs to
         sources = parties(an, agents) or parties(an, [o for a in agents for o in an.pobjs(a, ("from", "of"))])
@@ -886,7 +910,8 @@ def noun_arguments(
 ) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
     owners = an.kids(noun, "poss") or [t for t in an.kids(noun, "compound", "amod", "nmod") if t.i in an.mentions]
     own = parties(an, owners)
-    source_toks = an.pobjs(noun, cue.source_preps)
+    # 'the killing of an Iranian general by Israel': any act names its doer with 'by'
+    source_toks = an.pobjs(noun, (*cue.source_preps, "by"))
     target_toks = an.pobjs(noun, cue.preps)
     head = an.head(noun)
     if head is not None and noun.dep == "dobj":

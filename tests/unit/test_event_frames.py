@@ -211,3 +211,21 @@ def test_a_phone_call_received_comes_from_the_caller() -> None:
 
 def test_a_delegation_received_is_hosted_by_the_receiver() -> None:
     assert dyads(relations("Kenya received a delegation from Ethiopia.")) == {("KEN", "ETH", "043")}
+
+
+def test_the_bloc_is_the_organisation_last_named() -> None:
+    found = dyads(relations("Hungary criticized NATO on Monday. Serbia also accused the alliance of hypocrisy."))
+    assert ("SRB", "NATO", "112") in found
+
+
+def test_the_doer_of_a_nominal_act_can_follow_by() -> None:
+    assert ("ISR", "IRN", "180") in dyads(relations("The killing of an Iranian general by Israel angered Iraq."))
+
+
+def test_aid_asked_for_is_not_aid_given() -> None:
+    found = dyads(relations("Kenya's request for aid from China was approved."))
+    assert not any(code.startswith("07") for _, _, code in found)
+
+
+def test_a_passive_agent_hung_on_the_object_is_still_the_doer() -> None:
+    assert dyads(relations("Ethiopia was granted a loan by the EU.")) == {("EU", "ETH", "071")}
