@@ -873,6 +873,11 @@ def arguments(
             targets.extend(an.kids(comp, "nsubj"))
         if an.kids(tok, "xcomp"):
             targets.extend(objs)
+    if cue.symmetric and not sources:
+        # 'fighting between Armenia and Azerbaijan killed dozens': the partners act on each other
+        between = parties(an, an.pobjs(tok, ("between",)))
+        if len(between) >= 2:
+            return between, ()
     return sources, parties(an, targets)
 
 

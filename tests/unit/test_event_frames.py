@@ -229,3 +229,18 @@ def test_aid_asked_for_is_not_aid_given() -> None:
 
 def test_a_passive_agent_hung_on_the_object_is_still_the_doer() -> None:
     assert dyads(relations("Ethiopia was granted a loan by the EU.")) == {("EU", "ETH", "071")}
+
+
+def test_hosting_talks_between_two_states_is_mediation() -> None:
+    found = dyads(relations("Qatar hosted talks between Sudan and Ethiopia."))
+    assert {("QAT", "SDN", "045"), ("QAT", "ETH", "045")} <= found
+
+
+def test_an_intent_to_host_talks_between_others_is_an_intent_to_mediate() -> None:
+    found = dyads(relations("Norway will host talks between Colombia and Venezuela."))
+    assert {("NOR", "COL", "039"), ("NOR", "VEN", "039")} <= found
+
+
+def test_fighting_between_two_states_goes_both_ways() -> None:
+    found = dyads(relations("Fighting between Armenia and Azerbaijan killed dozens."))
+    assert found == {("ARM", "AZE", "190"), ("AZE", "ARM", "190")}
