@@ -144,6 +144,7 @@ PLAN_NOUNS = frozenset(
 """Nouns whose infinitive is an intention of their owner ('Beijing's plan to sanction ...')."""
 DECISION_NOUNS = PLAN_NOUNS | {"decision", "move", "refusal", "order"}
 CONDITIONAL_MARKS = frozenset({"if", "unless"})
+ALLEGATION_NOUNS = frozenset({"allegation", "accusation", "claim", "charge", "rumour", "rumor", "suspicion"})
 OWNING_PARTICIPLES = frozenset({"flag", "flagged", "own", "owned", "register", "registered", "operate", "operated"})
 TIME_PREPS = frozenset({"during", "after", "before", "amid", "despite", "since", "following", "ahead"})
 """Prepositions of a time or circumstance: what happens in them is not governed by the verb they hang from."""
@@ -470,9 +471,12 @@ def parties(an: Analysis, toks: Iterable[Token]) -> tuple[Party, ...]:
 def resolve_anaphors(an: Analysis, memory: Memory) -> None:
     """Resolve pronouns and 'both countries' left to right, updating the memory at each subject mention."""
     last_mention: Party | None = None
+    last_person: Party | None = None
     for tok in an.sentence.tokens:
         low = tok.text.lower()
         here = an.mentions.get(tok.i, ())
+        if len(here) == 1 and here[0].kind == "person":
+            last_person = party_of(here[0], mention_text(an, here[0]))
         if len(here) == 1 and here[0].kind not in ("media", "person", "group"):
             last_mention = party_of(here[0], mention_text(an, here[0]))
             if here[0].kind == "igo":
@@ -485,7 +489,8 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
             if antecedent is not None:
                 an.anaphors[tok.i] = (Party(antecedent.actor, antecedent.role, antecedent.text, True),)
         elif low in PERSON_ANAPHORS and tok.pos == "PRON":
-            antecedent = memory.person or memory.singular
+            # 'did not arrest Putin during his visit': a possessive points back inside its sentence
+            antecedent = (last_person if tok.dep == "poss" else None) or memory.person or memory.singular
             if antecedent is not None:
                 an.anaphors[tok.i] = (Party(antecedent.actor, antecedent.role, antecedent.text, True),)
         elif tok.lemma in IGO_NOUNS and not here and memory.igo and "the" in {k.lemma for k in an.kids(tok, "det")}:
@@ -589,6 +594,9 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
             negated = negated or (deterred is not None and deterred.lemma in DETERRING_VERBS)
         if tok.dep == "pobj" and head.lemma == "for" and is_appeal(lexicon, an.head(head)):
             # 'Kenya's request for aid', 'called for sanctions': asked for, not given
+            negated = True
+        if tok.dep in ("acl", "ccomp") and head.lemma in ALLEGATION_NOUNS:
+            # 'allegations that Eritrean troops killed civilians': alleged, not asserted
             negated = True
         if tok.dep == "acl" and head.lemma in DECISION_NOUNS:
             intended = intended or head.lemma in PLAN_NOUNS
@@ -845,6 +853,9 @@ def arguments(
     if passive_subject:
         # 'was attacked by drones from Russia': the agent, or whoever the agent belongs to
         sources = parties(an, agents) or parties(an, [o for a in agents for o in an.pobjs(a, ("from", "of"))])
+        if not sources and any(a.lemma in SEATED_HEADS for a in agents):
+            # 'kidnapped by militants in Pakistan's Balochistan': armed groups count for where they operate
+            sources = parties(an, an.pobjs(tok, ("in",)))
         if not agents:
             # 'two soldiers were killed in a Pakistani drone strike': the owner of the attack acted
             sources = parties(an, [o for o in an.pobjs(tok, ("in", "during")) if is_attack(o, lexicon)])

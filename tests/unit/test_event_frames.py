@@ -244,3 +244,18 @@ def test_an_intent_to_host_talks_between_others_is_an_intent_to_mediate() -> Non
 def test_fighting_between_two_states_goes_both_ways() -> None:
     found = dyads(relations("Fighting between Armenia and Azerbaijan killed dozens."))
     assert found == {("ARM", "AZE", "190"), ("AZE", "ARM", "190")}
+
+
+def test_an_alleged_killing_is_not_asserted() -> None:
+    found = dyads(relations("Turkey is looking into allegations that Russian troops killed civilians in Syria."))
+    assert not any(code.startswith("18") for _, _, code in found)
+
+
+def test_a_possessive_pronoun_points_to_the_person_just_named() -> None:
+    found = dyads(relations("Hungary did not arrest Wei Fenghe during his visit to Moscow."))
+    assert found == {("CHN", "RUS", "042")}
+
+
+def test_militants_count_for_the_state_they_operate_in() -> None:
+    found = relations("Two Chinese engineers were kidnapped by militants in Syria.")
+    assert [(r.source, r.target, r.cameo) for r in found] == [("SYR", "CHN", "181")]
