@@ -1,0 +1,1 @@
+"""Bench layer: throughput, latency and memory benchmarks (`python -m bench.run`)."""

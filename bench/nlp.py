@@ -1,0 +1,101 @@
+"""Bench layer: in-process timings of the bare spaCy pipeline and of the extraction core on the same texts."""
+
+from __future__ import annotations
+
+import gc
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import spacy
+
+from streams.core.extract import Extractor
+from streams.core.models import Article, EnrichedArticle
+from streams.core.pipeline import DEFAULT_MODEL, build_nlp
+
+BATCH_SIZE = 16
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Timing:
+    articles: int
+    tokens: int
+    seconds: float
+
+    @property
+    def articles_per_s(self) -> float:
+        return self.articles / self.seconds
+
+    @property
+    def tokens_per_s(self) -> float:
+        return self.tokens / self.seconds
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "articles": self.articles,
+            "tokens": self.tokens,
+            "seconds": round(self.seconds, 3),
+            "articles_per_s": round(self.articles_per_s, 3),
+            "tokens_per_s": round(self.tokens_per_s, 1),
+            "ms_per_article": round(1000 * self.seconds / self.articles, 1),
+        }
+
+
+def bare_pipe(texts: list[str]) -> tuple[Timing, float]:
+    """The ceiling: the trained pipeline alone over `texts` with nlp.pipe; also the mean seconds of one nlp(text)."""
+    nlp = spacy.load(DEFAULT_MODEL)
+    list(nlp.pipe(texts[:4], batch_size=BATCH_SIZE))  # warm-up: first-call allocations are not throughput
+    started = time.perf_counter()
+    tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE))
+    timing = Timing(len(texts), tokens, time.perf_counter() - started)
+    singles = texts[: min(10, len(texts))]
+    started = time.perf_counter()
+    for text in singles:
+        nlp(text)
+    one = (time.perf_counter() - started) / len(singles)
+    del nlp
+    gc.collect()
+    return timing, one
+
+
+def extraction_core(
+    articles: list[Article], tokens: int, untimed: list[Article]
+) -> tuple[Timing, list[EnrichedArticle]]:
+    """Extractor.extract_many in this process; `untimed` articles warm it up and are extracted too."""
+    extractor = Extractor(build_nlp())
+    extra = list(extractor.extract_many(untimed, batch_size=BATCH_SIZE))
+    started = time.perf_counter()
+    enriched = list(extractor.extract_many(articles, batch_size=BATCH_SIZE))
+    return Timing(len(articles), tokens, time.perf_counter() - started), [*enriched, *extra]
+
+
+def extraction_cli(articles: list[Article], tokens: int) -> dict[str, float]:
+    """`dyadwatch extract --jsonl` as a user runs it: wall time, and wall time minus a one-article run (start-up)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus.jsonl"
+        corpus.write_text("".join(a.model_dump_json() + "\n" for a in articles), encoding="utf-8")
+        one = Path(tmp) / "one.jsonl"
+        one.write_text(articles[0].model_dump_json() + "\n", encoding="utf-8")
+
+        def wall(path: Path) -> float:
+            started = time.perf_counter()
+            command = [sys.executable, "-m", "streams.cli", "extract", "--jsonl", str(path), "--batch-size", "16"]
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT, env=dict(os.environ))
+            return time.perf_counter() - started
+
+        startup = wall(one)
+        total = wall(corpus)
+    net = max(total - startup, 1e-9)
+    return {
+        "articles": len(articles),
+        "wall_seconds": round(total, 3),
+        "startup_seconds": round(startup, 3),
+        "articles_per_s_wall": round(len(articles) / total, 3),
+        "articles_per_s_net": round(len(articles) / net, 3),
+        "tokens_per_s_net": round(tokens / net, 1),
+    }
