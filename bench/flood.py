@@ -1,0 +1,170 @@
+"""Bench: flood one worker at a multiple of its sustainable rate; lag must rise, then drain, RSS stay bounded.
+
+    .venv/bin/python -m bench.flood --seconds 60 --factor 10     # a dedicated local Kafka in a temp dir
+    .venv/bin/python -m bench.flood --bootstrap 127.0.0.1:9092   # or an existing broker
+
+Steps: measure the sustainable rate (articles/s a single worker enriches, from a warm-up batch), publish at
+`factor` times that rate for `seconds`, sample lag (articles published - enriched - dead-lettered) and the
+worker's VmRSS every second until the lag is back to zero, and check every article came out exactly once.
+Prints a summary and writes every sample to bench/out/flood.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from kafka import KafkaProducer
+
+from streams.admin import ensure_topics
+from streams.core.models import EnrichedArticle
+from streams.kafka_local import LocalKafka
+from tests.support.articles import make_articles
+from tests.support.broker import KAFKA_LIBS
+from tests.support.workers import TopicReader, WorkerProcess, fresh_env, settings_from
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def vm_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Outputs:
+    """Counts enriched (distinct ids and records) and dead-lettered records as they arrive."""
+
+    def __init__(self, bootstrap: str, enriched: str, deadletter: str) -> None:
+        self.enriched = TopicReader(bootstrap, enriched)
+        self.dead = TopicReader(bootstrap, deadletter)
+        self.ids: set[str] = set()
+        self._seen = 0
+
+    def poll(self) -> int:
+        self.enriched.poll()
+        self.dead.poll()
+        for _, value in self.enriched.records[self._seen:]:
+            self.ids.add(EnrichedArticle.model_validate_json(value or b"").article_id)
+        self._seen = len(self.enriched.records)
+        return len(self.ids) + len(self.dead.records)
+
+    def close(self) -> None:
+        self.enriched.close()
+        self.dead.close()
+
+
+def publish(producer: KafkaProducer, topic: str, articles: list, rate: float, seconds: float,
+            every_second: Callable[[int], None] = lambda sent: None) -> int:
+    """Send articles at `rate` per second for `seconds`, calling every_second(sent so far); returns the count."""
+    start, sent, ticked = time.monotonic(), 0, 0
+    while (elapsed := time.monotonic() - start) < seconds and sent < len(articles):
+        due = min(int(elapsed * rate) + 1, len(articles))
+        for article in articles[sent:due]:
+            producer.send(topic, key=article.id.encode(), value=article.model_dump_json().encode())
+        sent = due
+        if int(elapsed) > ticked:
+            ticked = int(elapsed)
+            every_second(sent)
+        time.sleep(0.01)
+    producer.flush()
+    return sent
+
+
+def run(bootstrap: str, work: Path, seconds: float, factor: float, warmup: int, drain_timeout: float) -> dict:
+    env = fresh_env(bootstrap, work, DYADWATCH_BATCH_WITHIN="0.2")
+    settings = settings_from(env)
+    ensure_topics(settings, bootstrap)
+    worker = WorkerProcess(env, work / "worker.log").start()
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=20)
+    outputs = Outputs(bootstrap, settings.topic_enriched, settings.topic_deadletter)
+    samples: list[dict] = []
+    try:
+        warm = make_articles(warmup, seed=1, prefix="warm")
+        publish(producer, settings.topic_articles, warm, rate=1e9, seconds=60)
+        while (base := outputs.poll()) == 0:  # the clock starts at the first output: model loading excluded
+            if not worker.alive():
+                raise SystemExit(f"worker died during warm-up:\n{worker.log()[-3000:]}")
+            time.sleep(0.1)
+        started = time.monotonic()
+        while outputs.poll() < warmup:
+            time.sleep(0.1)
+        sustainable = max(warmup - base, 1) / (time.monotonic() - started)
+        rss_idle = vm_rss_mib(worker.proc.pid)
+        flood_rate = sustainable * factor
+        flood = make_articles(int(flood_rate * seconds) + 1, seed=2, prefix="flood")
+        print(f"sustainable ~{sustainable:.1f} articles/s; flooding at {flood_rate:.0f}/s for {seconds:.0f}s "
+              f"({len(flood)} articles)", flush=True)
+
+        t0 = time.monotonic()
+
+        def sample(sent: int) -> int:
+            done = outputs.poll()
+            samples.append({"t": round(time.monotonic() - t0, 1), "lag": sent - done,
+                            "rss_mib": round(vm_rss_mib(worker.proc.pid), 1)})
+            return done
+
+        sent = warmup + publish(producer, settings.topic_articles, flood, flood_rate, seconds,
+                                lambda n: sample(warmup + n))
+        publish_seconds = time.monotonic() - t0
+        while sample(sent) < sent and time.monotonic() - t0 < seconds + drain_timeout and worker.alive():
+            time.sleep(1.0)
+        drained_at = time.monotonic() - t0
+    finally:
+        producer.close()
+        outputs.close()
+        worker.stop()
+    peak = max(samples, key=lambda s: s["lag"])
+    return {
+        "sustainable_per_s": round(sustainable, 1),
+        "flood_per_s": round(flood_rate, 1),
+        "flood_seconds": seconds,
+        "publish_seconds": round(publish_seconds, 1),
+        "articles_in": sent,
+        "articles_out_distinct": len(outputs.ids) + len(outputs.dead.records),
+        "enriched_records": len(outputs.enriched.records),
+        "peak_lag": peak["lag"],
+        "peak_lag_at_s": peak["t"],
+        "drained_after_s": round(drained_at, 1),
+        "drained": samples[-1]["lag"] == 0,
+        "rss_idle_mib": round(rss_idle, 1),
+        "rss_max_mib": max(s["rss_mib"] for s in samples),
+        "rss_end_mib": samples[-1]["rss_mib"],
+        "samples": samples,
+    }
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--bootstrap", help="an existing broker; default: a fresh local Kafka in a temp dir")
+    p.add_argument("--seconds", type=float, default=60.0, help="length of the flood")
+    p.add_argument("--factor", type=float, default=10.0, help="flood rate / sustainable rate")
+    p.add_argument("--warmup", type=int, default=150, help="articles used to measure the sustainable rate")
+    p.add_argument("--drain-timeout", type=float, default=1800.0, help="seconds allowed to drain the lag")
+    p.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "flood.json")
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory(prefix="dyadwatch-flood-") as tmp:
+        work = Path(tmp)
+        kafka = None if args.bootstrap else LocalKafka(work / "kafka", libs_dir=KAFKA_LIBS)
+        bootstrap = args.bootstrap or kafka.start()
+        try:
+            result = run(bootstrap, work, args.seconds, args.factor, args.warmup, args.drain_timeout)
+        finally:
+            if kafka is not None:
+                kafka.stop()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps({k: v for k, v in result.items() if k != "samples"}, indent=2))
+    ok = result["drained"] and result["articles_out_distinct"] == result["articles_in"]
+    print("OK: lag drained, every article out" if ok else "FAILED: lag did not drain or articles were lost")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
