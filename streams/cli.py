@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -63,9 +64,13 @@ def cmd_kafka(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from streams.worker import run_worker
+    from streams.worker import run_worker, run_workers
 
     settings = _settings(args)
+    processes = args.processes if args.processes is not None else settings.workers
+    processes = processes or os.cpu_count() or 1
+    if processes > 1:
+        return run_workers(settings, _bootstrap(settings), processes)
     run_worker(settings, _bootstrap(settings))
     return 0
 
@@ -176,6 +181,13 @@ def parser() -> argparse.ArgumentParser:
     w = sub.add_parser("worker", help="run the Faust worker (enrich, relations table, alerts, web view)")
     w.add_argument("--no-web", action="store_true", help="do not serve the web view")
     w.add_argument("--web-port", type=int, default=None)
+    w.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes in one group, e.g. one per core (0 = one per core; default DYADWATCH_WORKERS)",
+    )
     w.set_defaults(func=cmd_worker)
 
     t = sub.add_parser("topics", help="create the topics with their partitions and cleanup policies")

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     )
     batch_size: int = Field(16, ge=1, description="Articles per nlp.pipe batch in the enrich agent.")
     batch_within: float = Field(0.2, gt=0, description="Seconds to wait for a batch to fill.")
+    workers: int = Field(
+        1, ge=0, description="Worker processes `dyadwatch worker` runs in one group; 0 = one per CPU core."
+    )
 
     half_life_days: float = Field(
         30.0, gt=0, description="Half-life of an event's weight in a relation's score."

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import logging
+import signal
+import subprocess
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
@@ -56,3 +60,41 @@ def run_worker(settings: Settings, bootstrap: str) -> None:
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
     log.info("dyadwatch worker: broker %s, group %s", bootstrap, settings.app_id)
     worker.execute_from_commandline()
+
+
+def run_workers(settings: Settings, bootstrap: str, processes: int) -> int:
+    """Run `processes` workers in one consumer group (one per core: the NLP is CPU-bound), until SIGTERM/SIGINT.
+
+    Each child is `dyadwatch worker --processes 1`; child i serves the web view on web_port + i. When one child
+    exits, the others are stopped too, and the first non-zero exit code is returned.
+    """
+    ensure_topics(settings, bootstrap)
+    children = [subprocess.Popen(_child_command(settings, i)) for i in range(processes)]
+    log.info(
+        "dyadwatch: %d worker processes in group %s: pids %s", processes, settings.app_id, [c.pid for c in children]
+    )
+
+    def forward(signum: int, _frame: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    while all(child.poll() is None for child in children):
+        time.sleep(0.5)
+    forward(signal.SIGTERM, None)
+    for child in children:
+        try:
+            child.wait(60)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+    return next((child.returncode for child in children if child.returncode), 0)
+
+
+def _child_command(settings: Settings, index: int) -> list[str]:
+    command = [sys.executable, "-m", "streams.cli", "worker", "--processes", "1"]
+    if not settings.web_enabled:
+        return [*command, "--no-web"]
+    return [*command, "--web-port", str(settings.web_port + index if settings.web_port else 0)]
