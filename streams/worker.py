@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
 import faust
+from threadpoolctl import threadpool_limits
 
 from streams.admin import ensure_topics
 from streams.agents import Shell, register_agents
@@ -57,6 +58,9 @@ def run_worker(settings: Settings, bootstrap: str) -> None:
     ensure_topics(settings, bootstrap)
     app, shell = build(settings, bootstrap)
     shell.extractor()  # load the spaCy model before joining the group, not inside the first rebalance
+    # One BLAS thread: spaCy's small matrices gain nothing from more, and OpenBLAS threads spinning against the
+    # broker and other workers on the same cores cost more than they give (docs/benchmarks.md).
+    threadpool_limits(1, user_api="blas")
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
     log.info("dyadwatch worker: broker %s, group %s", bootstrap, settings.app_id)
     worker.execute_from_commandline()
