@@ -1,6 +1,7 @@
 """Bench layer: the one benchmark command: corpus, bare spaCy, extraction core, broker runs, report and plot.
 
-Usage: python -m bench.run [--articles 160] [--latency-articles 80] [--profile-articles 48] [--seed 7] [--cli] [--no-profile]
+Usage: python -m bench.run [--articles 160] [--latency-articles 80] [--profile-articles 48] [--seed 7]
+                           [--cli] [--no-profile]
 Writes bench/out/report.json, bench/out/report.md and docs/benchmarks-run.png (all from this one run).
 """
 
