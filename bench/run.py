@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bench import e2e, nlp
 from bench.corpus import count_tokens, make_corpus
-from bench.profile import summarize
+from bench.profiling import summarize
 from streams.kafka_local import LocalKafka, kafka_version
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from kafka.admin import KafkaAdminClient
-from kafka.errors import TopicAlreadyExistsError
+from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from streams.broker import kafka_python_config
 from streams.settings import Settings
@@ -18,13 +19,28 @@ class TopologyMismatch(RuntimeError):
     """An existing topic has fewer partitions than the topology needs."""
 
 
-def ensure_topics(settings: Settings, bootstrap: str, specs: list[TopicSpec] | None = None) -> list[str]:
+def ensure_topics(
+    settings: Settings, bootstrap: str, specs: list[TopicSpec] | None = None, attempts: int = 3
+) -> list[str]:
     """Create every missing topic; check that existing ones have the declared partition count.
 
     Returns the names created. Raises TopologyMismatch when a topic exists with another partition count,
-    because the relations table needs relation-events and its changelog partitioned alike.
+    because the relations table needs relation-events and its changelog partitioned alike. A broker error is
+    retried (a dead bootstrap broker of a cluster makes the first metadata request fail now and then).
     """
     specs = specs if specs is not None else topic_specs(settings)
+    for attempt in range(1, attempts + 1):
+        try:
+            return _ensure_topics_once(settings, bootstrap, specs)
+        except KafkaError as exc:
+            if attempt == attempts:
+                raise
+            log.warning("creating topics failed (%s), attempt %d of %d; retrying", exc, attempt, attempts)
+            time.sleep(attempt)
+    raise AssertionError("unreachable")
+
+
+def _ensure_topics_once(settings: Settings, bootstrap: str, specs: list[TopicSpec]) -> list[str]:
     admin = KafkaAdminClient(
         bootstrap_servers=bootstrap, client_id=f"{settings.app_id}-admin", **kafka_python_config(settings)
     )

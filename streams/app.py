@@ -35,6 +35,7 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         broker=[f"kafka://{server}" for server in bootstrap.split(",")],
         broker_credentials=broker_credentials(settings),
         store="memory://",
+        datadir=str(settings.data_dir / "faust"),
         autodiscover=False,
         key_serializer="raw",
         value_serializer="raw",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.profile import OTHER, summarize
+from bench.profiling import OTHER, summarize
 
 
 def test_samples_fall_into_the_first_matching_bucket_and_shares_add_up(tmp_path: Path):
