@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 def build(settings: Settings, bootstrap: str) -> tuple[faust.App, Shell]:
     """The whole topology on one App; the extractor loads lazily, once per process."""
+    (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)  # Faust makes only the last level
     app = create_app(settings, bootstrap)
     topics = declare_topics(app, settings)
     table = relations_table(app, settings)
