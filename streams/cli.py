@@ -31,19 +31,7 @@ def _bootstrap(settings: Settings) -> str:
 
 def _topic_name(settings: Settings, name: str) -> str:
     """A role ('alerts', 'enriched') or a default topic name maps to the configured name; others pass through."""
-    defaults = Settings.model_fields
-    by_default = {
-        str(defaults[f"topic_{role}"].default): getattr(settings, f"topic_{role}")
-        for role in (
-            "articles",
-            "enriched",
-            "deadletter",
-            "stances",
-            "relation_events",
-            "relations",
-            "alerts",
-        )
-    }
+    by_default = dict(zip(Settings.model_construct().topics.values(), settings.topics.values(), strict=True))
     return settings.topics.get(name) or by_default.get(name) or name
 
 
