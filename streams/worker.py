@@ -16,6 +16,7 @@ from threadpoolctl import threadpool_limits
 from streams.admin import ensure_topics
 from streams.agents import Shell, register_agents
 from streams.app import create_app
+from streams.consumer import install as install_consumer
 from streams.core.extract import Extractor
 from streams.metrics import Metrics
 from streams.settings import Settings
@@ -30,6 +31,7 @@ def build(settings: Settings, bootstrap: str) -> tuple[faust.App, Shell]:
     (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)  # Faust makes only the last level
     app = create_app(settings, bootstrap)
     topics = declare_topics(app, settings)
+    install_consumer(app, [settings.topic_articles, settings.topic_relation_events])
     table = relations_table(app, settings)
 
     @cache
