@@ -36,9 +36,7 @@ class Shell:
     metrics: Metrics
     executor: ThreadPoolExecutor
 
-    async def send_dead_letter(
-        self, event: EventT, reason: str, error_type: str, article_id: str | None
-    ) -> None:
+    async def send_dead_letter(self, event: EventT, reason: str, error_type: str, article_id: str | None) -> None:
         message = event.message
         log.warning("dead-lettering %s[%s]@%s: %s", message.topic, message.partition, message.offset, reason)
         record = dead_letter(
@@ -108,29 +106,48 @@ async def apply_relation_event(shell: Shell, event: EventT, params: FoldParams, 
     try:
         relation_event = RelationEvent.model_validate_json(event.message.value or b"")
     except ValidationError as exc:
-        await shell.send_dead_letter(
-            event, f"not a valid RelationEvent: {exc.errors()[:3]}", "InvalidEvent", None
-        )
+        await shell.send_dead_letter(event, f"not a valid RelationEvent: {exc.errors()[:3]}", "InvalidEvent", None)
         return
     stored = shell.table.get(relation_event.dyad)
     before = RelationState.model_validate(stored) if stored else None
     after, alerts = fold_and_alert(before, relation_event, params, rules)
     if after == before:
-        return  # a replayed event: at-least-once delivery, idempotent update
+        # A replayed event (at-least-once delivery): the table already counts it. Publish the current state
+        # again all the same: a worker that died after its changelog write reached the broker but before the
+        # relations topic did would otherwise leave the topic one state behind the table for good.
+        await shell.topics.relations.send(key=relation_event.dyad, value=after.model_dump_json().encode())
+        shell.metrics.replays += 1
+        return
+    if alerts:
+        # Alerts reach their topic before the table remembers their ids: were the worker to die between the
+        # two, the replayed event would find the ids remembered and never raise the alerts again.
+        sent = [
+            await shell.topics.alerts.send(key=alert.dyad, value=alert.model_dump_json().encode())
+            for alert in alerts
+        ]
+        await asyncio.gather(*sent)
+        shell.metrics.alerts += len(alerts)
     shell.table[relation_event.dyad] = after.model_dump(mode="json")
     await shell.topics.relations.send(key=relation_event.dyad, value=after.model_dump_json().encode())
-    for alert in alerts:
-        await shell.topics.alerts.send(key=alert.dyad, value=alert.model_dump_json().encode())
-        shell.metrics.alerts += 1
     shell.metrics.relation_updates += 1
 
 
 def register_agents(app: faust.App, shell: Shell) -> None:
     settings = shell.settings
     params = FoldParams(half_life_days=settings.half_life_days, evidence_keep=settings.evidence_keep)
-    rules = AlertRules(
-        watch_actors=frozenset(settings.watch_actors), watch_dyads=frozenset(settings.watch_dyads)
-    )
+    rules = AlertRules(watch_actors=frozenset(settings.watch_actors), watch_dyads=frozenset(settings.watch_dyads))
+
+    @app.timer(interval=settings.progress_interval)
+    async def progress() -> None:
+        m = shell.metrics
+        line = (m.articles_in, m.enriched, m.dead_letters, m.events_out, m.relation_updates, m.replays, m.alerts)
+        if line != getattr(progress, "last", None):
+            progress.last = line  # type: ignore[attr-defined]
+            log.info(
+                "progress: articles in %d, enriched %d, dead letters %d, events out %d, relation updates %d "
+                "(replays %d), alerts %d",
+                *line,
+            )
 
     @app.agent(shell.topics.articles, name="enrich")
     async def enrich(stream: faust.StreamT[bytes]) -> None:

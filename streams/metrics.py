@@ -14,6 +14,7 @@ class Metrics:
     dead_letters: int = 0
     events_out: int = 0
     relation_updates: int = 0
+    replays: int = 0
     alerts: int = 0
     batch_seconds_buckets: list[int] = field(default_factory=lambda: [0] * len(BUCKETS))
     batch_seconds_sum: float = 0.0

@@ -25,32 +25,25 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=_default_data_dir, description="Local Kafka data, jars and logs.")
     app_id: str = Field("dyadwatch", description="Faust app id: the consumer group and the changelog prefix.")
     partitions: int = Field(6, ge=1, description="Partitions of every topic dyadwatch creates.")
-    replication_factor: int = Field(
-        1, ge=1, description="Replication factor of the topics dyadwatch creates."
-    )
+    replication_factor: int = Field(1, ge=1, description="Replication factor of the topics dyadwatch creates.")
 
     topic_articles: str = Field("articles", description="Incoming articles (Article JSON).")
     topic_enriched: str = Field("articles.enriched", description="EnrichedArticle per article.")
     topic_deadletter: str = Field("articles.deadletter", description="DeadLetter per refused message.")
     topic_stances: str = Field("stances", description="Stance records.")
-    topic_relation_events: str = Field(
-        "relation-events", description="RelationEvent per event, keyed by dyad."
-    )
+    topic_relation_events: str = Field("relation-events", description="RelationEvent per event, keyed by dyad.")
     topic_relations: str = Field("relations", description="RelationState per dyad (compacted).")
     topic_alerts: str = Field("alerts", description="Alert records.")
 
-    max_message_bytes: int = Field(
-        16 * 1024 * 1024, description="Largest Kafka message accepted and produced."
-    )
+    max_message_bytes: int = Field(16 * 1024 * 1024, description="Largest Kafka message accepted and produced.")
     batch_size: int = Field(16, ge=1, description="Articles per nlp.pipe batch in the enrich agent.")
+    progress_interval: float = Field(10.0, gt=0, description="Seconds between progress lines in the worker log.")
     batch_within: float = Field(0.2, gt=0, description="Seconds to wait for a batch to fill.")
     workers: int = Field(
         1, ge=0, description="Worker processes `dyadwatch worker` runs in one group; 0 = one per CPU core."
     )
 
-    half_life_days: float = Field(
-        30.0, gt=0, description="Half-life of an event's weight in a relation's score."
-    )
+    half_life_days: float = Field(30.0, gt=0, description="Half-life of an event's weight in a relation's score.")
     evidence_keep: int = Field(10, ge=1, description="Pieces of evidence kept per relation.")
     watch_actors: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Actor codes that alert on any event."
@@ -86,8 +79,7 @@ class Settings(BaseSettings):
             host, sep, port = server.strip().rpartition(":")
             if not sep or not host or not port.isdigit():
                 raise ValueError(
-                    f"DYADWATCH_KAFKA_BOOTSTRAP must be host:port[,host:port...], got {value!r} "
-                    "(e.g. localhost:9092)"
+                    f"DYADWATCH_KAFKA_BOOTSTRAP must be host:port[,host:port...], got {value!r} (e.g. localhost:9092)"
                 )
         return ",".join(s.strip() for s in value.split(","))
 

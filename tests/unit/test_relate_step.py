@@ -1,0 +1,115 @@
+"""Unit (shell, with fakes): the order of writes when one relation event is applied, and what a replay does.
+
+The integration tests kill real workers; this pins the ordering that makes those kills safe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
+
+from streams.agents import Shell, apply_relation_event
+from streams.core.alerts import AlertRules
+from streams.core.models import Alert, RelationState
+from streams.core.relations import FoldParams
+from streams.metrics import Metrics
+from streams.settings import Settings
+from tests.support.relation_events import event
+
+
+class Journal(list):
+    """Every write in the order it happened: ('send', topic, key) / ('delivered', topic, key) / ('table', key)."""
+
+
+class FakeTopic:
+    def __init__(self, name: str, journal: Journal) -> None:
+        self.name, self.journal, self.records = name, journal, []
+
+    async def send(self, key, value):
+        self.journal.append(("send", self.name, key))
+        self.records.append((key, value))
+        delivered = asyncio.get_running_loop().create_future()
+
+        def deliver():
+            self.journal.append(("delivered", self.name, key))
+            delivered.set_result(None)
+
+        asyncio.get_running_loop().call_later(0.01, deliver)  # the broker answers later
+        return delivered
+
+
+class FakeTable(dict):
+    def __init__(self, journal: Journal) -> None:
+        super().__init__()
+        self.journal = journal
+
+    def __setitem__(self, key, value):
+        self.journal.append(("table", key))
+        super().__setitem__(key, value)
+
+
+def make_shell():
+    journal = Journal()
+    topics = SimpleNamespace(relations=FakeTopic("relations", journal), alerts=FakeTopic("alerts", journal))
+    shell = Shell(
+        settings=Settings(),
+        topics=topics,
+        table=FakeTable(journal),
+        extractor=lambda: None,
+        metrics=Metrics(),
+        executor=ThreadPoolExecutor(max_workers=1),
+    )
+    return shell, journal
+
+
+def message_of(relation_event):
+    message = SimpleNamespace(
+        value=relation_event.model_dump_json().encode(), topic="relation-events", partition=0, offset=0, key=None
+    )
+    return SimpleNamespace(message=message)
+
+
+def apply(shell, relation_event):
+    asyncio.run(apply_relation_event(shell, message_of(relation_event), FoldParams(), AlertRules()))
+
+
+def test_a_new_event_updates_the_table_and_publishes_the_state():
+    shell, journal = make_shell()
+    apply(shell, event("a1", 3.0))
+    state = RelationState.model_validate(shell.table["CHN|USA"])
+    assert state.event_count == 1
+    assert [k for k, _ in shell.topics.relations.records] == ["CHN|USA"]
+    assert shell.metrics.relation_updates == 1 and shell.metrics.replays == 0
+
+
+def test_alerts_are_delivered_before_the_table_remembers_them():
+    shell, journal = make_shell()
+    apply(shell, event("a1", 2.0))
+    journal.clear()
+    apply(shell, event("a2", -9.0, cameo="190", days=1))  # an escalation
+    alerts = [Alert.model_validate_json(v) for _, v in shell.topics.alerts.records]
+    assert "escalation" in {a.kind for a in alerts}
+    table_write = journal.index(("table", "CHN|USA"))
+    delivered = [i for i, entry in enumerate(journal) if entry[:2] == ("delivered", "alerts")]
+    assert len(delivered) == len(alerts)
+    assert max(delivered) < table_write, journal
+
+
+def test_a_replayed_event_changes_nothing_but_publishes_the_current_state_again():
+    shell, journal = make_shell()
+    first = event("a1", 3.0)
+    apply(shell, first)
+    apply(shell, event("a2", 4.0, days=0.5))
+    table_before = dict(shell.table)
+    published_before = len(shell.topics.relations.records)
+    journal.clear()
+    apply(shell, first)  # redelivered after a crash or a rebalance
+    assert dict(shell.table) == table_before
+    assert ("table", "CHN|USA") not in journal
+    assert not [e for e in journal if e[:2] == ("send", "alerts")]
+    assert len(shell.topics.relations.records) == published_before + 1
+    republished = RelationState.model_validate_json(shell.topics.relations.records[-1][1])
+    assert republished == RelationState.model_validate(table_before["CHN|USA"])
+    assert republished.event_count == 2
+    assert shell.metrics.replays == 1
