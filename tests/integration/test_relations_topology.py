@@ -11,7 +11,7 @@ from streams.core.extract import load_extractor
 from streams.core.models import Alert, RelationState
 from tests.support.articles import expected_table, make_articles
 from tests.support.polling import wait_for
-from tests.support.workers import TopicReader
+from tests.support.workers import TopicReader, pipeline_diagnosis
 
 pytestmark = pytest.mark.integration
 
@@ -28,7 +28,9 @@ def counts(states: dict[str, RelationState]) -> dict[str, tuple[int, int]]:
     return {d: (s.event_count, s.article_count) for d, s in states.items()}
 
 
-def wait_for_table(reader: TopicReader, expected: dict[str, tuple[int, int]], timeout: float, log) -> dict:
+def wait_for_table(
+    reader: TopicReader, expected: dict[str, tuple[int, int]], timeout: float, log, diagnose=None
+) -> dict:
     def settled() -> dict[str, RelationState] | None:
         states = latest_states(reader)
         return states if counts(states) == expected else None
@@ -36,9 +38,15 @@ def wait_for_table(reader: TopicReader, expected: dict[str, tuple[int, int]], ti
     try:
         return wait_for(settled, timeout=timeout, interval=1.0, what="the relations table to settle")
     except AssertionError as exc:
+        diagnosis = diagnose() if diagnose is not None else ""
         raise AssertionError(
-            f"{exc}\nexpected {expected}\ngot {counts(latest_states(reader))}\nlog tail:\n{log()[-3000:]}"
+            f"{exc}\nexpected {expected}\ngot {counts(latest_states(reader))}\n{diagnosis}\nlog tail:\n{log()[-3000:]}"
         ) from None
+
+
+@pytest.fixture
+def diagnose(kafka_bootstrap, worker_settings):
+    return lambda: pipeline_diagnosis(kafka_bootstrap, worker_settings)
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +88,7 @@ def test_the_sample_article_moves_the_table_and_raises_the_expected_alerts(
 
 
 def test_a_worker_killed_mid_stream_and_restarted_counts_every_article_exactly_once(
-    kafka_bootstrap, worker_settings, start_worker, extractor
+    kafka_bootstrap, worker_settings, start_worker, extractor, diagnose
 ):
     articles = make_articles(80, seed=7, prefix="kill")
     expected = counts_of(expected_table(extractor, articles))
@@ -96,7 +104,7 @@ def test_a_worker_killed_mid_stream_and_restarted_counts_every_article_exactly_o
         )
         first.kill()
         second = start_worker()
-        wait_for_table(relations, expected, timeout=240, log=second.log)
+        wait_for_table(relations, expected, timeout=240, log=second.log, diagnose=diagnose)
     finally:
         relations.close()
 
@@ -106,7 +114,7 @@ def test_a_worker_killed_mid_stream_and_restarted_counts_every_article_exactly_o
     reason="flaky: failed in 2 of about 6 runs on a loaded 2-core machine (passes alone); cause not yet found",
 )
 def test_a_clean_restart_recovers_the_table_from_its_changelog(
-    kafka_bootstrap, worker_settings, start_worker, extractor
+    kafka_bootstrap, worker_settings, start_worker, extractor, diagnose
 ):
     before = make_articles(20, seed=11, prefix="before")
     after = make_articles(20, seed=12, prefix="after")
@@ -114,19 +122,25 @@ def test_a_clean_restart_recovers_the_table_from_its_changelog(
     try:
         first = start_worker()
         publish_articles(worker_settings, kafka_bootstrap, before)
-        wait_for_table(relations, counts_of(expected_table(extractor, before)), timeout=180, log=first.log)
+        wait_for_table(
+            relations, counts_of(expected_table(extractor, before)), timeout=180, log=first.log, diagnose=diagnose
+        )
         assert first.stop() == 0
         second = start_worker()
         publish_articles(worker_settings, kafka_bootstrap, after)
         wait_for_table(
-            relations, counts_of(expected_table(extractor, before + after)), timeout=180, log=second.log
+            relations,
+            counts_of(expected_table(extractor, before + after)),
+            timeout=180,
+            log=second.log,
+            diagnose=diagnose,
         )
     finally:
         relations.close()
 
 
 def test_two_workers_in_one_group_build_the_same_table_as_one(
-    kafka_bootstrap, worker_settings, start_worker, extractor
+    kafka_bootstrap, worker_settings, start_worker, extractor, diagnose
 ):
     articles = make_articles(60, seed=23, prefix="two")
     expected = counts_of(expected_table(extractor, articles))
@@ -134,7 +148,7 @@ def test_two_workers_in_one_group_build_the_same_table_as_one(
     try:
         one, two = start_worker(), start_worker()
         publish_articles(worker_settings, kafka_bootstrap, articles)
-        wait_for_table(relations, expected, timeout=240, log=lambda: one.log() + two.log())
+        wait_for_table(relations, expected, timeout=240, log=lambda: one.log() + two.log(), diagnose=diagnose)
         assert one.alive() and two.alive()
     finally:
         relations.close()

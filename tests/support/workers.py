@@ -26,6 +26,7 @@ def fresh_env(bootstrap: str, tmp_path: Path, **extra: str) -> dict[str, str]:
         "DYADWATCH_WEB_ENABLED": "false",
         "DYADWATCH_PARTITIONS": "2",
         "DYADWATCH_BATCH_WITHIN": "0.1",
+        "DYADWATCH_PROGRESS_INTERVAL": "2",
     }
     for role in ("articles", "enriched", "deadletter", "stances", "relation_events", "relations", "alerts"):
         env[f"DYADWATCH_TOPIC_{role.upper()}"] = f"{role.replace('_', '-')}-{tag}"
@@ -113,3 +114,54 @@ class TopicReader:
 
     def close(self) -> None:
         self.consumer.close()
+
+
+def read_all(bootstrap: str, topic: str, timeout_ms: int = 3000) -> list[tuple[bytes | None, bytes | None]]:
+    """Every record of `topic` from the beginning, partition by partition (for diagnostics)."""
+    from kafka import TopicPartition
+
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        enable_auto_commit=False,
+        consumer_timeout_ms=timeout_ms,
+        max_partition_fetch_bytes=32 * 1024 * 1024,
+        fetch_max_bytes=64 * 1024 * 1024,
+    )
+    try:
+        partitions = consumer.partitions_for_topic(topic) or set()
+        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
+        consumer.assign(tps)
+        consumer.seek_to_beginning(*tps)
+        return [(r.key, r.value) for r in consumer]
+    finally:
+        consumer.close()
+
+
+def pipeline_diagnosis(bootstrap: str, settings: Settings) -> str:
+    """Where the books stop balancing: per dyad, the distinct relation events on the topic, the event count of
+    the last changelog record of the table, and of the last record on the relations topic."""
+    import json
+
+    from streams.core.models import RelationEvent
+
+    events: dict[str, set[str]] = {}
+    for _, value in read_all(bootstrap, settings.topic_relation_events):
+        if value:
+            event = RelationEvent.model_validate_json(value)
+            events.setdefault(event.dyad, set()).add(f"{event.article_id}@{event.event_id}")
+    changelog = {
+        json.loads(k): json.loads(v)["event_count"]
+        for k, v in read_all(bootstrap, f"{settings.app_id}-relations-changelog")
+        if k and v
+    }
+    published = {
+        k.decode(): json.loads(v)["event_count"] for k, v in read_all(bootstrap, settings.topic_relations) if k and v
+    }
+    rows = [
+        f"{dyad}: relation-events {len(ids)} distinct, changelog {changelog.get(dyad)}, relations {published.get(dyad)}"
+        for dyad, ids in sorted(events.items())
+    ]
+    articles = len(read_all(bootstrap, settings.topic_articles))
+    enriched = {json.loads(v).get("article_id") for _, v in read_all(bootstrap, settings.topic_enriched) if v}
+    return "\n".join([f"articles {articles}, distinct enriched {len(enriched)}", *rows])
