@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import faust
@@ -24,6 +25,15 @@ from streams.topics import Topics
 
 log = logging.getLogger(__name__)
 
+EXIT_UNRECOVERABLE = 70
+
+
+def _exit_without_commit(reason: str) -> None:
+    """Stop the worker at once, committing nothing: what was not committed is delivered again on restart."""
+    log.critical("%s; exiting with %d without committing", reason, EXIT_UNRECOVERABLE)
+    logging.shutdown()
+    os._exit(EXIT_UNRECOVERABLE)
+
 
 @dataclass
 class Shell:
@@ -35,6 +45,7 @@ class Shell:
     extractor: Callable[[], Extractor]
     metrics: Metrics
     executor: ThreadPoolExecutor
+    die: Callable[[str], None] = field(default=lambda reason: _exit_without_commit(reason))
 
     async def send_dead_letter(self, event: EventT, reason: str, error_type: str, article_id: str | None) -> None:
         message = event.message
@@ -95,8 +106,14 @@ async def enrich_batch(shell: Shell, events: Sequence[EventT]) -> None:
                 event, f"extraction failed: {type(result).__name__}: {result}", "ExtractionError", article.id
             )
             continue
-        for out in outputs_for(result):
-            await shell.topics.by_role(out.role).send(key=out.key, value=out.value)
+        try:
+            for out in outputs_for(result):
+                await shell.topics.by_role(out.role).send(key=out.key, value=out.value)
+        except Exception as exc:  # noqa: BLE001 - an article whose outputs cannot be written is dead-lettered
+            await shell.send_dead_letter(
+                event, f"output failed: {type(exc).__name__}: {exc}", "OutputError", article.id
+            )
+            continue
         shell.metrics.enriched += 1
         shell.metrics.events_out += len(result.relations)
 
@@ -153,7 +170,14 @@ def register_agents(app: faust.App, shell: Shell) -> None:
     async def enrich(stream: faust.StreamT[bytes]) -> None:
         # take_events batches for nlp.pipe; this agent writes no table, so batches may span partitions.
         async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
-            await enrich_batch(shell, events)
+            try:
+                await enrich_batch(shell, events)
+            except Exception as exc:  # noqa: BLE001 - see below
+                # Decoding, extraction and every output are guarded per article, so only a producer that
+                # cannot even write a dead letter gets here. Leaving this loop would ack the batch (Faust acks
+                # take() batches on exit) and a restarted agent has been seen to process nothing more: stop
+                # the process before anything is committed, so that the batch is delivered again on restart.
+                shell.die(f"enrich batch failed and could not be dead-lettered: {type(exc).__name__}: {exc}")
 
     @app.agent(shell.topics.relation_events, name="relate")
     async def relate(stream: faust.StreamT[bytes]) -> None:

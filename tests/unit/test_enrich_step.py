@@ -1,0 +1,91 @@
+"""Unit (shell, with fakes): one enrich batch accounts for every article even when an output cannot be written."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
+
+from streams.agents import EXIT_UNRECOVERABLE, Shell, enrich_batch
+from streams.core.models import Article, EnrichedArticle
+from streams.metrics import Metrics
+from streams.settings import Settings
+
+
+class FakeTopic:
+    def __init__(self, name, fail_for=()):
+        self.name, self.fail_for, self.records = name, set(fail_for), []
+
+    async def send(self, key, value):
+        if key in self.fail_for:
+            raise RuntimeError(f"cannot write {key} to {self.name}")
+        self.records.append((key, value))
+
+
+class FakeTopics(SimpleNamespace):
+    def by_role(self, role):
+        return getattr(self, role)
+
+
+class FakeExtractor:
+    def extract_many(self, articles, received_at):
+        return [self.extract(a, received_at) for a in articles]
+
+    def extract(self, article, received_at):
+        return EnrichedArticle(article_id=article.id, received_at=received_at, extractor_version="fake", digest="d")
+
+
+def make_shell(fail_enriched_for=()):
+    topics = FakeTopics(
+        enriched=FakeTopic("enriched", fail_enriched_for),
+        stances=FakeTopic("stances"),
+        relation_events=FakeTopic("relation_events"),
+        deadletter=FakeTopic("deadletter"),
+    )
+    return Shell(
+        settings=Settings(),
+        topics=topics,
+        table={},
+        extractor=FakeExtractor,
+        metrics=Metrics(),
+        executor=ThreadPoolExecutor(max_workers=1),
+    )
+
+
+def events_of(values):
+    return [
+        SimpleNamespace(message=SimpleNamespace(value=v, key=None, topic="articles", partition=0, offset=i))
+        for i, v in enumerate(values)
+    ]
+
+
+def article(i):
+    return Article(id=f"a{i}", text=f"Article number {i}.").model_dump_json().encode()
+
+
+def test_an_article_whose_output_cannot_be_written_is_dead_lettered_and_the_rest_go_on():
+    shell = make_shell(fail_enriched_for={"a1"})
+    asyncio.run(enrich_batch(shell, events_of([article(0), article(1), b"{not json", article(2)])))
+    enriched = [k for k, _ in shell.topics.enriched.records]
+    dead = [json.loads(v) for _, v in shell.topics.deadletter.records]
+    assert enriched == ["a0", "a2"]
+    assert {d["error_type"] for d in dead} == {"OutputError", "InvalidJson"}
+    output_failure = next(d for d in dead if d["error_type"] == "OutputError")
+    assert output_failure["article_id"] == "a1" and "cannot write a1" in output_failure["reason"]
+    assert shell.metrics.articles_in == 4 == shell.metrics.enriched + shell.metrics.dead_letters
+
+
+def test_by_default_an_unrecoverable_batch_stops_the_process_at_once_without_committing():
+    """`Shell.die` must end the process (exit 70) before Faust's take() can ack and commit the batch."""
+    code = (
+        "from tests.unit.test_enrich_step import make_shell\n"
+        "make_shell().die('producer gone')\n"
+        "print('still running')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == EXIT_UNRECOVERABLE == 70
+    assert "still running" not in done.stdout
+    assert "producer gone; exiting with 70 without committing" in done.stderr
