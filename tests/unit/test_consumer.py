@@ -7,7 +7,7 @@ import inspect
 from faust.transport.consumer import Consumer as FaustConsumer
 from faust.types import TP
 
-from streams.consumer import ReadOffsets
+from streams.consumer import ReadOffsets, next_commit
 from streams.settings import Settings
 from streams.worker import build
 
@@ -55,3 +55,42 @@ def test_faust_still_reads_and_writes_read_offsets_through_the_map():
     assert "self._read_offset.__getitem__" in source
     assert "self._read_offset.__setitem__" in source
     assert "offset >= r_offset" in source
+    assert "self._new_offset(tp)" in inspect.getsource(FaustConsumer._filter_committable_offsets)
+
+
+def test_a_contiguous_run_from_the_committed_offset_is_committed():
+    acked = [12, 10, 11]
+    assert next_commit(acked, committed=10, repaired=None) == (13, None, [10, 11, 12])
+    assert acked == []
+
+
+def test_a_single_skipped_offset_is_delivered_again_not_committed_over():
+    """Faust's own rule commits 13 here (a hole of one at the head is allowed): message 10 would be lost."""
+    acked = [11, 12]
+    assert next_commit(acked, committed=10, repaired=None) == (None, 10, [])
+    assert acked == [11, 12], "nothing is consumed until the hole is filled"
+    acked.append(10)  # the re-delivered message is processed and acknowledged
+    assert next_commit(acked, committed=10, repaired=10) == (13, None, [10, 11, 12])
+
+
+def test_a_hole_that_survives_its_redelivery_holds_no_message_and_is_committed_over():
+    acked = [11, 12]
+    assert next_commit(acked, committed=10, repaired=10) == (13, None, [11, 12])
+
+
+def test_a_hole_in_the_middle_commits_up_to_it_then_asks_for_it():
+    acked = [5, 6, 8, 9]
+    assert next_commit(acked, committed=5, repaired=None) == (7, None, [5, 6])
+    assert next_commit(acked, committed=7, repaired=None) == (None, 7, [])
+
+
+def test_offsets_acknowledged_again_below_the_commit_are_dropped():
+    acked = [3, 4, 7, 8]
+    assert next_commit(acked, committed=7, repaired=None) == (9, None, [3, 4, 7, 8])
+    only_stale = [1, 2]
+    assert next_commit(only_stale, committed=7, repaired=None) == (None, None, [1, 2])
+
+
+def test_a_new_group_commits_its_first_run():
+    assert next_commit([0, 1, 2, 5], committed=None, repaired=None) == (3, None, [0, 1, 2])
+    assert next_commit([], committed=4, repaired=None) == (None, None, [])
