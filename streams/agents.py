@@ -166,6 +166,13 @@ def register_agents(app: faust.App, shell: Shell) -> None:
                 *line,
             )
 
+    @app.timer(interval=settings.stranded_check_interval)
+    async def redeliver_stranded() -> None:
+        # See streams/consumer.py: a message the stream skipped at the end of a partition is fetched again.
+        check = getattr(app.consumer, "redeliver_stranded", None)
+        if check is not None:
+            await check()
+
     @app.agent(shell.topics.articles, name="enrich")
     async def enrich(stream: faust.StreamT[bytes]) -> None:
         # take_events batches for nlp.pipe; this agent writes no table, so batches may span partitions.

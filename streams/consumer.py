@@ -66,6 +66,7 @@ def consumer_class(untracked_topics: Iterable[str]) -> type[AIOKafkaConsumer]:
             super().__init__(*args, **kwargs)
             self._read_offset = ReadOffsets(topics)
             self._repaired: dict[TP, int] = {}
+            self._sightings: dict[TP, tuple[int, int] | None] = {}
 
         def _new_offset(self, tp: TP) -> int | None:
             if tp.topic not in topics:
@@ -89,9 +90,57 @@ def consumer_class(untracked_topics: Iterable[str]) -> type[AIOKafkaConsumer]:
         async def on_partitions_revoked(self, revoked: set[TP]) -> None:
             for tp in revoked:
                 self._repaired.pop(tp, None)
+                self._sightings.pop(tp, None)
             await super().on_partitions_revoked(revoked)
 
+        async def redeliver_stranded(self) -> list[TP]:
+            """Seek back partitions whose fetched messages were neither acknowledged nor are in flight.
+
+            A skipped message followed by acknowledged ones is a hole `next_commit` repairs; a skipped message
+            at the end of a partition has nothing after it. Called every few seconds (streams/agents.py); a
+            partition is sought back on the second sighting of the same (committed, position).
+            """
+            if self.app.rebalancing or not self.flow_active:
+                return []
+            in_flight = {m.tp for m in list(self._unacked_messages) if not m.acked}
+            sought = []
+            for tp in self.assignment():
+                if tp.topic not in topics:
+                    continue
+                committed = self._committed_offset[tp]
+                position = None
+                if committed is not None and not self._acked[tp] and tp not in in_flight:
+                    position = await self.position(tp)
+                act, self._sightings[tp] = stranded(committed, position, self._sightings.get(tp))
+                if act and committed is not None:
+                    self.log.warning(
+                        "%s: offsets %d..%s were fetched but never processed; seeking back to deliver them again",
+                        tp,
+                        committed,
+                        position,
+                    )
+                    self._thread.seek(tp, committed)
+                    sought.append(tp)
+            return sought
+
     return DyadwatchConsumer
+
+
+def stranded(
+    committed: int | None, position: int | None, last_sighting: tuple[int, int] | None
+) -> tuple[bool, tuple[int, int] | None]:
+    """Whether to seek a partition back to `committed`, and what to remember for the next check.
+
+    `position` is the consumer's next fetch offset, given only when nothing of the partition is acknowledged
+    and uncommitted or in flight. Messages between `committed` and `position` were fetched and not processed;
+    they might still wait in a queue on the first sighting, not on the second of the very same offsets.
+    """
+    if committed is None or position is None or position <= committed:
+        return False, None
+    sighting = (committed, position)
+    if last_sighting == sighting:
+        return True, None
+    return False, sighting
 
 
 def next_commit(

@@ -7,7 +7,7 @@ import inspect
 from faust.transport.consumer import Consumer as FaustConsumer
 from faust.types import TP
 
-from streams.consumer import ReadOffsets, next_commit
+from streams.consumer import ReadOffsets, next_commit, stranded
 from streams.settings import Settings
 from streams.worker import build
 
@@ -94,3 +94,16 @@ def test_offsets_acknowledged_again_below_the_commit_are_dropped():
 def test_a_new_group_commits_its_first_run():
     assert next_commit([0, 1, 2, 5], committed=None, repaired=None) == (3, None, [0, 1, 2])
     assert next_commit([], committed=4, repaired=None) == (None, None, [])
+
+
+def test_fetched_but_unprocessed_messages_are_sought_back_on_the_second_sighting():
+    act, memory = stranded(committed=40, position=41, last_sighting=None)
+    assert (act, memory) == (False, (40, 41)), "the first sighting may be a message still queued"
+    assert stranded(committed=40, position=41, last_sighting=memory) == (True, None)
+
+
+def test_progress_between_checks_or_nothing_fetched_is_not_stranded():
+    assert stranded(committed=41, position=44, last_sighting=(40, 41)) == (False, (41, 44))
+    assert stranded(committed=44, position=44, last_sighting=(44, 45)) == (False, None)
+    assert stranded(committed=40, position=None, last_sighting=(40, 41)) == (False, None)  # in flight
+    assert stranded(committed=None, position=3, last_sighting=None) == (False, None)
