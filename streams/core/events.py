@@ -146,7 +146,13 @@ DECISION_NOUNS = PLAN_NOUNS | {"decision", "move", "refusal", "order"}
 CONDITIONAL_MARKS = frozenset({"if", "unless"})
 ALLEGATION_NOUNS = frozenset({"allegation", "accusation", "claim", "charge", "rumour", "rumor", "suspicion"})
 OWNING_PARTICIPLES = frozenset({"flag", "flagged", "own", "owned", "register", "registered", "operate", "operated"})
-TIME_PREPS = frozenset({"during", "after", "before", "amid", "despite", "since", "following", "ahead"})
+PLACE_PREPS = frozenset({"in", "inside", "at", "near", "across", "into", "over", "between"})
+"""Prepositions that, after the object of an act ('the detention of the writer in China'), place the object."""
+NAMING_VERBS = frozenset({"call", "describe", "term", "label", "brand", "dub", "characterize", "characterise"})
+MEETING_PREPS = frozenset({"after", "follow", "following", "during", "before"})
+"""Prepositions of a fronted meeting ('Following talks with Kim, the Russian president ...'): the clause's
+subject took part."""
+TIME_PREPS = frozenset({"during", "after", "before", "amid", "despite", "since", "following", "follow", "ahead"})
 """Prepositions of a time or circumstance: what happens in them is not governed by the verb they hang from."""
 DETERRING_VERBS = frozenset(
     {"warn", "caution", "urge", "deter", "dissuade", "stop", "prevent", "bar", "discourage", "keep", "ban"}
@@ -253,6 +259,8 @@ class Cue:
     fallback_preps: tuple[str, ...] = ()
     """Prepositions naming a target only when nothing else does ('struck targets in Syria')."""
     refine: tuple[tuple[str, str], ...] = ()
+    lends: tuple[str, ...] = ()
+    """Objects that make the verb a light verb: 'struck a deal with Niger' is a deal, not a strike."""
 
 
 Lexicon = dict[tuple[str, str], Cue]
@@ -327,6 +335,7 @@ def load_lexicon(path: Path) -> Lexicon:
                 require_object=tuple(row.get("require_object", ())),
                 fallback_preps=tuple(row.get("fallback_preps", ())),
                 refine=tuple(sorted(row.get("refine", {}).items())),
+                lends=tuple(row.get("lends", ())),
             )
             lexicon[(cue.lemma, cue.pos)] = cue
     return lexicon
@@ -527,7 +536,12 @@ def subjects(an: Analysis, verb: Token, depth: int = 0) -> tuple[Party, ...]:
     head = an.head(verb)
     if head is not None and verb.dep == "acl" and head.lemma in DECISION_NOUNS:
         # "Beijing's decision to sanction US firms": the owner of the decision acts
-        return parties(an, an.kids(head, "poss", "compound", "amod"))
+        owners = parties(an, an.kids(head, "poss", "compound", "amod"))
+        above = an.head(head)
+        if not owners and head.dep == "dobj" and above is not None and above.pos in ("VERB", "AUX") and depth <= 5:
+            # 'Japan made an offer to host talks', 'Seoul unveiled a plan to send aid'
+            return subjects(an, above, depth + 1)
+        return owners
     if head is None or depth > 5 or verb.dep not in CLIMB_FOR_SUBJECT:
         return ()
     if verb.dep == "xcomp" and head.lemma in OBJECT_CONTROL:
@@ -693,8 +707,14 @@ def borrowed_subjects(an: Analysis, noun: Token, lexicon: Lexicon) -> tuple[Part
     if tok.dep in ("dobj", "attr", "nsubjpass") and head.pos in ("VERB", "AUX"):
         own = lexicon.get((head.lemma, "verb"))
         # a verb that is an event about its object ('opposed arms sales', 'sent aid') keeps its subject
-        # to itself; one that is not ('flew a joint patrol') lends it
-        owns = own is not None and own.cameo and own.control is None and (own.object or own.require_object)
+        # to itself; one that is not ('flew a joint patrol') or is a light verb here ('struck a deal') lends it
+        owns = (
+            own is not None
+            and own.cameo
+            and own.control is None
+            and (own.object or own.require_object)
+            and tok.lemma not in own.lends
+        )
         return () if owns else subjects(an, head)
     if tok.dep == "pobj" and head.lemma in ("at", "in", "into", "on") and head.dep == "prep":
         verb = an.head(head)
@@ -785,6 +805,9 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: Lexicon) -> Finding | None
     code = refined_code(an, cue, tok) if cue.cameo else None
     if cue.cameo and code is None:
         return None
+    if cue.lends and any(o.lemma in cue.lends for o in an.kids(tok, "dobj")):
+        # 'struck a deal': the object is the event
+        return None
     # 'received aid from X' and 'received a call from X': X acted; 'received X's foreign minister': the
     # subject hosted
     reversed_ = cue.reverse and not (
@@ -862,7 +885,7 @@ def arguments(
         targets.extend(passive_subject)
     else:
         sources = subjects(an, tok)
-    objs = an.kids(tok, "dobj") or shared_objects(an, tok)
+    objs = named_objects(an, tok, an.kids(tok, "dobj") or shared_objects(an, tok))
     if cue.object:
         targets.extend(objs)
     # 'lent Egypt three billion dollars', 'sent Ukraine tanks'
@@ -890,6 +913,27 @@ def arguments(
         if len(between) >= 2:
             return between, ()
     return sources, parties(an, targets)
+
+
+def named_objects(an: Analysis, verb: Token, objs: list[Token]) -> list[Token]:
+    """The objects of a verb, or what a free relative names: 'condemned what it called dangerous manoeuvres by
+    Chinese ships' is about the manoeuvres (the parser makes 'what it called ...' a ccomp with 'what' its dobj)."""
+    if objs:
+        return objs
+    out: list[Token] = []
+    for naming in an.kids(verb, "ccomp"):
+        if naming.lemma in NAMING_VERBS and any(o.lemma == "what" for o in an.kids(naming, "dobj")):
+            out.extend(an.kids(naming, "oprd") + an.pobjs(naming, ("as",)))
+            if not an.kids(naming, "auxpass"):
+                # the parser hangs 'by Chinese ships' on the naming verb
+                out.extend(an.pobjs(naming, ("by",)))
+    return out
+
+
+def is_event_noun(tok: Token, lexicon: Lexicon) -> bool:
+    """True for a noun that is itself an event cue ('the condemnation of the attack by Russia')."""
+    cue = lexicon.get((tok.lemma, "noun"))
+    return cue is not None and cue.cameo is not None
 
 
 def is_attack(tok: Token, lexicon: Lexicon) -> bool:
@@ -929,6 +973,18 @@ def noun_arguments(
     # 'the killing of an Iranian general by Israel': any act names its doer with 'by'
     source_toks = an.pobjs(noun, (*cue.source_preps, "by"))
     target_toks = an.pobjs(noun, cue.preps)
+    between = an.pobjs(noun, ("between",))
+    for inner in an.pobjs(noun, ("of",)):
+        # 'tariffs of 25 percent on Canadian steel', 'an exchange of prisoners between Russia and Ukraine',
+        # 'the expulsion of two Russian diplomats by Slovakia': the parser hangs the phrase on the 'of' object
+        target_toks += an.pobjs(inner, [p for p in cue.preps if p not in PLACE_PREPS])
+        between += an.pobjs(inner, ("between",))
+        if not is_event_noun(inner, lexicon):
+            source_toks += an.pobjs(inner, (*cue.source_preps, "by"))
+    measure = an.head(an.head(noun) or noun) if is_of_phrase(an, noun) else None
+    if measure is not None:
+        # 'a wave of strikes on Hezbollah positions', 'a round of talks with Iran': on the measure noun
+        target_toks += an.pobjs(measure, cue.preps)
     head = an.head(noun)
     if head is not None and noun.dep == "dobj":
         # 'drew condemnation from Kabul', 'imposed sanctions on Iran': the phrase hangs from the verb
@@ -938,13 +994,18 @@ def noun_arguments(
     targets = parties(an, target_toks) or parties(an, an.pobjs(noun, cue.fallback_preps))
     if cue.symmetric and not sources and not targets:
         # 'talks between Serbia and Kosovo': the coordinated partners act on each other
-        sources = parties(an, an.pobjs(noun, ("between",)))
+        sources = parties(an, between)
     meeting = cue.symmetric or (cue.cameo is not None and cameo.root_of(cue.cameo) == 4)
     if meeting and not targets and len(own) >= 2 and len(an.kids(noun, "poss")) < 2:
         # 'the Chinese-Russian summit', 'Indian and Pakistani talks': the owners met each other
         return own, own
     if not sources:
         sources = borrowed_subjects(an, noun, lexicon)
+        if not sources and cue.symmetric and targets and noun.dep == "pobj" and head is not None:
+            verb = an.head(head)
+            if head.lemma in MEETING_PREPS and head.dep == "prep" and verb is not None and verb.pos in ("VERB", "AUX"):
+                # 'After talks with Kim Jong Un, the Russian president promised ...'
+                sources = subjects(an, verb)
         if meeting and head is not None and head.lemma in PARTICIPATION_VERBS:
             # 'leaders of France and Italy attended a summit': attendees are not a dyad
             return (), ()
