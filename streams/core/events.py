@@ -72,6 +72,7 @@ ACTOR_HEADS = frozenset(
         "policy",
         "president",
         "regime",
+        "junta",
         "side",
         "soldier",
         "spokesman",
@@ -145,9 +146,13 @@ PLAN_NOUNS = frozenset(
 DECISION_NOUNS = PLAN_NOUNS | {"decision", "move", "refusal", "order"}
 CONDITIONAL_MARKS = frozenset({"if", "unless"})
 ALLEGATION_NOUNS = frozenset({"allegation", "accusation", "claim", "charge", "rumour", "rumor", "suspicion"})
-OWNING_PARTICIPLES = frozenset({"flag", "flagged", "own", "owned", "register", "registered", "operate", "operated"})
+OWNING_PARTICIPLES = frozenset(
+    {"flag", "flagged", "own", "owned", "register", "registered", "operate", "operated", "lead", "led"}
+)
+"""'a Greek-flagged tanker', 'the Saudi-led coalition' belong to the state ('Iran-backed militias' do not)."""
 PLACE_PREPS = frozenset({"in", "inside", "at", "near", "across", "into", "over", "between"})
 """Prepositions that, after the object of an act ('the detention of the writer in China'), place the object."""
+MEETING_VERBS = frozenset({"meet", "host", "receive", "welcome", "visit", "talk", "confer", "phone"})
 NAMING_VERBS = frozenset({"call", "describe", "term", "label", "brand", "dub", "characterize", "characterise"})
 MEETING_PREPS = frozenset({"after", "follow", "following", "during", "before"})
 """Prepositions of a fronted meeting ('Following talks with Kim, the Russian president ...'): the clause's
@@ -159,6 +164,7 @@ DETERRING_VERBS = frozenset(
 )
 SEATED_HEADS = frozenset(
     {
+        "junta",
         "official",
         "authority",
         "government",
@@ -298,6 +304,8 @@ class Memory:
 
     plural: tuple[Party, ...] = ()
     singular: Party | None = None
+    previous: Party | None = None
+    """The singular subject before `singular`: 'Congo accused it' cannot mean Congo."""
     person: Party | None = None
     igo: Party | None = None
     """The last international organisation named, for 'the bloc', 'the alliance'."""
@@ -495,6 +503,9 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
                 an.anaphors[tok.i] = tuple(Party(p.actor, p.role, p.text, True) for p in memory.plural)
         elif low in SINGULAR_ANAPHORS:
             antecedent = last_mention if low == "its" and last_mention else memory.singular
+            if low == "it" and antecedent is not None and antecedent.actor in clause_subject_actors(an, tok):
+                # 'after Congo accused it of sending troops': an object pronoun is not its clause's subject
+                antecedent = memory.previous
             if antecedent is not None:
                 an.anaphors[tok.i] = (Party(antecedent.actor, antecedent.role, antecedent.text, True),)
         elif low in PERSON_ANAPHORS and tok.pos == "PRON":
@@ -512,15 +523,33 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
             remember(an, tok, memory)
 
 
+def clause_subject_actors(an: Analysis, pronoun: Token) -> set[str]:
+    """The actors named by the subject of the verb a pronoun is the object of."""
+    verb = an.head(pronoun)
+    if pronoun.dep not in ("dobj", "dative") or verb is None:
+        return set()
+    return {m.actor for s in an.kids(verb, "nsubj") for t in conjuncts(an, s) for m in an.mentions.get(t.i, ())}
+
+
 def remember(an: Analysis, subject: Token, memory: Memory) -> None:
     mentions = [m for t in conjuncts(an, subject) for m in an.mentions.get(t.i, ())]
     people = [m for m in mentions if m.kind == "person"]
     if people:
         memory.person = party_of(people[0], mention_text(an, people[0]))
     agents = [m for m in mentions if m.kind not in ("person", "media")]
+    verb = an.head(subject)
+    if subject.dep == "nsubj" and verb is not None and verb.lemma in MEETING_VERBS:
+        # 'X met her Indonesian counterpart ... They signed': the two who met
+        partners = [*an.kids(verb, "dobj"), *an.pobjs(verb, ("with",))]
+        pair = [m for m in mentions if m.kind != "media"]
+        pair += [m for o in partners for t in conjuncts(an, o) for m in an.mentions.get(t.i, ()) if m.kind != "media"]
+        if len({m.actor for m in pair}) >= 2:
+            memory.plural = tuple(party_of(m, mention_text(an, m)) for m in pair)
     if len({m.actor for m in agents}) >= 2:
         memory.plural = tuple(party_of(m, mention_text(an, m)) for m in agents)
     elif agents:
+        if memory.singular is not None and memory.singular.actor != agents[0].actor:
+            memory.previous = memory.singular
         memory.singular = party_of(agents[0], mention_text(an, agents[0]))
 
 
@@ -609,6 +638,9 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
         if tok.dep == "pobj" and head.lemma == "for" and is_appeal(lexicon, an.head(head)):
             # 'Kenya's request for aid', 'called for sanctions': asked for, not given
             negated = True
+        if tok.dep == "pcomp" and head.lemma in ("of", "for") and is_accusation(lexicon, an.head(head)):
+            # 'accused Britain of helping Ukraine': the accusation is the event, not the alleged deed
+            negated = True
         if tok.dep in ("acl", "ccomp") and head.lemma in ALLEGATION_NOUNS:
             # 'allegations that Eritrean troops killed civilians': alleged, not asserted
             negated = True
@@ -661,6 +693,14 @@ def is_appeal(lexicon: Lexicon, tok: Token | None) -> bool:
         return False
     entry = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
     return entry is not None and entry.cameo is not None and cameo.root_of(entry.cameo) in (2, 10)
+
+
+def is_accusation(lexicon: Lexicon, tok: Token | None) -> bool:
+    """True for a word that accuses (CAMEO 112: accuse, blame, charge)."""
+    if tok is None:
+        return False
+    entry = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
+    return entry is not None and (entry.cameo or "")[:3] == "112"
 
 
 def is_rejection(entry: Cue | None) -> bool:
