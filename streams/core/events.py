@@ -152,6 +152,10 @@ OWNING_PARTICIPLES = frozenset(
 """'a Greek-flagged tanker', 'the Saudi-led coalition' belong to the state ('Iran-backed militias' do not)."""
 PLACE_PREPS = frozenset({"in", "inside", "at", "near", "across", "into", "over", "between"})
 """Prepositions that, after the object of an act ('the detention of the writer in China'), place the object."""
+PERSON_HEADS = frozenset(
+    {"minister", "president", "leader", "premier", "chancellor", "king", "queen", "envoy", "ambassador", "secretary"}
+)
+"""Role nouns of one person: 'he' or 'she' can point back to them."""
 MEETING_VERBS = frozenset({"meet", "host", "receive", "welcome", "visit", "talk", "confer", "phone"})
 NAMING_VERBS = frozenset({"call", "describe", "term", "label", "brand", "dub", "characterize", "characterise"})
 MEETING_PREPS = frozenset({"after", "follow", "following", "during", "before"})
@@ -450,7 +454,8 @@ def actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
         return found
     if tok.i in an.anaphors:
         return an.anaphors[tok.i]
-    if tok.pos not in ("NOUN", "PROPN") or depth > 2:
+    if (tok.pos not in ("NOUN", "PROPN") and tok.lemma != "one") or depth > 2:
+        # 'expelled a Canadian one' stands for its noun
         return ()
     for example in an.pobjs(tok, ("as", "like")):
         found = tuple(p for t in conjuncts(an, example) for p in actors_at(an, t, depth + 1))
@@ -517,10 +522,24 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
             an.anaphors[tok.i] = (Party(memory.igo.actor, memory.igo.role, memory.igo.text, True),)
         elif tok.lemma in COLLECTIVE_NOUNS and tok.text.lower() != tok.lemma and memory.plural:
             quantifiers = {k.text.lower() for k in an.kids(tok, "det", "nummod", "predet")}
-            if quantifiers & {"both", "two", "the"}:
+            theirs = any(k.i in an.anaphors for k in an.kids(tok, "poss"))
+            if quantifiers & {"both", "two", "the"} or theirs:
                 an.anaphors[tok.i] = tuple(Party(p.actor, p.role, p.text, True) for p in memory.plural)
         if tok.dep in SUBJECT_DEPS and here:
             remember(an, tok, memory)
+        elif tok.dep in SUBJECT_DEPS and tok.pos == "NOUN" and (tok.lemma in ACTOR_HEADS or tok.lemma in PERSON_HEADS):
+            # "India's external affairs minister flew to Moscow. He met ...": the owner of the subject
+            owners = actors_at(an, tok)
+            if len({p.actor for p in owners}) >= 2:
+                # 'the Swedish and Finnish defence ministers said their countries ...'
+                memory.plural = tuple(Party(p.actor, p.role, p.text) for p in owners)
+            elif owners:
+                party = Party(owners[0].actor, owners[0].role, owners[0].text)
+                if memory.singular is not None and memory.singular.actor != party.actor:
+                    memory.previous = memory.singular
+                memory.singular = party
+                if tok.lemma in PERSON_HEADS:
+                    memory.person = party
 
 
 def clause_subject_actors(an: Analysis, pronoun: Token) -> set[str]:
@@ -545,8 +564,12 @@ def remember(an: Analysis, subject: Token, memory: Memory) -> None:
         pair += [m for o in partners for t in conjuncts(an, o) for m in an.mentions.get(t.i, ()) if m.kind != "media"]
         if len({m.actor for m in pair}) >= 2:
             memory.plural = tuple(party_of(m, mention_text(an, m)) for m in pair)
+    together = parties(an, [subject]) if len({m.actor for m in agents}) == 1 else ()
     if len({m.actor for m in agents}) >= 2:
         memory.plural = tuple(party_of(m, mention_text(an, m)) for m in agents)
+    elif len(together) >= 2:
+        # 'the Swedish and Finnish defence ministers said their countries ...'
+        memory.plural = tuple(Party(p.actor, p.role, p.text) for p in together)
     elif agents:
         if memory.singular is not None and memory.singular.actor != agents[0].actor:
             memory.previous = memory.singular
