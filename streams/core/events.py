@@ -122,6 +122,10 @@ ACTOR_HEADS = frozenset(
         "website",
         "network",
         "server",
+        "import",
+        "export",
+        "product",
+        "good",
     }
 )
 """Nouns that stand for their owner: 'Chinese diplomats', 'Iran's armed forces chief' are actors."""
@@ -527,7 +531,7 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
                 an.anaphors[tok.i] = tuple(Party(p.actor, p.role, p.text, True) for p in memory.plural)
         if tok.dep in SUBJECT_DEPS and here:
             remember(an, tok, memory)
-        elif tok.dep in SUBJECT_DEPS and tok.pos == "NOUN" and (tok.lemma in ACTOR_HEADS or tok.lemma in PERSON_HEADS):
+        elif tok.dep in SUBJECT_DEPS and tok.pos == "NOUN":
             # "India's external affairs minister flew to Moscow. He met ...": the owner of the subject
             owners = actors_at(an, tok)
             if len({p.actor for p in owners}) >= 2:
@@ -963,8 +967,9 @@ def arguments(
         # 'dismissed the proposal by Kyiv', with 'by' attached to the verb
         targets.extend(an.pobjs(tok, ("by",)))
     if not parties(an, targets):
-        targets.extend(an.pobjs(tok, cue.fallback_preps))
-        targets.extend(o for obj in objs for o in an.pobjs(obj, cue.fallback_preps))
+        # 'struck targets in Syria'; but 'shelled areas near the Turkish border' did not hit Turkey
+        places = [*an.pobjs(tok, cue.fallback_preps), *(o for obj in objs for o in an.pobjs(obj, cue.fallback_preps))]
+        targets.extend(t for t in places if t.lemma not in BORDER_NOUNS)
     if cue.frame == "complement":
         for comp in an.kids(tok, "ccomp", "xcomp"):
             targets.extend(an.kids(comp, "nsubj"))
