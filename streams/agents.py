@@ -171,7 +171,10 @@ def register_agents(app: faust.App, shell: Shell) -> None:
         # See streams/consumer.py: a message the stream skipped at the end of a partition is fetched again.
         check = getattr(app.consumer, "redeliver_stranded", None)
         if check is not None:
-            await check()
+            try:
+                await check()
+            except Exception:  # noqa: BLE001 - a failed check (broker away, rebalance) is retried on the next tick
+                log.warning("checking for stranded messages failed; retrying in %ss", settings.stranded_check_interval)
 
     @app.agent(shell.topics.articles, name="enrich")
     async def enrich(stream: faust.StreamT[bytes]) -> None:

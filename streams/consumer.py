@@ -67,12 +67,16 @@ def consumer_class(untracked_topics: Iterable[str]) -> type[AIOKafkaConsumer]:
             self._read_offset = ReadOffsets(topics)
             self._repaired: dict[TP, int] = {}
             self._sightings: dict[TP, tuple[int, int] | None] = {}
+            self._last_status = ""
+            self._log_start: dict[TP, int] = {}
 
         def _new_offset(self, tp: TP) -> int | None:
             if tp.topic not in topics:
                 return super()._new_offset(tp)
             acked: list[int] = self._acked[tp]
-            committed: int | None = self._committed_offset[tp]
+            committed = self._base_offset(tp)
+            if committed is None:
+                return None  # never committed and the log start is not known yet: wait for it
             new_offset, repair, consumed = next_commit(acked, committed, self._repaired.get(tp))
             if repair is not None:
                 self._repaired[tp] = repair
@@ -87,11 +91,33 @@ def consumer_class(untracked_topics: Iterable[str]) -> type[AIOKafkaConsumer]:
             self._acked_index[tp].difference_update(consumed)
             return new_offset
 
+        def _base_offset(self, tp: TP) -> int | None:
+            """The next offset the group would read: the committed one, or the log start before any commit."""
+            committed: int | None = self._committed_offset[tp]
+            return committed if committed is not None else self._log_start.get(tp)
+
         async def on_partitions_revoked(self, revoked: set[TP]) -> None:
             for tp in revoked:
                 self._repaired.pop(tp, None)
                 self._sightings.pop(tp, None)
+                self._log_start.pop(tp, None)
             await super().on_partitions_revoked(revoked)
+
+        async def _log_input_status(self) -> None:
+            """One INFO line per change: where each input partition stands (committed, fetch position, ...)."""
+            active = self._get_active_partitions()
+            rows = []
+            for tp in sorted(self.assignment()):
+                if tp.topic in topics:
+                    rows.append(
+                        f"{tp.topic}[{tp.partition}] committed={self._committed_offset[tp]} "
+                        f"position={await self.position(tp)} acked={len(self._acked[tp])} "
+                        f"{'active' if tp in active else 'PAUSED'}"
+                    )
+            line = "; ".join(rows)
+            if line != self._last_status:
+                self._last_status = line
+                self.log.info("input partitions: %s", line)
 
         async def redeliver_stranded(self) -> list[TP]:
             """Seek back partitions whose fetched messages were neither acknowledged nor are in flight.
@@ -102,12 +128,15 @@ def consumer_class(untracked_topics: Iterable[str]) -> type[AIOKafkaConsumer]:
             """
             if self.app.rebalancing or not self.flow_active:
                 return []
+            await self._log_input_status()
             in_flight = {m.tp for m in list(self._unacked_messages) if not m.acked}
             sought = []
-            for tp in self.assignment():
-                if tp.topic not in topics:
-                    continue
-                committed = self._committed_offset[tp]
+            inputs = [tp for tp in self.assignment() if tp.topic in topics]
+            unknown = [tp for tp in inputs if self._committed_offset[tp] is None and tp not in self._log_start]
+            if unknown:  # never committed: the group starts at the log start (auto.offset.reset=earliest)
+                self._log_start.update(await self.earliest_offsets(*unknown))
+            for tp in inputs:
+                committed = self._base_offset(tp)
                 position = None
                 if committed is not None and not self._acked[tp] and tp not in in_flight:
                     position = await self.position(tp)
