@@ -109,10 +109,6 @@ def test_a_worker_killed_mid_stream_and_restarted_counts_every_article_exactly_o
         relations.close()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="flaky: failed in 2 of about 6 runs on a loaded 2-core machine (passes alone); cause not yet found",
-)
 def test_a_clean_restart_recovers_the_table_from_its_changelog(
     kafka_bootstrap, worker_settings, start_worker, extractor, diagnose
 ):
