@@ -7,7 +7,7 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import faust
@@ -45,7 +45,7 @@ class Shell:
     extractor: Callable[[], Extractor]
     metrics: Metrics
     executor: ThreadPoolExecutor
-    die: Callable[[str], None] = field(default=lambda reason: _exit_without_commit(reason))
+    die: Callable[[str], None] = _exit_without_commit
 
     async def send_dead_letter(self, event: EventT, reason: str, error_type: str, article_id: str | None) -> None:
         message = event.message
@@ -169,12 +169,10 @@ def register_agents(app: faust.App, shell: Shell) -> None:
     @app.timer(interval=settings.stranded_check_interval)
     async def redeliver_stranded() -> None:
         # See streams/consumer.py: a message the stream skipped at the end of a partition is fetched again.
-        check = getattr(app.consumer, "redeliver_stranded", None)
-        if check is not None:
-            try:
-                await check()
-            except Exception:  # noqa: BLE001 - a failed check (broker away, rebalance) is retried on the next tick
-                log.warning("checking for stranded messages failed; retrying in %ss", settings.stranded_check_interval)
+        try:
+            await app.consumer.redeliver_stranded()  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - a failed check (broker away, rebalance) is retried on the next tick
+            log.warning("checking for stranded messages failed; retrying in %ss", settings.stranded_check_interval)
 
     @app.agent(shell.topics.articles, name="enrich")
     async def enrich(stream: faust.StreamT[bytes]) -> None:
