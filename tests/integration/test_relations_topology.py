@@ -11,7 +11,7 @@ from streams.core.extract import load_extractor
 from streams.core.models import Alert, RelationState
 from tests.support.articles import expected_table, make_articles
 from tests.support.polling import wait_for
-from tests.support.workers import TopicReader, pipeline_diagnosis
+from tests.support.workers import TopicReader, log_digest, pipeline_diagnosis
 
 pytestmark = pytest.mark.integration
 
@@ -40,7 +40,8 @@ def wait_for_table(
     except AssertionError as exc:
         diagnosis = diagnose() if diagnose is not None else ""
         raise AssertionError(
-            f"{exc}\nexpected {expected}\ngot {counts(latest_states(reader))}\n{diagnosis}\nlog tail:\n{log()[-3000:]}"
+            f"{exc}\nexpected {expected}\ngot {counts(latest_states(reader))}\n{diagnosis}\n"
+            f"log (DEBUG lines dropped, repeats counted):\n{log_digest(log())}"
         ) from None
 
 

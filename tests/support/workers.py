@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,6 +15,35 @@ from typing import IO
 from kafka import KafkaConsumer
 
 from streams.settings import Settings
+
+_STAMP = re.compile(r"^\[[^\]]*\] \[\d+\] ")
+_NUMBER = re.compile(r"\d+(\.\d+)?")
+
+
+def log_digest(text: str, limit: int = 6000) -> str:
+    """The end of a worker log without DEBUG lines, each repeated warning kept once (the first) with its count.
+
+    A stalled worker repeats the same warnings every few seconds; a plain tail would show only those.
+    """
+    kept: list[str] = []
+    first: dict[str, int] = {}
+    repeats: dict[int, int] = {}
+    for line in text.splitlines():
+        if "[DEBUG]" in line:
+            continue
+        if not _STAMP.match(line) or "[INFO]" in line:  # INFO lines and continuations are kept as they are
+            kept.append(line)
+            continue
+        shape = _NUMBER.sub("#", _STAMP.sub("", line))
+        if shape in first:
+            index = first[shape]
+            repeats[index] = repeats.get(index, 1) + 1
+            continue
+        first[shape] = len(kept)
+        kept.append(line)
+    lines = [f"{line}  [x{repeats[i]}]" if i in repeats else line for i, line in enumerate(kept)]
+    digest = "\n".join(lines)
+    return digest[-limit:]
 
 
 def fresh_env(bootstrap: str, tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -85,6 +115,9 @@ class WorkerProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def digest(self, limit: int = 6000) -> str:
+        return log_digest(self.log(), limit)
 
     def _close(self) -> None:
         if self._log is not None:
