@@ -19,18 +19,35 @@ What instead. For the topics dyadwatch consumes with acks (`articles`, `relation
    check is off by one, #606): a message the stream skipped during a rebalance was committed over and lost
    (seen: one article of 40 never enriched after a clean restart). Here a hole is delivered again by a seek
    (`next_commit`); only a hole that survives that re-delivery (a transaction marker, a compacted offset)
-   is committed over.
-Table changelogs keep Faust's behaviour.
+   is committed over. Every seek runs on the consumer thread's loop, which owns aiokafka's fetch buffers.
+Table changelogs keep Faust's behaviour, with one guard:
+3. A table recovery that reads nothing for `recovery_stall_timeout` seconds while the changelog still holds
+   records it has not read is restarted by rejoining the group (a new rebalance seeks, resumes and reads the
+   changelogs from scratch), after a WARNING that says where the fetch path stands. Seen once in CI: after one
+   of two workers was killed, the survivor's recovery received no changelog record for four minutes and the
+   worker processed nothing more (Faust logs "No event received for active tp ... since recovery start" and
+   waits for ever). The same stall again after the rejoin, with the consumer fetched past the highwater, means
+   the offsets left hold no record (transaction markers): the recovery is completed at the highwater.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import faust
+from aiokafka.errors import IllegalStateError
 from faust.transport.drivers.aiokafka import Consumer as AIOKafkaConsumer
 from faust.types import TP
+from mode import Service
+
+THREAD_CALL_TIMEOUT = 10.0  # seconds the consumer thread may take to answer the recovery check
+
+
+class RecoveryStalled(RuntimeError):
+    """A table recovery stalled and could not be restarted in this process."""
 
 
 class ReadOffsets(dict[TP, int | None]):
@@ -57,8 +74,14 @@ class ReadOffsets(dict[TP, int | None]):
         return super().setdefault(tp, default)
 
 
-def consumer_class(untracked_topics: Iterable[str]) -> type[AIOKafkaConsumer]:
-    """A Faust aiokafka Consumer class that keeps no read offset for `untracked_topics`."""
+def consumer_class(
+    untracked_topics: Iterable[str],
+    recovery_stall_timeout: float = 60.0,
+    check_interval: float = 5.0,
+    die: Callable[[str], None] | None = None,
+) -> type[AIOKafkaConsumer]:
+    """A Faust aiokafka Consumer class that keeps no read offset for `untracked_topics` and restarts stalled
+    table recoveries (`die(reason)` is called when even that fails)."""
     topics = frozenset(untracked_topics)
 
     class DyadwatchConsumer(AIOKafkaConsumer):
@@ -69,6 +92,9 @@ def consumer_class(untracked_topics: Iterable[str]) -> type[AIOKafkaConsumer]:
             self._sightings: dict[TP, tuple[int, int] | None] = {}
             self._last_status = ""
             self._log_start: dict[TP, int] = {}
+            self._recovery_sighting: tuple[int, float] | None = None
+            self._restarted_at: dict[TP, tuple[int, int]] | None = None
+            self.recovery_restarts = 0
 
         def _new_offset(self, tp: TP) -> int | None:
             if tp.topic not in topics:
@@ -86,10 +112,27 @@ def consumer_class(untracked_topics: Iterable[str]) -> type[AIOKafkaConsumer]:
                     tp,
                     repair,
                 )
-                self._thread.seek(tp, repair)
+                self._seek_soon(tp, repair)
                 return None
             self._acked_index[tp].difference_update(consumed)
             return new_offset
+
+        def _seek_soon(self, tp: TP, offset: int) -> None:
+            """Seek on the consumer thread's own loop.
+
+            aiokafka's seek touches the fetcher's record buffer and futures, which belong to the consumer
+            thread: called from Faust's loop (as `self._thread.seek` does) it can race the thread's
+            `fetched_records`, which iterates that buffer, and set futures of another loop.
+            """
+            aiokafka_consumer = self._thread._ensure_consumer()
+
+            def seek() -> None:
+                try:
+                    aiokafka_consumer.seek(tp, offset)
+                except IllegalStateError:  # revoked meanwhile: the new owner starts from the committed offset
+                    pass
+
+            self._thread.thread_loop.call_soon_threadsafe(seek)
 
         def _base_offset(self, tp: TP) -> int | None:
             """The next offset the group would read: the committed one, or the log start before any commit."""
@@ -148,11 +191,129 @@ def consumer_class(untracked_topics: Iterable[str]) -> type[AIOKafkaConsumer]:
                         committed,
                         position,
                     )
-                    self._thread.seek(tp, committed)
+                    self._seek_soon(tp, committed)
                     sought.append(tp)
             return sought
 
+        @Service.task
+        async def _recovery_watchdog(self) -> None:
+            # A task of the consumer, not an app timer: Faust starts app timers only after the first recovery.
+            async for _ in self.itertimer(check_interval, name="recovery-watchdog"):
+                try:
+                    await self.restart_stalled_recovery(recovery_stall_timeout)
+                except RecoveryStalled as exc:
+                    if die is None:
+                        raise
+                    # Streams do not run during a recovery, so stopping here loses nothing: the orchestrator
+                    # starts the worker again and the group delivers the uncommitted messages again.
+                    die(str(exc))
+                except Exception:  # noqa: BLE001 - a failed check is retried on the next tick
+                    self.log.exception("checking the table recovery failed; retrying in %ss", check_interval)
+
+        async def restart_stalled_recovery(self, timeout: float) -> bool:
+            """Act on a table recovery that has read nothing for `timeout` seconds. Called every few seconds.
+
+            First a rejoin, which makes Faust seek and read the changelogs again from scratch. Should the new
+            recovery stall at the very same offsets although the consumer has fetched past the highwater, the
+            offsets left hold no record (a transaction marker, an aborted record) and the recovery is completed
+            at the highwater, as Faust itself does for transactional apps only.
+            """
+            recovery = self.app.tables.recovery
+            remaining = recovery.active_remaining_total() if recovery.in_recovery else 0
+            stalled, self._recovery_sighting = recovery_stalled(
+                remaining, self._recovery_sighting, time.monotonic(), timeout
+            )
+            if not stalled:
+                if not remaining:
+                    self._restarted_at = None
+                return False
+            behind = {
+                tp: (recovery.active_offsets[tp], highwater)
+                for tp, highwater in recovery.active_highwaters.items()
+                if highwater is not None
+                and recovery.active_offsets.get(tp) is not None
+                and highwater > recovery.active_offsets[tp]
+            }
+            positions = {tp: await self._position_or_none(tp) for tp in behind}
+            if only_empty_offsets_left(behind, positions, self._restarted_at):
+                for tp, (_, highwater) in behind.items():
+                    recovery.active_offsets[tp] = highwater
+                self.log.warning(
+                    "table recovery stalled twice at the same offsets although the consumer fetched past the "
+                    "highwater: those offsets hold no record (transaction markers); completing the recovery at "
+                    "the highwater: %s",
+                    "; ".join(f"{tp.topic}[{tp.partition}] {read}->{hw}" for tp, (read, hw) in sorted(behind.items())),
+                )
+                self._restarted_at = None
+                return True
+            self.log.warning(
+                "table recovery read nothing for %.0fs with %d changelog records still to read; rejoining the "
+                "group to restart it. Fetch path: %s",
+                timeout,
+                remaining,
+                await self._fetch_path_state(),
+            )
+            self._restarted_at = behind
+            self.recovery_restarts += 1
+            try:
+                await asyncio.wait_for(self._thread.call_thread(self._request_rejoin), THREAD_CALL_TIMEOUT)
+            except TimeoutError:
+                raise RecoveryStalled(
+                    f"table recovery stalled and the consumer thread did not take a rejoin request within "
+                    f"{THREAD_CALL_TIMEOUT:.0f}s"
+                ) from None
+            return True
+
+        async def _position_or_none(self, tp: TP) -> int | None:
+            try:
+                return await asyncio.wait_for(self.position(tp), THREAD_CALL_TIMEOUT)
+            except TimeoutError:  # the consumer thread is busy or blocked: that is worth saying too
+                return None
+
+        async def _request_rejoin(self) -> None:
+            # Runs on the consumer thread's loop, which owns the coordinator's futures.
+            self._thread._ensure_consumer()._coordinator.request_rejoin()
+
+        async def _fetch_path_state(self) -> str:
+            """Where the changelog fetch path stands: flow flags, queues and each active changelog partition."""
+            app, recovery = self.app, self.app.tables.recovery
+            fetcher = getattr(app, "_fetcher", None)
+            parts = [
+                f"consumer flow {'active' if self.flow_active else 'STOPPED'}",
+                f"app flow control {'active' if app.flow_control.is_active() else 'SUSPENDED'}",
+                f"changelog queue {app.tables.changelog_queue.qsize()}",
+                f"producer buffer {app.producer.buffer.size}",
+                f"fetcher {getattr(fetcher, 'state', '?')}",
+                f"consumer flags {sorted(self.diag.flags)}",
+            ]
+            active = self._get_active_partitions()
+            for tp in sorted(recovery.active_tps):
+                parts.append(
+                    f"{tp.topic}[{tp.partition}] read={recovery.active_offsets.get(tp)} "
+                    f"highwater={recovery.active_highwaters.get(tp)} position={await self._position_or_none(tp)} "
+                    f"read_offset={self._read_offset.get(tp)} "
+                    f"{'fetching' if tp in active else 'PAUSED' if tp in self._paused_partitions else 'INACTIVE'}"
+                )
+            return "; ".join(parts)
+
     return DyadwatchConsumer
+
+
+def recovery_stalled(
+    remaining: int, last_sighting: tuple[int, float] | None, now: float, timeout: float
+) -> tuple[bool, tuple[int, float] | None]:
+    """Whether a table recovery is stalled, and what to remember for the next check.
+
+    `remaining` is the number of changelog records the recovery still has to read (0 when none runs). A recovery
+    is stalled when that number has stayed the same, above zero, for `timeout` seconds.
+    """
+    if remaining <= 0:
+        return False, None
+    if last_sighting is None or last_sighting[0] != remaining:
+        return False, (remaining, now)
+    if now - last_sighting[1] >= timeout:
+        return True, None
+    return False, last_sighting
 
 
 def stranded(
@@ -170,6 +331,24 @@ def stranded(
     if last_sighting == sighting:
         return True, None
     return False, sighting
+
+
+def only_empty_offsets_left(
+    behind: dict[TP, tuple[int, int]],
+    positions: dict[TP, int | None],
+    restarted_at: dict[TP, tuple[int, int]] | None,
+) -> bool:
+    """Whether a stalled recovery's missing offsets hold no record at all.
+
+    `behind` maps each changelog partition the recovery waits for to (last offset read, highwater);
+    `positions` gives the consumer's next fetch offset of each; `restarted_at` is `behind` as it was when the
+    previous stall was answered with a rejoin (None if there was none). True when this is that same stall again,
+    read from scratch, and the consumer has fetched past every highwater: the records were all delivered and the
+    offsets after the last one are not records.
+    """
+    if not behind or restarted_at != behind:
+        return False
+    return all(positions.get(tp) is not None and positions[tp] > highwater for tp, (_, highwater) in behind.items())
 
 
 def next_commit(
@@ -206,6 +385,14 @@ def next_commit(
     return end + 1, None, consumed
 
 
-def install(app: faust.App, untracked_topics: Iterable[str]) -> None:
-    """Make `app` create its consumer from `consumer_class(untracked_topics)`; call before the worker starts."""
-    app.transport.Consumer = consumer_class(untracked_topics)  # type: ignore[misc]
+def install(
+    app: faust.App,
+    untracked_topics: Iterable[str],
+    recovery_stall_timeout: float = 60.0,
+    check_interval: float = 5.0,
+    die: Callable[[str], None] | None = None,
+) -> None:
+    """Make `app` create its consumer from `consumer_class(...)`; call before the worker starts."""
+    app.transport.Consumer = consumer_class(  # type: ignore[misc]
+        untracked_topics, recovery_stall_timeout, check_interval, die
+    )

@@ -41,6 +41,11 @@ class Settings(BaseSettings):
         5.0, gt=0, description="Seconds between checks for fetched but unprocessed messages (see streams/consumer.py)."
     )
     progress_interval: float = Field(10.0, gt=0, description="Seconds between progress lines in the worker log.")
+    recovery_stall_timeout: float = Field(
+        60.0,
+        gt=0,
+        description="Seconds a table recovery may read nothing before the worker rejoins its group to restart it.",
+    )
     batch_within: float = Field(0.2, gt=0, description="Seconds to wait for a batch to fill.")
     workers: int = Field(
         1, ge=0, description="Worker processes `dyadwatch worker` runs in one group; 0 = one per CPU core."

@@ -31,7 +31,13 @@ def build(settings: Settings, bootstrap: str) -> tuple[faust.App, Shell]:
     (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)  # Faust makes only the last level
     app = create_app(settings, bootstrap)
     topics = declare_topics(app, settings)
-    install_consumer(app, [settings.topic_articles, settings.topic_relation_events])
+    install_consumer(
+        app,
+        [settings.topic_articles, settings.topic_relation_events],
+        recovery_stall_timeout=settings.recovery_stall_timeout,
+        check_interval=settings.stranded_check_interval,
+        die=lambda reason: shell.die(reason),
+    )
     table = relations_table(app, settings)
 
     @cache

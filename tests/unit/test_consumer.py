@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import logging
+from types import SimpleNamespace
 
+import pytest
+from aiokafka.errors import IllegalStateError
 from faust.transport.consumer import Consumer as FaustConsumer
 from faust.types import TP
 
-from streams.consumer import ReadOffsets, next_commit, stranded
+from streams.consumer import (
+    ReadOffsets,
+    RecoveryStalled,
+    next_commit,
+    only_empty_offsets_left,
+    recovery_stalled,
+    stranded,
+)
 from streams.settings import Settings
 from streams.worker import build
 
@@ -107,3 +119,151 @@ def test_progress_between_checks_or_nothing_fetched_is_not_stranded():
     assert stranded(committed=44, position=44, last_sighting=(44, 45)) == (False, None)
     assert stranded(committed=40, position=None, last_sighting=(40, 41)) == (False, None)  # in flight
     assert stranded(committed=None, position=3, last_sighting=None) == (False, None)
+
+
+def test_a_recovery_is_stalled_when_its_remaining_count_stays_put_for_the_timeout():
+    stalled, seen = recovery_stalled(7, None, now=100.0, timeout=60)
+    assert not stalled and seen == (7, 100.0)
+    stalled, seen = recovery_stalled(7, seen, now=130.0, timeout=60)
+    assert not stalled and seen == (7, 100.0)
+    stalled, seen = recovery_stalled(7, seen, now=160.0, timeout=60)
+    assert stalled and seen is None
+
+
+def test_a_recovery_that_reads_or_has_nothing_left_is_not_stalled():
+    stalled, seen = recovery_stalled(5, (7, 100.0), now=200.0, timeout=60)  # read two records since
+    assert not stalled and seen == (5, 200.0)
+    assert recovery_stalled(0, (5, 100.0), now=500.0, timeout=60) == (False, None)  # done, or none running
+
+
+def test_a_stalled_recovery_is_logged_with_its_fetch_path_and_restarted_by_a_rejoin(caplog):
+    app, _ = build(Settings(web_enabled=False), "127.0.0.1:1")
+    consumer = app.consumer
+    changelog = TP(f"{app.conf.id}-relations-changelog", 0)
+    recovery = app.tables.recovery
+    recovery.in_recovery = True
+    recovery.active_tps.add(changelog)
+    recovery.active_highwaters[changelog] = 10
+    recovery.active_offsets[changelog] = 3
+    consumer._active_partitions = {changelog}
+    rejoined = []
+    coordinator = SimpleNamespace(request_rejoin=lambda: rejoined.append(True))
+    consumer._thread._ensure_consumer = lambda: SimpleNamespace(_coordinator=coordinator)
+
+    async def call_thread(fun, *args):
+        return await fun(*args)
+
+    async def position(tp):
+        return 4
+
+    consumer._thread.call_thread = call_thread
+    consumer.position = position
+
+    async def check_twice():
+        return [await consumer.restart_stalled_recovery(timeout=0.0) for _ in range(2)]
+
+    with caplog.at_level(logging.WARNING):
+        assert asyncio.run(check_twice()) == [False, True]  # first sighting, then stalled
+    assert rejoined == [True] and consumer.recovery_restarts == 1
+    warning = caplog.text
+    assert "rejoining the group" in warning and "7 changelog records" in warning
+    assert f"{changelog.topic}[0] read=3 highwater=10 position=4" in warning and "fetching" in warning
+    recovery.in_recovery = False
+    assert asyncio.run(consumer.restart_stalled_recovery(timeout=0.0)) is False
+
+
+def test_a_stalled_recovery_whose_consumer_thread_does_not_answer_raises(monkeypatch):
+    monkeypatch.setattr("streams.consumer.THREAD_CALL_TIMEOUT", 0.05)
+    app, _ = build(Settings(web_enabled=False), "127.0.0.1:1")
+    consumer = app.consumer
+    recovery = app.tables.recovery
+    changelog = TP(f"{app.conf.id}-relations-changelog", 1)
+    recovery.in_recovery = True
+    recovery.active_tps.add(changelog)
+    recovery.active_highwaters[changelog] = 5
+    recovery.active_offsets[changelog] = -1
+    consumer._active_partitions = set()
+
+    async def blocked(*args):
+        await asyncio.sleep(3600)
+
+    consumer._thread.call_thread = blocked
+    consumer.position = blocked
+
+    async def check_twice():
+        await consumer.restart_stalled_recovery(timeout=0.0)
+        await consumer.restart_stalled_recovery(timeout=0.0)
+
+    with pytest.raises(RecoveryStalled, match="did not take a rejoin request"):
+        asyncio.run(check_twice())
+
+
+def test_only_a_repeated_stall_fetched_past_the_highwater_has_only_empty_offsets_left():
+    behind = {CHANGELOG: (0, 1)}
+    assert not only_empty_offsets_left(behind, {CHANGELOG: 2}, restarted_at=None)  # rejoin first
+    assert only_empty_offsets_left(behind, {CHANGELOG: 2}, restarted_at={CHANGELOG: (0, 1)})
+    assert not only_empty_offsets_left(behind, {CHANGELOG: 1}, restarted_at={CHANGELOG: (0, 1)})  # not fetched
+    assert not only_empty_offsets_left(behind, {CHANGELOG: None}, restarted_at={CHANGELOG: (0, 1)})
+    assert not only_empty_offsets_left(behind, {CHANGELOG: 2}, restarted_at={CHANGELOG: (0, 3)})  # another stall
+    assert not only_empty_offsets_left({}, {}, restarted_at={})
+
+
+def test_a_stall_that_survives_its_rejoin_past_the_highwater_completes_at_the_highwater(caplog):
+    app, _ = build(Settings(web_enabled=False), "127.0.0.1:1")
+    consumer = app.consumer
+    changelog = TP(f"{app.conf.id}-relations-changelog", 0)
+    recovery = app.tables.recovery
+    recovery.in_recovery = True
+    recovery.active_tps.add(changelog)
+    recovery.active_highwaters[changelog] = 1
+    recovery.active_offsets[changelog] = 0
+    consumer._active_partitions = {changelog}
+    rejoins = []
+    coordinator = SimpleNamespace(request_rejoin=lambda: rejoins.append(True))
+    consumer._thread._ensure_consumer = lambda: SimpleNamespace(_coordinator=coordinator)
+
+    async def call_thread(fun, *args):
+        return await fun(*args)
+
+    async def position(tp):
+        return 2  # the record at 0 and the transaction marker at 1 were fetched
+
+    consumer._thread.call_thread = call_thread
+    consumer.position = position
+
+    async def checks(n):
+        return [await consumer.restart_stalled_recovery(timeout=0.0) for _ in range(n)]
+
+    with caplog.at_level(logging.WARNING):
+        assert asyncio.run(checks(2)) == [False, True] and rejoins == [True]
+        assert recovery.active_offsets[changelog] == 0
+        assert asyncio.run(checks(2)) == [False, True] and rejoins == [True]  # no second rejoin
+    assert recovery.active_offsets[changelog] == 1
+    assert recovery.active_remaining_total() == 0
+    assert "hold no record" in caplog.text
+
+
+def test_repair_seeks_run_on_the_consumer_threads_loop_never_on_faust_s():
+    app, _ = build(Settings(topic_articles="articles", web_enabled=False), "127.0.0.1:1")
+    consumer = app.consumer
+    scheduled, sought = [], []
+
+    def seek(tp, offset):
+        if tp.partition == 9:
+            raise IllegalStateError("revoked meanwhile")
+        sought.append((tp, offset))
+
+    def seek_from_the_wrong_thread(*args):
+        raise AssertionError("aiokafka's seek called from Faust's loop")
+
+    consumer._thread._ensure_consumer = lambda: SimpleNamespace(seek=seek)
+    consumer._thread.seek = seek_from_the_wrong_thread
+    consumer._thread.thread_loop = SimpleNamespace(call_soon_threadsafe=scheduled.append)
+    consumer._committed_offset[ARTICLES] = 12
+    consumer._acked[ARTICLES] = [13, 14]  # 12 was skipped by the stream
+    assert consumer._new_offset(ARTICLES) is None
+    consumer._seek_soon(TP("articles", 9), 3)
+    assert len(scheduled) == 2 and not sought
+    for callback in scheduled:
+        callback()  # what the consumer thread's loop runs
+    assert sought == [(ARTICLES, 12)]
