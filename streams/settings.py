@@ -46,7 +46,7 @@ class Settings(BaseSettings):
         gt=0,
         description="Seconds a table recovery may read nothing before the worker rejoins its group to restart it.",
     )
-    batch_within: float = Field(0.2, gt=0, description="Seconds to wait for a batch to fill.")
+    batch_within: float = Field(0.05, gt=0, description="Seconds to wait for a batch to fill.")
     workers: int = Field(
         1, ge=0, description="Worker processes `dyadwatch worker` runs in one group; 0 = one per CPU core."
     )
