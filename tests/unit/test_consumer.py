@@ -136,28 +136,40 @@ def test_a_recovery_that_reads_or_has_nothing_left_is_not_stalled():
     assert recovery_stalled(0, (5, 100.0), now=500.0, timeout=60) == (False, None)  # done, or none running
 
 
-def test_a_stalled_recovery_is_logged_with_its_fetch_path_and_restarted_by_a_rejoin(caplog):
+def in_recovery(read: int, highwater: int, partition: int = 0, fetching: bool = True):
+    """A worker's consumer whose table recovery has read changelog `partition` up to `read` of `highwater`."""
     app, _ = build(Settings(web_enabled=False), "127.0.0.1:1")
     consumer = app.consumer
-    changelog = TP(f"{app.conf.id}-relations-changelog", 0)
+    changelog = TP(f"{app.conf.id}-relations-changelog", partition)
     recovery = app.tables.recovery
     recovery.in_recovery = True
     recovery.active_tps.add(changelog)
-    recovery.active_highwaters[changelog] = 10
-    recovery.active_offsets[changelog] = 3
-    consumer._active_partitions = {changelog}
-    rejoined = []
-    coordinator = SimpleNamespace(request_rejoin=lambda: rejoined.append(True))
+    recovery.active_highwaters[changelog] = highwater
+    recovery.active_offsets[changelog] = read
+    consumer._active_partitions = {changelog} if fetching else set()
+    return consumer, recovery, changelog
+
+
+def answering_thread(consumer, position: int) -> list[bool]:
+    """Fake the consumer thread: calls run at once, every position is `position`; returns the rejoin requests."""
+    rejoins: list[bool] = []
+    coordinator = SimpleNamespace(request_rejoin=lambda: rejoins.append(True))
     consumer._thread._ensure_consumer = lambda: SimpleNamespace(_coordinator=coordinator)
 
     async def call_thread(fun, *args):
         return await fun(*args)
 
-    async def position(tp):
-        return 4
+    async def fetch_position(tp):
+        return position
 
     consumer._thread.call_thread = call_thread
-    consumer.position = position
+    consumer.position = fetch_position
+    return rejoins
+
+
+def test_a_stalled_recovery_is_logged_with_its_fetch_path_and_restarted_by_a_rejoin(caplog):
+    consumer, recovery, changelog = in_recovery(read=3, highwater=10)
+    rejoined = answering_thread(consumer, position=4)
 
     async def check_twice():
         return [await consumer.restart_stalled_recovery(timeout=0.0) for _ in range(2)]
@@ -174,15 +186,7 @@ def test_a_stalled_recovery_is_logged_with_its_fetch_path_and_restarted_by_a_rej
 
 def test_a_stalled_recovery_whose_consumer_thread_does_not_answer_raises(monkeypatch):
     monkeypatch.setattr("streams.consumer.THREAD_CALL_TIMEOUT", 0.05)
-    app, _ = build(Settings(web_enabled=False), "127.0.0.1:1")
-    consumer = app.consumer
-    recovery = app.tables.recovery
-    changelog = TP(f"{app.conf.id}-relations-changelog", 1)
-    recovery.in_recovery = True
-    recovery.active_tps.add(changelog)
-    recovery.active_highwaters[changelog] = 5
-    recovery.active_offsets[changelog] = -1
-    consumer._active_partitions = set()
+    consumer, _, _ = in_recovery(read=-1, highwater=5, partition=1, fetching=False)
 
     async def blocked(*args):
         await asyncio.sleep(3600)
@@ -209,27 +213,8 @@ def test_only_a_repeated_stall_fetched_past_the_highwater_has_only_empty_offsets
 
 
 def test_a_stall_that_survives_its_rejoin_past_the_highwater_completes_at_the_highwater(caplog):
-    app, _ = build(Settings(web_enabled=False), "127.0.0.1:1")
-    consumer = app.consumer
-    changelog = TP(f"{app.conf.id}-relations-changelog", 0)
-    recovery = app.tables.recovery
-    recovery.in_recovery = True
-    recovery.active_tps.add(changelog)
-    recovery.active_highwaters[changelog] = 1
-    recovery.active_offsets[changelog] = 0
-    consumer._active_partitions = {changelog}
-    rejoins = []
-    coordinator = SimpleNamespace(request_rejoin=lambda: rejoins.append(True))
-    consumer._thread._ensure_consumer = lambda: SimpleNamespace(_coordinator=coordinator)
-
-    async def call_thread(fun, *args):
-        return await fun(*args)
-
-    async def position(tp):
-        return 2  # the record at 0 and the transaction marker at 1 were fetched
-
-    consumer._thread.call_thread = call_thread
-    consumer.position = position
+    consumer, recovery, changelog = in_recovery(read=0, highwater=1)
+    rejoins = answering_thread(consumer, position=2)  # the record at 0 and the transaction marker at 1 were fetched
 
     async def checks(n):
         return [await consumer.restart_stalled_recovery(timeout=0.0) for _ in range(n)]
