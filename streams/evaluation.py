@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,8 @@ class GoldItem:
     actors: tuple[str, ...] = ()
     """Actor codes mentioned, in order of first mention: the input of the gold-actor baseline."""
     tags: tuple[str, ...] = ()
+    published_at: datetime | None = None
+    """When the item's article appeared, if the item says (named officials hold their roles by date)."""
 
 
 def parse_gold_line(line: str) -> GoldItem:
@@ -106,6 +109,7 @@ def parse_gold_line(line: str) -> GoldItem:
         labels=Labels(tuple(events), tuple(stances)),
         actors=tuple(raw.get("actors", [])),
         tags=tuple(raw.get("tags", [])),
+        published_at=datetime.fromisoformat(raw["published_at"]) if raw.get("published_at") else None,
     )
 
 
@@ -115,7 +119,7 @@ def load_gold(path: Path) -> list[GoldItem]:
 
 
 def articles_for(items: Iterable[GoldItem]) -> list[Article]:
-    return [Article(id=item.id, text=item.text) for item in items]
+    return [Article(id=item.id, text=item.text, published_at=item.published_at) for item in items]
 
 
 def labels_of(article: EnrichedArticle) -> Labels:
