@@ -21,9 +21,9 @@ from pathlib import Path
 
 from kafka import KafkaProducer
 
-from streams.admin import ensure_topics
 from streams.core.models import EnrichedArticle
-from streams.kafka_local import LocalKafka
+from streams.kafka.admin import ensure_topics
+from streams.kafka.local import LocalKafka
 from tests.support.articles import make_articles
 from tests.support.broker import KAFKA_LIBS
 from tests.support.workers import TopicReader, WorkerProcess, fresh_env, settings_from

@@ -21,7 +21,7 @@ from pathlib import Path
 from bench import e2e, nlp
 from bench.corpus import count_tokens, make_corpus
 from bench.profiling import summarize
-from streams.kafka_local import LocalKafka, kafka_version
+from streams.kafka.local import LocalKafka, kafka_version
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"

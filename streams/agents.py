@@ -168,7 +168,7 @@ def register_agents(app: faust.App, shell: Shell) -> None:
 
     @app.timer(interval=settings.stranded_check_interval)
     async def redeliver_stranded() -> None:
-        # See streams/consumer.py: a message the stream skipped at the end of a partition is fetched again.
+        # See streams/kafka/consumer.py: a message the stream skipped at the end of a partition is fetched again.
         try:
             await app.consumer.redeliver_stranded()  # type: ignore[attr-defined]
         except Exception:  # noqa: BLE001 - a failed check (broker away, rebalance) is retried on the next tick

@@ -24,7 +24,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _bootstrap(settings: Settings) -> str:
-    from streams.broker import resolve_bootstrap
+    from streams.kafka.bootstrap import resolve_bootstrap
 
     return resolve_bootstrap(settings)
 
@@ -36,7 +36,7 @@ def _topic_name(settings: Settings, name: str) -> str:
 
 
 def cmd_kafka(args: argparse.Namespace) -> int:
-    from streams.kafka_local import LocalKafka
+    from streams.kafka.local import LocalKafka
 
     settings = _settings(args)
     kafka = LocalKafka(settings.kafka_dir, port=args.port)
@@ -64,7 +64,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
-    from streams.admin import ensure_topics
+    from streams.kafka.admin import ensure_topics
 
     settings = _settings(args)
     created = ensure_topics(settings, _bootstrap(settings))
@@ -81,7 +81,7 @@ def _read_inputs(paths: list[str]):  # type: ignore[no-untyped-def]
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from streams.clients import publish_articles
+    from streams.kafka.clients import publish_articles
 
     settings = _settings(args)
     articles = list(_read_inputs(args.paths))
@@ -91,7 +91,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_tail(args: argparse.Namespace) -> int:
-    from streams.clients import tail
+    from streams.kafka.clients import tail
 
     settings = _settings(args)
     tail(
@@ -105,8 +105,8 @@ def cmd_tail(args: argparse.Namespace) -> int:
 
 
 def cmd_relations(args: argparse.Namespace) -> int:
-    from streams.clients import current_relations
     from streams.core.models import RelationState
+    from streams.kafka.clients import current_relations
 
     settings = _settings(args)
     for _, value in sorted(current_relations(settings, _bootstrap(settings), args.timeout).items()):

@@ -38,7 +38,9 @@ class Settings(BaseSettings):
     max_message_bytes: int = Field(16 * 1024 * 1024, description="Largest Kafka message accepted and produced.")
     batch_size: int = Field(16, ge=1, description="Articles per nlp.pipe batch in the enrich agent.")
     stranded_check_interval: float = Field(
-        5.0, gt=0, description="Seconds between checks for fetched but unprocessed messages (see streams/consumer.py)."
+        5.0,
+        gt=0,
+        description="Seconds between checks for fetched but unprocessed messages (see streams/kafka/consumer.py).",
     )
     progress_interval: float = Field(10.0, gt=0, description="Seconds between progress lines in the worker log.")
     recovery_stall_timeout: float = Field(

@@ -11,8 +11,8 @@ from aiohttp import web as aiohttp_web
 from faust.web import Request, Response, View
 
 from streams.agents import Shell
+from streams.kafka.mirror import MirrorReader
 from streams.metrics import BUCKETS
-from streams.mirror import MirrorReader
 from streams.relations_view import (
     ActorNames,
     BadQuery,

@@ -13,11 +13,11 @@ from functools import cache
 import faust
 from threadpoolctl import threadpool_limits
 
-from streams.admin import ensure_topics
 from streams.agents import Shell, register_agents
 from streams.app import create_app
-from streams.consumer import install as install_consumer
 from streams.core.extract import Extractor
+from streams.kafka.admin import ensure_topics
+from streams.kafka.consumer import install as install_consumer
 from streams.metrics import Metrics
 from streams.settings import Settings
 from streams.tables import relations_table

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from streams.clients import publish_articles
 from streams.core.models import Article
+from streams.kafka.clients import publish_articles
 from tests.conftest import DATA
 from tests.support.articles import make_articles
 from tests.support.broker import session_broker

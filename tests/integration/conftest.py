@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.admin import ensure_topics
+from streams.kafka.admin import ensure_topics
 from tests.support.broker import session_broker
 from tests.support.workers import WorkerProcess, fresh_env, settings_from
 

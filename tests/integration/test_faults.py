@@ -16,10 +16,10 @@ import pytest
 from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
 
-from streams.admin import ensure_topics
-from streams.clients import make_producer, publish_articles
 from streams.core.extract import Extractor, load_extractor
-from streams.kafka_local import LocalKafka
+from streams.kafka.admin import ensure_topics
+from streams.kafka.clients import make_producer, publish_articles
+from streams.kafka.local import LocalKafka
 from streams.settings import Settings
 from streams.topology import changelog_topic_name
 from tests.integration.test_relations_topology import counts_of, wait_for_table

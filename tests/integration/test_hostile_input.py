@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import pytest
 from kafka import KafkaProducer
 
-from streams.admin import ensure_topics
 from streams.core.models import DeadLetter, EnrichedArticle
+from streams.kafka.admin import ensure_topics
 from tests.support.polling import wait_for
 from tests.support.workers import TopicReader
 

@@ -10,7 +10,7 @@ import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
 
-from streams.kafka_local import LocalKafka
+from streams.kafka.local import LocalKafka
 from tests.support.broker import KAFKA_LIBS
 from tests.support.polling import wait_for
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from streams.clients import publish_articles
 from streams.core.extract import load_extractor
 from streams.core.models import Alert, RelationState
+from streams.kafka.clients import publish_articles
 from tests.support.articles import expected_table, make_articles
 from tests.support.polling import wait_for
 from tests.support.workers import TopicReader, log_digest, pipeline_diagnosis

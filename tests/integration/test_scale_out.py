@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from streams.admin import ensure_topics
-from streams.clients import publish_articles
 from streams.core.extract import load_extractor
 from streams.core.models import RelationState
+from streams.kafka.admin import ensure_topics
+from streams.kafka.clients import publish_articles
 from tests.support.articles import make_articles
 from tests.support.polling import wait_for
 from tests.support.workers import TopicReader, WorkerProcess, fresh_env, settings_from

@@ -19,8 +19,8 @@ import pytest
 from kafka.admin import KafkaAdminClient, UserScramCredentialUpsertion
 
 from streams.app import broker_credentials
-from streams.broker import kafka_python_config
-from streams.kafka_local import HOST, LocalKafka, free_port
+from streams.kafka.bootstrap import kafka_python_config
+from streams.kafka.local import HOST, LocalKafka, free_port
 from tests.support.broker import KAFKA_LIBS
 from tests.support.polling import wait_for
 from tests.support.workers import WorkerProcess, fresh_env, settings_from

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from streams.clients import publish_articles
 from streams.core.extract import load_extractor
 from streams.core.models import Article
+from streams.kafka.clients import publish_articles
 from tests.conftest import DATA
 from tests.support.articles import expected_table, make_articles
 from tests.support.polling import wait_for

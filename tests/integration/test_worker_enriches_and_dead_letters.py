@@ -8,8 +8,8 @@ import json
 import pytest
 from kafka import KafkaProducer
 
-from streams.clients import publish_articles
 from streams.core.models import Article, DeadLetter, EnrichedArticle
+from streams.kafka.clients import publish_articles
 from tests.support.polling import wait_for
 from tests.support.workers import TopicReader
 

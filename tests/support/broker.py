@@ -36,7 +36,7 @@ def session_broker() -> Iterator[str]:
         with KafkaContainer("apache/kafka:4.1.1").with_kraft() as container:
             yield container.get_bootstrap_server()
         return
-    from streams.kafka_local import LocalKafka
+    from streams.kafka.local import LocalKafka
 
     kafka = LocalKafka(TEST_KAFKA_DIR, libs_dir=KAFKA_LIBS)
     bootstrap = kafka.start()

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from streams.kafka_local import HOST, LocalKafka, Voter, free_port, new_cluster_id
+from streams.kafka.local import HOST, LocalKafka, Voter, free_port, new_cluster_id
 from tests.support.broker import KAFKA_LIBS
 
 REPLICATED = {

@@ -1,4 +1,4 @@
-"""Unit: the consumer keeps no read offset for dyadwatch's input topics (streams/consumer.py explains why)."""
+"""Unit: the consumer keeps no read offset for dyadwatch's input topics (streams/kafka/consumer.py explains why)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from aiokafka.errors import IllegalStateError
 from faust.transport.consumer import Consumer as FaustConsumer
 from faust.types import TP
 
-from streams.consumer import (
+from streams.kafka.consumer import (
     ReadOffsets,
     RecoveryStalled,
     next_commit,
@@ -185,7 +185,7 @@ def test_a_stalled_recovery_is_logged_with_its_fetch_path_and_restarted_by_a_rej
 
 
 def test_a_stalled_recovery_whose_consumer_thread_does_not_answer_raises(monkeypatch):
-    monkeypatch.setattr("streams.consumer.THREAD_CALL_TIMEOUT", 0.05)
+    monkeypatch.setattr("streams.kafka.consumer.THREAD_CALL_TIMEOUT", 0.05)
     consumer, _, _ = in_recovery(read=-1, highwater=5, partition=1, fetching=False)
 
     async def blocked(*args):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.kafka_local import (
+from streams.kafka.local import (
     KafkaLauncherError,
     KafkaPorts,
     LocalKafka,

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
-DEPLOY_DIR = Path(__file__).resolve().parents[1] / "deploy" / "kafka"
+DEPLOY_DIR = Path(__file__).resolve().parents[2] / "deploy" / "kafka"
 POM = DEPLOY_DIR / "pom.xml"
 SERVER_TEMPLATE = DEPLOY_DIR / "server.properties.template"
 LOG4J_CONFIG = DEPLOY_DIR / "log4j2.properties"

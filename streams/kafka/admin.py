@@ -8,7 +8,7 @@ import time
 from kafka.admin import KafkaAdminClient
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-from streams.broker import kafka_python_config
+from streams.kafka.bootstrap import kafka_python_config
 from streams.settings import Settings
 from streams.topology import TopicSpec, topic_specs
 

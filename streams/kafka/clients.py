@@ -10,9 +10,9 @@ from uuid import uuid4
 
 from kafka import KafkaConsumer, KafkaProducer
 
-from streams.admin import ensure_topics
-from streams.broker import kafka_python_config
 from streams.core.models import Article
+from streams.kafka.admin import ensure_topics
+from streams.kafka.bootstrap import kafka_python_config
 from streams.settings import Settings
 
 

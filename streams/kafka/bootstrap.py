@@ -11,7 +11,7 @@ def resolve_bootstrap(settings: Settings) -> str:
     """An explicit DYADWATCH_KAFKA_BOOTSTRAP wins; otherwise the embedded local Kafka is started (or reused)."""
     if settings.kafka_bootstrap:
         return settings.kafka_bootstrap
-    from streams.kafka_local import ensure_local_kafka
+    from streams.kafka.local import ensure_local_kafka
 
     return ensure_local_kafka(settings.kafka_dir)
 
