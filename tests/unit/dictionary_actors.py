@@ -9,9 +9,11 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from streams.core.events import Mention, analyse, extract_relations, plain_sentences
 from streams.core.models import Relation, Stance
-from streams.core.stances import extract_stances
+from streams.core.rules.anaphora import analyse
+from streams.core.rules.assembly import extract_relations, extract_stances
+from streams.core.rules.doc import plain_sentences
+from streams.core.rules.plain import Mention
 
 STATES = {
     "Algeria": "DZA",

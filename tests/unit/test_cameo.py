@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from streams.core import cameo
-from streams.core.events import verb_lexicon
+from streams.core.rules.cues import verb_lexicon
 
 
 @pytest.mark.parametrize(

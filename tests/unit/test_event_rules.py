@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from streams.core.events import Party, pair_up
+from streams.core.rules.findings import pair_up
+from streams.core.rules.plain import Party
 from tests.unit.dictionary_actors import dyads, relations
 
 ROOT_CASES = [

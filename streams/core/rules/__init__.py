@@ -1,0 +1,15 @@
+"""Core layer: the rule engine that turns a plain parse into events and stances; no spaCy type past `doc`.
+
+Modules, in the order the data flows through them:
+
+- `plain`       the plain parse: Token, Sentence, Mention, Party and the indexed sentence (Analysis)
+- `doc`         the one spaCy step: a parsed Doc and its actor spans -> analysed sentences
+- `anaphora`    a memory of subjects across the article resolves "they", "it", "both countries", "the bloc"
+- `cues`        the cue lexicon: lemma + part of speech -> CAMEO code or stance polarity, with its frame
+- `arguments`   clause and argument finding: subjects, objects, owners and conjuncts -> parties
+- `governance`  who acts for whom: reports, intentions, refusals, denials, speakers and the mode
+- `findings`    a cue token -> Finding (code, parties, governance, topic), shared by events and stances
+- `assembly`    findings -> Relation and Stance records, one per dyad, root and sentence
+
+The word lists the rules read are in `streams.core.words`.
+"""

@@ -1,0 +1,132 @@
+"""Core layer, rule engine: anaphora (a memory of subjects across an article resolves "they", "it", "the bloc")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from streams.core.rules.arguments import SUBJECT_DEPS, actors_at, conjuncts, parties
+from streams.core.rules.plain import Analysis, Mention, Party, Sentence, Token, mention_text, party_of
+from streams.core.words import (
+    COLLECTIVE_NOUNS,
+    IGO_NOUNS,
+    MEETING_VERBS,
+    PERSON_ANAPHORS,
+    PERSON_HEADS,
+    PLURAL_ANAPHORS,
+    SINGULAR_ANAPHORS,
+)
+
+
+@dataclass
+class Memory:
+    """The last actors that were sentence subjects, for 'they', 'both countries', 'it', 'he'."""
+
+    plural: tuple[Party, ...] = ()
+    singular: Party | None = None
+    previous: Party | None = None
+    """The singular subject before `singular`: 'Congo accused it' cannot mean Congo."""
+    person: Party | None = None
+    igo: Party | None = None
+    """The last international organisation named, for 'the bloc', 'the alliance'."""
+
+
+def analyse(sentences: Iterable[Sentence], mentions: Sequence[Mention]) -> list[Analysis]:
+    """Index each sentence and resolve its anaphors, left to right across the article; done once per doc."""
+    by_token: dict[int, tuple[Mention, ...]] = {}
+    for mention in mentions:
+        for i in range(mention.start, mention.end):
+            by_token[i] = (*by_token.get(i, ()), mention)
+    memory = Memory()
+    analyses = []
+    for sentence in sentences:
+        an = Analysis(sentence, by_token)
+        resolve_anaphors(an, memory)
+        analyses.append(an)
+    return analyses
+
+
+def resolve_anaphors(an: Analysis, memory: Memory) -> None:
+    """Resolve pronouns and 'both countries' left to right, updating the memory at each subject mention."""
+    last_mention: Party | None = None
+    last_person: Party | None = None
+    for tok in an.sentence.tokens:
+        low = tok.text.lower()
+        here = an.mentions.get(tok.i, ())
+        if len(here) == 1 and here[0].kind == "person":
+            last_person = party_of(here[0], mention_text(an, here[0]))
+        if len(here) == 1 and here[0].kind not in ("media", "person", "group"):
+            last_mention = party_of(here[0], mention_text(an, here[0]))
+            if here[0].kind == "igo":
+                memory.igo = last_mention
+        if low in PLURAL_ANAPHORS and tok.pos in ("PRON", "DET", "CCONJ") and tok.dep != "det":
+            if memory.plural:
+                an.anaphors[tok.i] = tuple(Party(p.actor, p.role, p.text, True) for p in memory.plural)
+        elif low in SINGULAR_ANAPHORS:
+            antecedent = last_mention if low == "its" and last_mention else memory.singular
+            if low == "it" and antecedent is not None and antecedent.actor in clause_subject_actors(an, tok):
+                # 'after Congo accused it of sending troops': an object pronoun is not its clause's subject
+                antecedent = memory.previous
+            if antecedent is not None:
+                an.anaphors[tok.i] = (Party(antecedent.actor, antecedent.role, antecedent.text, True),)
+        elif low in PERSON_ANAPHORS and tok.pos == "PRON":
+            # 'did not arrest Putin during his visit': a possessive points back inside its sentence
+            antecedent = (last_person if tok.dep == "poss" else None) or memory.person or memory.singular
+            if antecedent is not None:
+                an.anaphors[tok.i] = (Party(antecedent.actor, antecedent.role, antecedent.text, True),)
+        elif tok.lemma in IGO_NOUNS and not here and memory.igo and "the" in {k.lemma for k in an.kids(tok, "det")}:
+            an.anaphors[tok.i] = (Party(memory.igo.actor, memory.igo.role, memory.igo.text, True),)
+        elif tok.lemma in COLLECTIVE_NOUNS and tok.text.lower() != tok.lemma and memory.plural:
+            quantifiers = {k.text.lower() for k in an.kids(tok, "det", "nummod", "predet")}
+            theirs = any(k.i in an.anaphors for k in an.kids(tok, "poss"))
+            if quantifiers & {"both", "two", "the"} or theirs:
+                an.anaphors[tok.i] = tuple(Party(p.actor, p.role, p.text, True) for p in memory.plural)
+        if tok.dep in SUBJECT_DEPS and here:
+            remember(an, tok, memory)
+        elif tok.dep in SUBJECT_DEPS and tok.pos == "NOUN":
+            # "India's external affairs minister flew to Moscow. He met ...": the owner of the subject
+            owners = actors_at(an, tok)
+            if len({p.actor for p in owners}) >= 2:
+                # 'the Swedish and Finnish defence ministers said their countries ...'
+                memory.plural = tuple(Party(p.actor, p.role, p.text) for p in owners)
+            elif owners:
+                party = Party(owners[0].actor, owners[0].role, owners[0].text)
+                if memory.singular is not None and memory.singular.actor != party.actor:
+                    memory.previous = memory.singular
+                memory.singular = party
+                if tok.lemma in PERSON_HEADS:
+                    memory.person = party
+
+
+def clause_subject_actors(an: Analysis, pronoun: Token) -> set[str]:
+    """The actors named by the subject of the verb a pronoun is the object of."""
+    verb = an.head(pronoun)
+    if pronoun.dep not in ("dobj", "dative") or verb is None:
+        return set()
+    return {m.actor for s in an.kids(verb, "nsubj") for t in conjuncts(an, s) for m in an.mentions.get(t.i, ())}
+
+
+def remember(an: Analysis, subject: Token, memory: Memory) -> None:
+    mentions = [m for t in conjuncts(an, subject) for m in an.mentions.get(t.i, ())]
+    people = [m for m in mentions if m.kind == "person"]
+    if people:
+        memory.person = party_of(people[0], mention_text(an, people[0]))
+    agents = [m for m in mentions if m.kind not in ("person", "media")]
+    verb = an.head(subject)
+    if subject.dep == "nsubj" and verb is not None and verb.lemma in MEETING_VERBS:
+        # 'X met her Indonesian counterpart ... They signed': the two who met
+        partners = [*an.kids(verb, "dobj"), *an.pobjs(verb, ("with",))]
+        pair = [m for m in mentions if m.kind != "media"]
+        pair += [m for o in partners for t in conjuncts(an, o) for m in an.mentions.get(t.i, ()) if m.kind != "media"]
+        if len({m.actor for m in pair}) >= 2:
+            memory.plural = tuple(party_of(m, mention_text(an, m)) for m in pair)
+    together = parties(an, [subject]) if len({m.actor for m in agents}) == 1 else ()
+    if len({m.actor for m in agents}) >= 2:
+        memory.plural = tuple(party_of(m, mention_text(an, m)) for m in agents)
+    elif len(together) >= 2:
+        # 'the Swedish and Finnish defence ministers said their countries ...'
+        memory.plural = tuple(Party(p.actor, p.role, p.text) for p in together)
+    elif agents:
+        if memory.singular is not None and memory.singular.actor != agents[0].actor:
+            memory.previous = memory.singular
+        memory.singular = party_of(agents[0], mention_text(an, agents[0]))

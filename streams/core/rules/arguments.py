@@ -1,0 +1,326 @@
+"""Core layer, rule engine: clause and argument finding (subjects, objects, owners, conjuncts -> parties)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from streams.core import cameo
+from streams.core.rules.cues import Cue, Lexicon
+from streams.core.rules.plain import Analysis, Party, Token, mention_text, party_of
+from streams.core.words import (
+    ACTOR_HEADS,
+    BORDER_NOUNS,
+    DECISION_NOUNS,
+    MEETING_PREPS,
+    NAMING_VERBS,
+    OBJECT_CONTROL,
+    OWNING_PARTICIPLES,
+    PARTICIPATION_VERBS,
+    PLACE_PREPS,
+    RELATIVE_PRONOUNS,
+    SEATED_HEADS,
+)
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+CLIMB_FOR_SUBJECT = frozenset({"xcomp", "acomp", "conj", "pcomp", "prep", "advcl", "ccomp", "attr"})
+
+
+def conjuncts(an: Analysis, tok: Token) -> list[Token]:
+    """tok and the tokens coordinated with it ('China and Iran', 'Taiwan, Hong Kong')."""
+    out = [tok]
+    for child in an.kids(tok, "conj"):
+        out.extend(conjuncts(an, child))
+    return out
+
+
+def actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
+    """The actors a token stands for: a mention, a resolved anaphor, or the owner of an actor-like noun."""
+    here = an.mentions.get(tok.i)
+    if here and any(k.lemma == "ethnic" for k in an.kids(tok, "amod")):
+        # 'ethnic Albanians in Kosovo' are a people, not the state of Albania
+        return ()
+    if here:
+        found = tuple(party_of(m, mention_text(an, m), m.kind == "group") for m in here)
+        # 'Indian and Chinese commanders' where only 'Chinese commanders' is one mention
+        span = range(here[0].start, here[0].end)
+        for mod in an.kids(tok, "amod", "compound", "nmod"):
+            if mod.i not in span:
+                found += tuple(p for t in conjuncts(an, mod) for p in actors_at(an, t, depth + 1))
+        # 'the foreign ministers of Armenia and Azerbaijan', one mention up to 'Armenia'
+        for inner in span:
+            if inner != tok.i and inner in an.by_i:
+                for conj in an.kids(an.by_i[inner], "conj"):
+                    if conj.i not in span:
+                        found += actors_at(an, conj, depth + 1)
+        return found
+    if tok.i in an.anaphors:
+        return an.anaphors[tok.i]
+    if (tok.pos not in ("NOUN", "PROPN") and tok.lemma != "one") or depth > 2:
+        # 'expelled a Canadian one' stands for its noun
+        return ()
+    for example in an.pobjs(tok, ("as", "like")):
+        found = tuple(p for t in conjuncts(an, example) for p in actors_at(an, t, depth + 1))
+        if found:
+            return found
+    owners = an.pobjs(tok, ("with",)) if tok.lemma in BORDER_NOUNS else []
+    owners += an.kids(tok, "poss", "compound", "amod", "nmod") + an.pobjs(tok, ("by",))
+    for mod in an.kids(tok, "amod", "acl"):
+        if mod.lemma in OWNING_PARTICIPLES:
+            # 'a Greek-flagged tanker', 'a Turkish-owned company'
+            owners += an.kids(mod, "npadvmod", "compound", "amod", "nmod", "advmod")
+        if mod.dep == "acl" and tok.lemma not in ACTOR_HEADS:
+            # 'war crimes committed by Russian forces' (but 'people displaced by strikes' are not the striker's)
+            owners += an.pobjs(mod, ("by",))
+    if tok.lemma in ACTOR_HEADS:
+        owners += an.pobjs(tok, ("of", "from"))
+    if tok.lemma in SEATED_HEADS:
+        owners += an.pobjs(tok, ("in",))
+    for child in owners:
+        found = tuple(p for t in conjuncts(an, child) for p in actors_at(an, t, depth + 1))
+        if found:
+            return found
+    return ()
+
+
+def parties(an: Analysis, toks: Iterable[Token]) -> tuple[Party, ...]:
+    seen: dict[str, Party] = {}
+    for tok in toks:
+        for conj in conjuncts(an, tok):
+            for party in actors_at(an, conj):
+                seen.setdefault(party.actor, party)
+    return tuple(seen.values())
+
+
+def subjects(an: Analysis, verb: Token, depth: int = 0) -> tuple[Party, ...]:
+    """Who does `verb`: its subject, or the controller up the xcomp/conj chain ('agreed to increase')."""
+    # the parser sometimes hangs the subject on the auxiliary ('Egypt and Qatar are mediating')
+    own = an.kids(verb, "nsubj", "nsubjpass") or [s for a in an.kids(verb, "aux") for s in an.kids(a, "nsubj")]
+    if own:
+        if own[0].lemma in RELATIVE_PRONOUNS and verb.dep == "relcl":
+            head = an.head(verb)
+            return parties(an, [head]) if head else ()
+        return parties(an, own)
+    head = an.head(verb)
+    if head is not None and verb.dep == "acl" and head.lemma in DECISION_NOUNS:
+        # "Beijing's decision to sanction US firms": the owner of the decision acts
+        owners = parties(an, an.kids(head, "poss", "compound", "amod"))
+        above = an.head(head)
+        if not owners and head.dep == "dobj" and above is not None and above.pos in ("VERB", "AUX") and depth <= 5:
+            # 'Japan made an offer to host talks', 'Seoul unveiled a plan to send aid'
+            return subjects(an, above, depth + 1)
+        return owners
+    if head is None or depth > 5 or verb.dep not in CLIMB_FOR_SUBJECT:
+        return ()
+    if verb.dep == "xcomp" and head.lemma in OBJECT_CONTROL:
+        controllers = an.kids(head, "dobj")
+        if controllers:
+            return parties(an, controllers)
+    if verb.dep == "ccomp" and head.pos != "ADJ":
+        return ()
+    return subjects(an, head, depth + 1)
+
+
+def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: Lexicon) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
+    """Sources and targets of a cue of a plain or complement frame (judged frames: `governance.judged_parties`)."""
+    if cue.pos == "noun":
+        return noun_arguments(an, tok, cue, lexicon)
+    targets: list[Token] = []
+    passive_subject = an.kids(tok, "nsubjpass")
+    # 'was granted a loan by the World Bank': the parser may hang the agent on the object
+    agents = (
+        an.pobjs(tok, ("by",)) + [a for o in an.kids(tok, "dobj") for a in an.pobjs(o, ("by",))]
+        if passive_subject
+        else []
+    )
+    if passive_subject:
+        # 'was attacked by drones from Russia': the agent, or whoever the agent belongs to
+        sources = parties(an, agents) or parties(an, [o for a in agents for o in an.pobjs(a, ("from", "of"))])
+        if not sources and any(a.lemma in SEATED_HEADS for a in agents):
+            # 'kidnapped by militants in Pakistan's Balochistan': armed groups count for where they operate
+            sources = parties(an, an.pobjs(tok, ("in",)))
+        if not agents:
+            # 'two soldiers were killed in a Pakistani drone strike': the owner of the attack acted
+            sources = parties(an, [o for o in an.pobjs(tok, ("in", "during")) if is_attack(o, lexicon)])
+        targets.extend(passive_subject)
+    else:
+        sources = subjects(an, tok)
+    objs = named_objects(an, tok, an.kids(tok, "dobj") or shared_objects(an, tok))
+    if cue.object:
+        targets.extend(objs)
+    # 'lent Egypt three billion dollars', 'sent Ukraine tanks'
+    targets.extend(an.kids(tok, "dative"))
+    targets.extend(an.pobjs(tok, cue.preps))
+    for obj in objs:
+        targets.extend(an.pobjs(obj, cue.preps))
+        # 'imposed a package of sanctions on Belarus'
+        for inner in an.pobjs(obj, ("of",)):
+            targets.extend(an.pobjs(inner, cue.preps))
+    if objs and cue.object and not passive_subject:
+        # 'dismissed the proposal by Kyiv', with 'by' attached to the verb
+        targets.extend(an.pobjs(tok, ("by",)))
+    if not parties(an, targets):
+        # 'struck targets in Syria'; but 'shelled areas near the Turkish border' did not hit Turkey
+        places = [*an.pobjs(tok, cue.fallback_preps), *(o for obj in objs for o in an.pobjs(obj, cue.fallback_preps))]
+        targets.extend(t for t in places if t.lemma not in BORDER_NOUNS)
+    if cue.frame == "complement":
+        for comp in an.kids(tok, "ccomp", "xcomp"):
+            targets.extend(an.kids(comp, "nsubj"))
+        if an.kids(tok, "xcomp"):
+            targets.extend(objs)
+    if cue.symmetric and not sources:
+        # 'fighting between Armenia and Azerbaijan killed dozens': the partners act on each other
+        between = parties(an, an.pobjs(tok, ("between",)))
+        if len(between) >= 2:
+            return between, ()
+    return sources, parties(an, targets)
+
+
+def named_objects(an: Analysis, verb: Token, objs: list[Token]) -> list[Token]:
+    """The objects of a verb, or what a free relative names: 'condemned what it called dangerous manoeuvres by
+    Chinese ships' is about the manoeuvres (the parser makes 'what it called ...' a ccomp with 'what' its dobj)."""
+    if objs:
+        return objs
+    out: list[Token] = []
+    for naming in an.kids(verb, "ccomp"):
+        if naming.lemma in NAMING_VERBS and any(o.lemma == "what" for o in an.kids(naming, "dobj")):
+            out.extend(an.kids(naming, "oprd") + an.pobjs(naming, ("as",)))
+            if not an.kids(naming, "auxpass"):
+                # the parser hangs 'by Chinese ships' on the naming verb
+                out.extend(an.pobjs(naming, ("by",)))
+    return out
+
+
+def is_event_noun(tok: Token, lexicon: Lexicon) -> bool:
+    """True for a noun that is itself an event cue ('the condemnation of the attack by Russia')."""
+    cue = lexicon.get((tok.lemma, "noun"))
+    return cue is not None and cue.cameo is not None
+
+
+def is_attack(tok: Token, lexicon: Lexicon) -> bool:
+    """True for a noun that names an act of material conflict ('strike', 'attack', 'shelling')."""
+    cue = lexicon.get((tok.lemma, "noun"))
+    return cue is not None and cue.cameo is not None and cameo.root_of(cue.cameo) >= 15
+
+
+def shared_objects(an: Analysis, verb: Token) -> list[Token]:
+    """The object of a coordinated verb ('condemned and sanctioned Iran': both verbs act on Iran)."""
+    head = an.head(verb)
+    if verb.dep == "conj" and head is not None and head.pos == "VERB":
+        return an.kids(head, "dobj")
+    return [o for c in an.kids(verb, "conj") if c.pos == "VERB" and not an.kids(c, "nsubj") for o in an.kids(c, "dobj")]
+
+
+def noun_arguments(
+    an: Analysis, noun: Token, cue: Cue, lexicon: Lexicon
+) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
+    owners = an.kids(noun, "poss") or [t for t in an.kids(noun, "compound", "amod", "nmod") if t.i in an.mentions]
+    own = parties(an, owners)
+    # 'the killing of an Iranian general by Israel': any act names its doer with 'by'
+    source_toks = an.pobjs(noun, (*cue.source_preps, "by"))
+    target_toks = an.pobjs(noun, cue.preps)
+    between = an.pobjs(noun, ("between",))
+    for inner in an.pobjs(noun, ("of",)):
+        # 'tariffs of 25 percent on Canadian steel', 'an exchange of prisoners between Russia and Ukraine',
+        # 'the expulsion of two Russian diplomats by Slovakia': the parser hangs the phrase on the 'of' object
+        target_toks += an.pobjs(inner, [p for p in cue.preps if p not in PLACE_PREPS])
+        between += an.pobjs(inner, ("between",))
+        if not is_event_noun(inner, lexicon):
+            source_toks += an.pobjs(inner, (*cue.source_preps, "by"))
+    measure = an.head(an.head(noun) or noun) if is_of_phrase(an, noun) else None
+    if measure is not None:
+        # 'a wave of strikes on Hezbollah positions', 'a round of talks with Iran': on the measure noun
+        target_toks += an.pobjs(measure, cue.preps)
+    head = an.head(noun)
+    if head is not None and noun.dep == "dobj":
+        # 'drew condemnation from Kabul', 'imposed sanctions on Iran': the phrase hangs from the verb
+        source_toks += an.pobjs(head, cue.source_preps)
+        target_toks += an.pobjs(head, cue.preps)
+    sources = own + parties(an, source_toks)
+    targets = parties(an, target_toks) or parties(an, an.pobjs(noun, cue.fallback_preps))
+    if cue.symmetric and not sources and not targets:
+        # 'talks between Serbia and Kosovo': the coordinated partners act on each other
+        sources = parties(an, between)
+    meeting = cue.symmetric or (cue.cameo is not None and cameo.root_of(cue.cameo) == 4)
+    if meeting and not targets and len(own) >= 2 and len(an.kids(noun, "poss")) < 2:
+        # 'the Chinese-Russian summit', 'Indian and Pakistani talks': the owners met each other
+        return own, own
+    if not sources:
+        sources = borrowed_subjects(an, noun, lexicon)
+        if not sources and cue.symmetric and targets and noun.dep == "pobj" and head is not None:
+            verb = an.head(head)
+            if head.lemma in MEETING_PREPS and head.dep == "prep" and verb is not None and verb.pos in ("VERB", "AUX"):
+                # 'After talks with Kim Jong Un, the Russian president promised ...'
+                sources = subjects(an, verb)
+        if meeting and head is not None and head.lemma in PARTICIPATION_VERBS:
+            # 'leaders of France and Italy attended a summit': attendees are not a dyad
+            return (), ()
+    elif not targets and cue.target_from_clause:
+        targets = clause_subjects(an, noun)
+    return sources, targets
+
+
+def each_other(an: Analysis, tok: Token) -> bool:
+    """'blamed each other', 'fought one another': the subjects are also the targets."""
+    near = [*an.kids(tok, "dobj"), *(o for p in an.kids(tok, "prep") for o in an.kids(p, "pobj"))]
+    return any(t.lemma in ("other", "another") and an.kids(t, "det", "nummod") for t in near)
+
+
+def borrowed_subjects(an: Analysis, noun: Token, lexicon: Lexicon) -> tuple[Party, ...]:
+    """The subject of the clause a nominal cue is the object of ('conducted drills', 'at tensions with')."""
+    tok = noun
+    while tok.dep == "conj" or (tok.dep == "pobj" and is_of_phrase(an, tok)):
+        # 'drills and patrols', 'a new round of talks': the coordinated or measured noun stands in
+        head = an.head(tok)
+        if head is None:
+            return ()
+        above = an.head(head) if tok.dep == "pobj" else head
+        if above is None:
+            return ()
+        tok = above
+    head = an.head(tok)
+    if head is None:
+        return ()
+    if tok.dep in ("dobj", "attr", "nsubjpass") and head.pos in ("VERB", "AUX"):
+        own = lexicon.get((head.lemma, "verb"))
+        # a verb that is an event about its object ('opposed arms sales', 'sent aid') keeps its subject
+        # to itself; one that is not ('flew a joint patrol') or is a light verb here ('struck a deal') lends it
+        owns = (
+            own is not None
+            and own.cameo
+            and own.control is None
+            and (own.object or own.require_object)
+            and tok.lemma not in own.lends
+        )
+        return () if owns else subjects(an, head)
+    if tok.dep == "pobj" and head.lemma in ("at", "in", "into", "on") and head.dep == "prep":
+        verb = an.head(head)
+        if verb is not None and verb.pos in ("VERB", "AUX"):
+            return subjects(an, verb)
+    return ()
+
+
+def is_of_phrase(an: Analysis, tok: Token) -> bool:
+    """True for the object of 'of' after a plain noun ('round of talks'), not after an actor ('talks of Iran')."""
+    prep = an.head(tok)
+    noun = an.head(prep) if prep is not None else None
+    return (
+        prep is not None
+        and prep.lemma == "of"
+        and noun is not None
+        and noun.pos == "NOUN"
+        and noun.i not in an.mentions
+        and noun.lemma not in ACTOR_HEADS
+    )
+
+
+def clause_subjects(an: Analysis, noun: Token) -> tuple[Party, ...]:
+    """The subject of the nearest verb above a noun ('what both countries perceive as pressure from X')."""
+    tok = noun
+    for _ in range(4):
+        head = an.head(tok)
+        if head is None:
+            return ()
+        if head.pos in ("VERB", "AUX"):
+            return subjects(an, head)
+        tok = head
+    return ()

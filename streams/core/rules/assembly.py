@@ -1,0 +1,106 @@
+"""Core layer, rule engine: event and stance assembly (findings -> Relation and Stance records)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import cast
+
+from streams.core import cameo
+from streams.core.models import Polarity, Relation, Stance
+from streams.core.rules.cues import Lexicon, stance_lexicon, verb_lexicon
+from streams.core.rules.findings import Finding, findings_in
+from streams.core.rules.plain import Analysis, Party, Sentence
+
+
+def relations_from(finding: Finding, sentence: Sentence) -> list[Relation]:
+    """The CAMEO events of a finding: intentions become 03x, refusals 12x, a refused conflict nothing."""
+    if finding.code is None:
+        return []
+    code = finding.code
+    root = cameo.root_of(code)
+    if finding.refused:
+        if root not in cameo.REJECT_BY_ROOT:
+            return []
+        code = cameo.REJECT_BY_ROOT[root]
+    elif finding.mode == "intended" and root in cameo.INTENT_BY_ROOT:
+        code = cameo.INTENT_BY_CODE.get(code[:3], cameo.INTENT_BY_ROOT[root])
+    elif finding.mode == "intended" and root in cameo.THREAT_BY_ROOT:
+        code = cameo.THREAT_BY_CODE.get(code[:3], cameo.THREAT_BY_ROOT[root])
+    entry = cameo.lookup(code)
+    out = []
+    for source, target in finding.pairs:
+        confidence = 0.85
+        confidence -= 0.1 * (source.resolved + target.resolved)
+        confidence -= 0.1 if finding.mode != "asserted" else 0.0
+        confidence -= 0.05 if finding.cue.pos != "verb" else 0.0
+        out.append(
+            Relation(
+                source=source.actor,
+                target=target.actor,
+                source_role=source.role,
+                target_role=target.role,
+                cameo=entry.code,
+                root=entry.root,
+                quad_class=entry.quad_class,
+                goldstein=entry.goldstein,
+                mode=finding.mode,
+                confidence=round(max(0.1, min(1.0, confidence)), 2),
+                trigger=finding.trigger.text,
+                speaker=finding.speaker,
+                sentence=sentence.text,
+                span=(sentence.start_char, sentence.end_char),
+            )
+        )
+    return out
+
+
+def extract_relations(analyses: Iterable[Analysis], lexicon: Lexicon | None = None) -> list[Relation]:
+    """All dyadic events of an article, one per source, target, CAMEO root and sentence: of two cues for
+    one event ('received medical aid'), the more specific code stays."""
+    kept: dict[tuple[str, str, int, int], Relation] = {}
+    # a dyad needs two actors in its sentence
+    for sentence, finding in findings_in(analyses, lexicon or verb_lexicon(), min_actors=2):
+        for relation in relations_from(finding, sentence):
+            key = (relation.source, relation.target, relation.root, relation.span[0])
+            known = kept.get(key)
+            if known is None or (known.cameo.endswith("0") and not relation.cameo.endswith("0")):
+                kept[key] = relation
+    return list(kept.values())
+
+
+def stances_from(finding: Finding, sentence: Sentence) -> list[Stance]:
+    """One stance per holder and target of a stance cue; refusals ('refused to condemn') make none."""
+    if finding.cue.polarity is None or finding.refused:
+        return []
+    out = []
+    pairs: list[tuple[Party, Party | None]] = [*finding.pairs]
+    if not pairs:
+        pairs = [(holder, None) for holder in finding.sources]
+    for holder, target in pairs:
+        confidence = 0.8 - 0.1 * (holder.resolved + (target is None or target.resolved))
+        confidence -= 0.1 if finding.mode != "asserted" else 0.0
+        out.append(
+            Stance(
+                holder=holder.actor,
+                polarity=cast(Polarity, finding.cue.polarity),
+                target=target.actor if target else None,
+                topic=finding.topic,
+                sentence=sentence.text,
+                span=(sentence.start_char, sentence.end_char),
+                confidence=round(max(0.1, confidence), 2),
+            )
+        )
+    return out
+
+
+def extract_stances(analyses: Iterable[Analysis], lexicon: Lexicon | None = None) -> list[Stance]:
+    """All stances of an article, one per holder, polarity, target and sentence."""
+    seen: set[tuple[str, str, str | None, int]] = set()
+    out: list[Stance] = []
+    for sentence, finding in findings_in(analyses, lexicon or stance_lexicon()):
+        for stance in stances_from(finding, sentence):
+            key = (stance.holder, stance.polarity, stance.target, stance.span[0])
+            if key not in seen:
+                seen.add(key)
+                out.append(stance)
+    return out

@@ -1,0 +1,67 @@
+"""Core layer, rule engine: the one step from spaCy to plain data (a parsed Doc + actor spans -> analysed sentences)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import cast
+
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, ORTH, POS
+from spacy.tokens import Doc, Span
+
+from streams.core.actors import role_and_name
+from streams.core.models import Role
+from streams.core.rules.anaphora import analyse
+from streams.core.rules.plain import Analysis, Mention, Sentence, Token
+from streams.core.words import PERSON_ANAPHORS, PLURAL_ANAPHORS, SINGULAR_ANAPHORS
+
+ANAPHOR_WORDS = PLURAL_ANAPHORS | SINGULAR_ANAPHORS | PERSON_ANAPHORS
+
+
+def plain_doc(doc: Doc) -> list[Analysis]:
+    """The actor spans and the parse of `doc` as plain, analysed sentences."""
+    mentions = plain_mentions(doc)
+    return analyse(plain_sentences(doc, mentions), mentions)
+
+
+def plain_sentences(doc: Doc, mentions: Sequence[Mention]) -> list[Sentence]:
+    """The spaCy parse as plain tokens: the one place spaCy types turn into ours.
+
+    Only sentences with an actor mention or an anaphor can hold a dyad, so only those are converted."""
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    rows = doc.to_array([ORTH, LEMMA, POS, DEP]).tolist()
+    # HEAD is a relative offset that to_array stores as uint64: signed again after astype
+    places = doc.to_array([HEAD, IDX]).astype("int64").tolist()
+    strings = doc.vocab.strings
+    names: dict[int, str] = {}
+
+    def name(key: int) -> str:
+        found = names.get(key)
+        if found is None:
+            found = names[key] = strings[key]
+        return found
+
+    sentences = []
+    for sent in doc.sents:
+        span = range(sent.start, sent.end)
+        if not any(i in covered or name(rows[i][0]).lower() in ANAPHOR_WORDS for i in span):
+            continue
+        tokens = tuple(
+            Token(i, name(r[0]), name(r[1]).lower(), name(r[2]), name(r[3]), i + p[0], p[1])
+            for i, r, p in zip(span, rows[sent.start : sent.end], places[sent.start : sent.end], strict=True)
+        )
+        sentences.append(Sentence(sent.text, sent.start_char, sent.end_char, tokens))
+    return sentences
+
+
+def plain_mentions(doc: Doc) -> list[Mention]:
+    """Actor mentions from the actor layer's `doc.spans["actors"]` (span._.actor, _.role, _.kind, _.name)."""
+    spans: Iterable[Span] = doc.spans.get("actors", [])
+    out = []
+    for span in spans:
+        # span._.actor is the span's kb_id and span._.kind its label; role and name are read once
+        if span.kb_id_:
+            role, name = role_and_name(span)
+            out.append(
+                Mention(span.start, span.end, span.kb_id_, cast(Role | None, role), span.label_ or "state", name)
+            )
+    return out

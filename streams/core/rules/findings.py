@@ -1,0 +1,176 @@
+"""Core layer, rule engine: a cue token -> Finding (its code, parties, governance and topic), for events and stances."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from streams.core import cameo
+from streams.core.models import Mode
+from streams.core.rules.arguments import arguments, each_other
+from streams.core.rules.cues import Cue, Lexicon
+from streams.core.rules.governance import governance, governs_cue, judged_parties
+from streams.core.rules.plain import Analysis, Party, Sentence, Token, coarse_pos
+from streams.core.words import WEAPONS
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A cue with its parties and governance: what both events and stances are made of."""
+
+    cue: Cue
+    trigger: Token
+    sources: tuple[Party, ...]
+    targets: tuple[Party, ...]
+    mode: Mode
+    speaker: str | None
+    refused: bool
+    pairs: tuple[tuple[Party, Party], ...]
+    """Directed (source, target) pairs; empty for a stance on a policy ('opposes the tariffs')."""
+    topic: str | None
+    code: str | None
+
+
+def findings_in(analyses: Iterable[Analysis], lexicon: Lexicon, min_actors: int = 1) -> list[tuple[Sentence, Finding]]:
+    """Every cue of `lexicon` with its parties, sentence by sentence; sentences naming fewer than
+    `min_actors` distinct actors (mentions or resolved anaphors) are skipped."""
+    out: list[tuple[Sentence, Finding]] = []
+    for an in analyses:
+        sentence = an.sentence
+        if min_actors > 1 and len(actors_named(an)) < min_actors:
+            continue
+        for tok in sentence.tokens:
+            cue = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
+            if cue is None or not (cue.cameo or cue.polarity):
+                continue
+            finding = find(an, tok, cue, lexicon)
+            if finding is not None:
+                out.append((sentence, finding))
+    return out
+
+
+def actors_named(an: Analysis) -> set[str]:
+    """The distinct actors a sentence names, directly or through a resolved anaphor."""
+    found = {m.actor for tok in an.sentence.tokens for m in an.mentions.get(tok.i, ())}
+    found.update(p.actor for resolved in an.anaphors.values() for p in resolved)
+    return found
+
+
+def find(an: Analysis, tok: Token, cue: Cue, lexicon: Lexicon) -> Finding | None:
+    """Sources, targets and governance of one cue token; None when it makes no dyad."""
+    code = refined_code(an, cue, tok) if cue.cameo else None
+    if cue.cameo and code is None:
+        return None
+    if cue.lends and any(o.lemma in cue.lends for o in an.kids(tok, "dobj")):
+        # 'struck a deal': the object is the event
+        return None
+    # 'received aid from X' and 'received a call from X': X acted; 'received X's foreign minister': the
+    # subject hosted
+    reversed_ = cue.reverse and not (
+        code is not None and cameo.root_of(code) == 4 and not any(o.lemma == "call" for o in an.kids(tok, "dobj"))
+    )
+    if cue.frame == "judged":
+        gov = governance(an, tok, lexicon)
+        sources, targets = judged_parties(an, tok, gov)
+    else:
+        # the parties first: most cue words name no actor, and then the governance walk is not needed
+        sources, targets = arguments(an, tok, cue, lexicon)
+        if not (targets if reversed_ else sources):
+            return None
+        gov = governance(an, tok, lexicon)
+    if gov.negated:
+        return None
+    if (
+        cue.control not in (None, "stop", "deny")
+        and not (cue.frame == "complement" and targets)
+        and governs_cue(an, tok, lexicon)
+    ):
+        return None
+    if reversed_:
+        sources, targets = targets, sources
+    # 'Vietnam said Chinese vessels attacked its fishermen': a pronoun read as the subject itself is unknown
+    targets = tuple(t for t in targets if not (t.resolved and t.actor in {s.actor for s in sources}))
+    if not targets and each_other(an, tok):
+        targets = sources
+    fired = any(o.lemma in WEAPONS for o in an.kids(tok, "dobj"))
+    if not targets and code is not None and cameo.root_of(code) >= 15 and not fired:
+        # 'Ukraine said Russian drones struck an energy facility': the speaker was hit; a launch
+        # of missiles ('fired two missiles into the sea, Seoul said') hit no one in particular
+        targets = gov.speaker_actors
+    pairs = pair_up(sources, targets, cue.symmetric, cue.mutual)
+    about_policy = (
+        cue.polarity in ("support", "oppose")
+        and tok.dep in ("ROOT", "ccomp", "conj")
+        and not targets
+        and bool(an.kids(tok, "dobj"))
+    )
+    if not pairs and not (about_policy and sources):
+        return None
+    topic = topic_of(an, tok, cue) if cue.polarity else None
+    return Finding(cue, tok, sources, targets, gov.mode, gov.speaker, gov.refused, pairs, topic, code)
+
+
+def refined_code(an: Analysis, cue: Cue, tok: Token) -> str | None:
+    """The cue's code, finer by a modifier ('defense cooperation' -> 062); None without a required word."""
+    assert cue.cameo is not None
+    near = [tok, *an.kids(tok, "amod", "compound", "dobj", "nmod", "dative", "prt")]
+    for prep in an.kids(tok, "prep"):
+        for obj in an.kids(prep, "pobj"):
+            near.extend([obj, *an.kids(obj, "amod", "compound")])
+    for obj in an.kids(tok, "dobj"):
+        near.extend(an.kids(obj, "amod", "compound"))
+        near.extend(o for p in an.kids(obj, "prep") if p.lemma == "of" for o in an.kids(p, "pobj"))
+    subject = an.kids(tok, "nsubj", "nsubjpass")
+    words = {t.lemma for t in near} | {t.text.lower() for t in near}
+    subject_words = {t.lemma for t in subject} | {t.text.lower() for t in subject}
+    if cue.require_object and not (words | subject_words) & set(cue.require_object):
+        return None
+    # what was acted on speaks first ('troops captured a village' is about the village)
+    for found in (words, subject_words):
+        for word, code in cue.refine:
+            if word in found:
+                return code
+    return cue.cameo
+
+
+def topic_of(an: Analysis, tok: Token, cue: Cue) -> str | None:
+    """The phrase a stance is about: the object and the prepositions after it, or the complement clause."""
+    objs = an.kids(tok, "dobj")
+    if objs:
+        nodes = [t for o in objs for t in an.subtree(o)]
+        nodes += [
+            t for p in an.kids(tok, "prep") if p.i > objs[0].i and p.lemma not in ("with", "for") for t in an.subtree(p)
+        ]
+        nodes = [t for t in nodes if t.dep != "punct"]
+        return an.text_of(min(nodes, key=lambda t: t.i), max(nodes, key=lambda t: t.i))
+    comps = an.kids(tok, "ccomp", "xcomp")
+    if comps:
+        nodes = [t for t in an.subtree(comps[0]) if t.dep not in ("punct", "nsubj") and t.lemma != "to"]
+        subj = {t.i for s in an.kids(comps[0], "nsubj") for t in an.subtree(s)}
+        nodes = [t for t in nodes if t.i not in subj]
+        if nodes:
+            return an.text_of(min(nodes, key=lambda t: t.i), max(nodes, key=lambda t: t.i))
+    about = [p for p in an.kids(tok, "prep") if p.lemma in ("over", "on", "about", "for")]
+    if about and an.kids(about[0], "pobj"):
+        return an.phrase(an.kids(about[0], "pobj")[0])
+    if cue.frame == "judged":
+        head = an.head(tok)
+        judged = an.kids(head, "nsubj") if head else []
+        return an.phrase(judged[0]) if judged else None
+    return None
+
+
+def pair_up(
+    sources: Sequence[Party], targets: Sequence[Party], symmetric: bool, mutual: bool = False
+) -> tuple[tuple[Party, Party], ...]:
+    """Directed pairs, never a self-dyad; coordinated subjects of a symmetric cue act on each other,
+    and the partner of a mutual cue acts back."""
+    if targets:
+        pairs = [(s, t) for s in sources for t in targets if s.actor != t.actor]
+        if mutual:
+            pairs += [(t, s) for s, t in pairs if (t, s) not in pairs]
+    elif symmetric:
+        pairs = [(s, t) for s in sources for t in sources if s.actor != t.actor]
+    else:
+        pairs = []
+    return tuple(pairs)

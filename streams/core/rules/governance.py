@@ -1,0 +1,193 @@
+"""Core layer, rule engine: governance (who acts for whom: reports, intentions, refusals, denials, speakers, mode)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from streams.core import cameo
+from streams.core.models import Mode
+from streams.core.rules.arguments import parties
+from streams.core.rules.cues import Cue, Lexicon
+from streams.core.rules.plain import Analysis, Party, Token, coarse_pos, mention_text
+from streams.core.words import (
+    ALLEGATION_NOUNS,
+    CONDITIONAL_MARKS,
+    DECISION_NOUNS,
+    DETERRING_VERBS,
+    FUTURE_AUX,
+    HYPOTHETICAL_AUX,
+    PLAN_NOUNS,
+    TIME_PREPS,
+)
+
+DENIED_DEPS = frozenset({"xcomp", "dobj", "pcomp"})
+
+
+@dataclass(frozen=True, slots=True)
+class Governance:
+    mode: Mode
+    speaker: str | None
+    negated: bool
+    refused: bool
+    speaker_actors: tuple[Party, ...] = ()
+
+
+def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
+    """Walk up from the cue: intention and refusal verbs, negation, future auxiliaries, reporting speakers."""
+    negated = bool(an.kids(cue_tok, "neg")) or any(d.lemma == "no" for d in an.kids(cue_tok, "det"))
+    # 'if Iran attacks Israel, ...': a condition is not an event
+    negated = negated or any(m.lemma in CONDITIONAL_MARKS for m in an.kids(cue_tok, "mark"))
+    # 'analysts say China could invade': a possibility is not an event
+    negated = negated or any(a.lemma in HYPOTHETICAL_AUX for a in an.kids(cue_tok, "aux"))
+    intended = any(a.lemma in FUTURE_AUX for a in an.kids(cue_tok, "aux"))
+    refused = False
+    speaker: str | None = None
+    speaker_actors: tuple[Party, ...] = ()
+    in_clause = True
+    # 'did not respond to Thailand's request': someone else's act stands whatever is said of it
+    owned = cue_tok.pos in ("NOUN", "PROPN") and bool(an.kids(cue_tok, "poss"))
+    tok = cue_tok
+    for _ in range(8):
+        speaker = speaker or according_to(an, tok)
+        head = an.head(tok)
+        if head is None:
+            break
+        entry = lexicon.get((head.lemma, coarse_pos(head.pos)))
+        control = entry.control if entry else None
+        demanded = entry is not None and entry.frame == "complement" and tok.dep in ("ccomp", "xcomp", "acl")
+        if demanded and (tok.dep != "xcomp" or control != "intend"):
+            negated = True
+        if tok.dep == "pcomp" and head.lemma in ("against", "from"):
+            # 'warned Belgrade against recognising ...', 'kept Iran from building ...': it did not happen
+            deterred = an.head(head)
+            negated = negated or (deterred is not None and deterred.lemma in DETERRING_VERBS)
+        if tok.dep == "pobj" and head.lemma == "for" and is_appeal(lexicon, an.head(head)):
+            # 'Kenya's request for aid', 'called for sanctions': asked for, not given
+            negated = True
+        if tok.dep == "pcomp" and head.lemma in ("of", "for") and is_accusation(lexicon, an.head(head)):
+            # 'accused Britain of helping Ukraine': the accusation is the event, not the alleged deed
+            negated = True
+        if tok.dep in ("acl", "ccomp") and head.lemma in ALLEGATION_NOUNS:
+            # 'allegations that Eritrean troops killed civilians': alleged, not asserted
+            negated = True
+        if tok.dep == "acl" and head.lemma in DECISION_NOUNS:
+            intended = intended or head.lemma in PLAN_NOUNS
+            refused = refused or head.lemma == "refusal"
+        if tok.dep == "nsubjpass" and (control in ("stop", "refuse") or is_rejection(entry)):
+            # 'the visit was postponed', 'the deal was rejected'
+            negated = True
+        if tok.dep in ("relcl", "acl", "appos"):
+            break
+        reported_link = tok.dep in ("ccomp", "parataxis") or (tok.dep == "xcomp" and bool(an.kids(head, "auxpass")))
+        if control == "report" and reported_link and speaker is None:
+            subject = an.kids(head, "nsubj", "nsubjpass")
+            if subject and not (tok.dep == "xcomp"):
+                speaker = speaker_text(an, subject[0])
+                speaker_actors = parties(an, subject)
+        if control == "deny" and in_clause and tok.dep == "ccomp" and tok.i > head.i:
+            negated = True
+        if tok.dep == "dobj" and is_rejection(entry):
+            # 'vetoed an aid package', 'rejected the proposal for talks': a rejected act did not happen
+            negated = True
+        if (
+            tok.dep in ("ccomp", "parataxis")
+            or (tok.dep == "prep" and head.pos in ("NOUN", "PROPN"))
+            or (tok.dep == "prep" and tok.lemma in TIME_PREPS)
+        ):
+            in_clause = False
+        elif in_clause and tok.dep in ("xcomp", "dobj", "pcomp", "acomp", "prep", "pobj", "advcl", "conj"):
+            if tok.dep != "conj" and not owned:
+                negated = negated or bool(an.kids(head, "neg"))
+            if control == "intend":
+                intended = True
+            elif control == "refuse":
+                refused = True
+            elif control == "stop" or (control == "deny" and tok.dep in DENIED_DEPS):
+                negated = True
+            if tok.dep != "conj" and any(a.lemma in FUTURE_AUX for a in an.kids(head, "aux")):
+                intended = True
+            if tok.dep != "conj" and any(a.lemma in HYPOTHETICAL_AUX for a in an.kids(head, "aux")):
+                negated = True
+        tok = head
+    mode: Mode = "intended" if intended else "reported" if speaker else "asserted"
+    return Governance(mode, speaker, negated, refused, speaker_actors)
+
+
+def speaker_text(an: Analysis, tok: Token) -> str:
+    if tok.i in an.anaphors:
+        return " and ".join(p.text for p in an.anaphors[tok.i])
+    here = an.mentions.get(tok.i)
+    if here:
+        names = [m.name or mention_text(an, m) for m in here if m.kind != "group"] or [mention_text(an, here[0])]
+        names += [speaker_text(an, c) for c in an.kids(tok, "conj")]
+        return " and ".join(names)
+    before = {t.i for t in an.subtree(tok) if t.i <= tok.i and t.dep not in ("det", "punct", "case")}
+    first = tok.i
+    while first - 1 in before:
+        first -= 1
+    return an.text_of(an.by_i[first], tok)
+
+
+def according_to(an: Analysis, tok: Token) -> str | None:
+    for prep in an.kids(tok, "prep"):
+        if prep.lemma == "accord":
+            for to in an.kids(prep, "prep"):
+                for obj in an.kids(to, "pobj"):
+                    return speaker_text(an, obj)
+    return None
+
+
+def speaker_parties(an: Analysis, tok: Token) -> tuple[Party, ...]:
+    """The actors of the reporting verb above a judgement ('both say NATO actions are responsible')."""
+    cur = tok
+    for _ in range(6):
+        head = an.head(cur)
+        if head is None:
+            return ()
+        if cur.dep in ("ccomp", "parataxis"):
+            found = parties(an, an.kids(head, "nsubj"))
+            if found:
+                return found
+        cur = head
+    return ()
+
+
+def judged_parties(an: Analysis, tok: Token, gov: Governance) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
+    """Sources and targets of a judged frame: the speakers judge the subject ('both say NATO is responsible')."""
+    head = an.head(tok)
+    if head is None or gov.speaker is None:
+        return (), ()
+    return speaker_parties(an, tok), parties(an, an.kids(head, "nsubj"))
+
+
+def is_appeal(lexicon: Lexicon, tok: Token | None) -> bool:
+    """True for a word that asks for something (CAMEO roots 02 and 10: request, appeal, demand, call)."""
+    if tok is None:
+        return False
+    entry = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
+    return entry is not None and entry.cameo is not None and cameo.root_of(entry.cameo) in (2, 10)
+
+
+def is_accusation(lexicon: Lexicon, tok: Token | None) -> bool:
+    """True for a word that accuses (CAMEO 112: accuse, blame, charge)."""
+    if tok is None:
+        return False
+    entry = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
+    return entry is not None and (entry.cameo or "")[:3] == "112"
+
+
+def is_rejection(entry: Cue | None) -> bool:
+    """True for a cue of CAMEO root 12 (reject, veto, dismiss): what it acts on did not happen."""
+    return entry is not None and entry.cameo is not None and cameo.root_of(entry.cameo) == 12
+
+
+def governs_cue(an: Analysis, tok: Token, lexicon: Lexicon) -> bool:
+    """True when a control verb has an embedded cue in its own clause ('agreed to increase cooperation')."""
+    stack = an.kids(tok, "xcomp", "dobj")
+    while stack:
+        child = stack.pop()
+        entry = lexicon.get((child.lemma, coarse_pos(child.pos)))
+        if entry is not None and entry.control is None and (entry.cameo or entry.polarity):
+            return True
+        stack.extend(an.kids(child, "xcomp", "conj", "dobj"))
+    return False

@@ -1,0 +1,116 @@
+"""Core layer, rule engine: the plain parse (tokens, sentences, actor mentions, parties) every rule reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from streams.core.models import Role
+
+
+class Token(NamedTuple):
+    """One parsed token; `i` and `head` are indices in the document, `idx` a character offset."""
+
+    i: int
+    text: str
+    lemma: str
+    pos: str
+    dep: str
+    head: int
+    idx: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An actor mention over tokens [start, end) of the document."""
+
+    start: int
+    end: int
+    actor: str
+    role: Role | None = None
+    kind: str = "state"
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    start_char: int
+    end_char: int
+    tokens: tuple[Token, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    actor: str
+    role: Role | None
+    text: str
+    resolved: bool = False
+    """True when the party came from a pronoun or a borrowed clause subject, not a direct mention."""
+
+
+COARSE_POS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun", "ADJ": "adj", "ADP": "adj"}
+
+
+def coarse_pos(pos: str) -> str:
+    return COARSE_POS.get(pos, "")
+
+
+@dataclass
+class Analysis:
+    """A sentence with its children index, mentions and resolved anaphors: built once, read by every rule."""
+
+    sentence: Sentence
+    mentions: dict[int, tuple[Mention, ...]]
+    """Token index -> the mentions over it (a group such as 'both countries' is one mention per member)."""
+    anaphors: dict[int, tuple[Party, ...]] = field(default_factory=dict)
+    by_i: dict[int, Token] = field(default_factory=dict)
+    children: dict[int, list[Token]] = field(default_factory=dict)
+    by_dep: dict[tuple[int, str], list[Token]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for tok in self.sentence.tokens:
+            self.by_i[tok.i] = tok
+            self.children.setdefault(tok.i, [])
+            if tok.head != tok.i:
+                self.children.setdefault(tok.head, []).append(tok)
+                self.by_dep.setdefault((tok.head, tok.dep), []).append(tok)
+
+    def head(self, tok: Token) -> Token | None:
+        return None if tok.head == tok.i else self.by_i.get(tok.head)
+
+    def kids(self, tok: Token, *deps: str) -> list[Token]:
+        if len(deps) == 1:
+            # the common case, read from the index (a copy: callers may extend it)
+            return list(self.by_dep.get((tok.i, deps[0]), ()))
+        return [c for c in self.children.get(tok.i, []) if not deps or c.dep in deps]
+
+    def pobjs(self, tok: Token, preps: Iterable[str]) -> list[Token]:
+        """Objects of the prepositions `preps` hanging from tok ('such as' counts as 'as')."""
+        wanted = set(preps)
+        return [o for p in self.kids(tok, "prep", "agent", "dative") if p.lemma in wanted for o in self.kids(p, "pobj")]
+
+    def text_of(self, first: Token, last: Token) -> str:
+        start = first.idx - self.sentence.start_char
+        end = last.idx + len(last.text) - self.sentence.start_char
+        return self.sentence.text[start:end]
+
+    def subtree(self, tok: Token) -> list[Token]:
+        out = [tok]
+        for child in self.kids(tok):
+            out.extend(self.subtree(child))
+        return out
+
+    def phrase(self, tok: Token) -> str:
+        nodes = [t for t in self.subtree(tok) if t.dep != "punct"]
+        return self.text_of(min(nodes, key=lambda t: t.i), max(nodes, key=lambda t: t.i))
+
+
+def party_of(mention: Mention, text: str, resolved: bool = False) -> Party:
+    return Party(mention.actor, mention.role, mention.name or text, resolved)
+
+
+def mention_text(an: Analysis, mention: Mention) -> str:
+    toks = [an.by_i[i] for i in range(mention.start, mention.end) if i in an.by_i]
+    return an.text_of(toks[0], toks[-1]) if toks else mention.actor
