@@ -35,6 +35,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from streams.core.models import Role
+from streams.core.words import WORDS
 
 DATA_DIR = Path(__file__).parent / "data"
 ACTORS_KEY = "actors"
@@ -49,8 +50,6 @@ ROLES: frozenset[str] = frozenset(get_args(Role))
 NAME, ROLE, PAIR, BLOCK = "NAME", "ROLE", "PAIR", "BLOCK"
 # Names that can be followed by a role noun: "Iran's foreign ministry", "Chinese diplomats", "UN officials".
 _PREFIX_KINDS = frozenset({"state", "metonymy", "igo"})
-_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
-_COORDINATORS = frozenset({"and", "-", "–", "&", "/"})
 # spaCy entity types that, when longer than a dictionary name inside them, make that name part of another
 # proper name: "the South China Morning Post" (ORG), "Michael Jordan" (PERSON).
 _CONTAINER_LABELS = frozenset({"ORG", "FAC", "LOC", "PERSON", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"})
@@ -261,7 +260,7 @@ class ActorResolver:
         if self.lexemes[unit.id_].kind == "metonymy" and unit.end + 1 < len(doc):
             after = doc[unit.end + 1]
             return (
-                doc[unit.end].text in _POSSESSIVE
+                doc[unit.end].text in WORDS.possessive_marks
                 and after.ent_type_ in {"ORG", "FAC"}
                 and after.ent_iob_ == "B"
                 and unit.end + 1 not in covered
@@ -401,7 +400,7 @@ def _joined(doc: Doc, left_end: int, right_start: int) -> bool:
     """Only a possessive and up to two adjectives may stand between a state and its role noun."""
     gap = doc[left_end:right_start]
     tokens = list(gap)
-    if tokens and tokens[0].text in _POSSESSIVE:
+    if tokens and tokens[0].text in WORDS.possessive_marks:
         tokens = tokens[1:]
     return len(tokens) <= 2 and all(t.pos_ == "ADJ" or t.text == "-" for t in tokens)
 
@@ -431,7 +430,7 @@ def _person_name_end(doc: Doc, start: int, taken: set[int]) -> int | None:
 def _coordinated(doc: Doc, left: ActorMention, right: ActorMention) -> bool:
     """'China and Iran', 'China-Iran', 'both Iran and China'."""
     between = doc[left.end : right.start]
-    return len(between) == 1 and between[0].lower_ in _COORDINATORS
+    return len(between) == 1 and between[0].lower_ in WORDS.coordinators
 
 
 def _last_two(mentions: list[ActorMention]) -> tuple[str, str] | None:

@@ -1,192 +1,82 @@
-"""Core layer: the word lists the rules read (pronouns, role nouns, verbs of a kind), each with its meaning."""
+"""Core layer: the word lists the rules read (pronouns, role nouns, verbs of a kind), from `data/words.toml`.
+
+Each list in the file says what it means; `WORDS` holds them all, loaded once per process. A list the file
+lacks or one this module does not know is an error, so a misspelt list name cannot be silently ignored.
+"""
 
 from __future__ import annotations
 
-PLURAL_ANAPHORS = frozenset({"they", "them", "their", "both", "theirs"})
-SINGULAR_ANAPHORS = frozenset({"it", "its"})
-PERSON_ANAPHORS = frozenset({"he", "him", "his", "she", "her"})
-RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
-COLLECTIVE_NOUNS = frozenset(
-    {
-        "country",
-        "nation",
-        "side",
-        "government",
-        "military",
-        "power",
-        "state",
-        "capital",
-        "leader",
-        "neighbour",
-    }
-)
-IGO_NOUNS = frozenset({"bloc", "alliance", "organisation", "organization", "union", "watchdog", "grouping"})
-"""Nouns that, with 'the', name the international organisation last mentioned ('accusing the bloc of ...')."""
-ACTOR_HEADS = frozenset(
-    {
-        "action",
-        "administration",
-        "ambassador",
-        "army",
-        "authority",
-        "citizen",
-        "civilian",
-        "delegation",
-        "diplomat",
-        "embassy",
-        "envoy",
-        "expert",
-        "force",
-        "government",
-        "leader",
-        "media",
-        "military",
-        "minister",
-        "ministry",
-        "navy",
-        "official",
-        "people",
-        "police",
-        "policy",
-        "president",
-        "regime",
-        "junta",
-        "side",
-        "soldier",
-        "spokesman",
-        "spokesperson",
-        "troop",
-        "warship",
-        "chief",
-        "jet",
-        "prisoner",
-        "national",
-        "journalist",
-        "protester",
-        "demonstrator",
-        "tanker",
-        "ship",
-        "vessel",
-        "commander",
-        "general",
-        "position",
-        "base",
-        "village",
-        "villager",
-        "worker",
-        "engineer",
-        "militant",
-        "gunman",
-        "rebel",
-        "hacker",
-        "drone",
-        "missile",
-        "warplane",
-        "aircraft",
-        "counterpart",
-        "thousand",
-        "hundred",
-        "dozen",
-        "crowd",
-        "asset",
-        "property",
-        "company",
-        "firm",
-        "bank",
-        "fisherman",
-        "sailor",
-        "crew",
-        "consulate",
-        "website",
-        "network",
-        "server",
-        "import",
-        "export",
-        "product",
-        "good",
-    }
-)
-"""Nouns that stand for their owner: 'Chinese diplomats', 'Iran's armed forces chief' are actors."""
-BORDER_NOUNS = frozenset({"border", "frontier", "boundary"})
-"""'the border with Guyana' faces Guyana, whoever owns the border."""
-PLAN_NOUNS = frozenset(
-    {
-        "plan",
-        "bid",
-        "attempt",
-        "effort",
-        "pledge",
-        "promise",
-        "offer",
-        "proposal",
-        "commitment",
-        "intention",
-        "threat",
-    }
-)
-"""Nouns whose infinitive is an intention of their owner ('Beijing's plan to sanction ...')."""
-DECISION_NOUNS = PLAN_NOUNS | {"decision", "move", "refusal", "order"}
-CONDITIONAL_MARKS = frozenset({"if", "unless"})
-ALLEGATION_NOUNS = frozenset({"allegation", "accusation", "claim", "charge", "rumour", "rumor", "suspicion"})
-OWNING_PARTICIPLES = frozenset(
-    {"flag", "flagged", "own", "owned", "register", "registered", "operate", "operated", "lead", "led"}
-)
-"""'a Greek-flagged tanker', 'the Saudi-led coalition' belong to the state ('Iran-backed militias' do not)."""
-PLACE_PREPS = frozenset({"in", "inside", "at", "near", "across", "into", "over", "between"})
-"""Prepositions that, after the object of an act ('the detention of the writer in China'), place the object."""
-PERSON_HEADS = frozenset(
-    {"minister", "president", "leader", "premier", "chancellor", "king", "queen", "envoy", "ambassador", "secretary"}
-)
-"""Role nouns of one person: 'he' or 'she' can point back to them."""
-MEETING_VERBS = frozenset({"meet", "host", "receive", "welcome", "visit", "talk", "confer", "phone"})
-NAMING_VERBS = frozenset({"call", "describe", "term", "label", "brand", "dub", "characterize", "characterise"})
-MEETING_PREPS = frozenset({"after", "follow", "following", "during", "before"})
-"""Prepositions of a fronted meeting ('Following talks with Kim, the Russian president ...'): the clause's
-subject took part."""
-TIME_PREPS = frozenset({"during", "after", "before", "amid", "despite", "since", "following", "follow", "ahead"})
-"""Prepositions of a time or circumstance: what happens in them is not governed by the verb they hang from."""
-DETERRING_VERBS = frozenset(
-    {"warn", "caution", "urge", "deter", "dissuade", "stop", "prevent", "bar", "discourage", "keep", "ban"}
-)
-SEATED_HEADS = frozenset(
-    {
-        "junta",
-        "official",
-        "authority",
-        "government",
-        "police",
-        "court",
-        "prosecutor",
-        "diplomat",
-        "militant",
-        "rebel",
-        "insurgent",
-        "gunman",
-        "separatist",
-        "protester",
-        "demonstrator",
-    }
-)
-"""Nouns whose place is their owner: 'officials in Kyiv' are Ukraine's (troops in Syria are not Syria's)."""
-FUTURE_AUX = frozenset({"will", "would", "shall"})
-HYPOTHETICAL_AUX = frozenset({"could", "might", "may"})
-PARTICIPATION_VERBS = frozenset({"attend", "join", "skip", "address", "leave", "boycott", "miss"})
-"""Verbs of taking part in a meeting someone else holds: no meeting between the participants."""
-WEAPONS = frozenset({"missile", "rocket", "drone", "shell", "projectile", "torpedo", "shot"})
-OBJECT_CONTROL = frozenset(
-    {
-        "urge",
-        "ask",
-        "press",
-        "pressure",
-        "persuade",
-        "force",
-        "call",
-        "tell",
-        "prompt",
-        "lead",
-        "allow",
-        "let",
-    }
-)
-"""Verbs whose object does what their xcomp says ('prompting Mexico to suspend relations')."""
+import tomllib
+from dataclasses import dataclass, fields
+from functools import cache
+from pathlib import Path
+
+WORDS_TOML = Path(__file__).parent / "data" / "words.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class WordLists:
+    """One frozenset per list of `data/words.toml` (what each means is written there, beside its words)."""
+
+    plural_anaphors: frozenset[str]
+    singular_anaphors: frozenset[str]
+    person_anaphors: frozenset[str]
+    relative_pronouns: frozenset[str]
+    collective_nouns: frozenset[str]
+    igo_nouns: frozenset[str]
+    actor_heads: frozenset[str]
+    seated_heads: frozenset[str]
+    person_heads: frozenset[str]
+    border_nouns: frozenset[str]
+    owning_participles: frozenset[str]
+    plan_nouns: frozenset[str]
+    decision_nouns: frozenset[str]
+    """The listed decision nouns and every plan noun."""
+    allegation_nouns: frozenset[str]
+    meeting_verbs: frozenset[str]
+    participation_verbs: frozenset[str]
+    naming_verbs: frozenset[str]
+    object_control: frozenset[str]
+    deterring_verbs: frozenset[str]
+    future_aux: frozenset[str]
+    hypothetical_aux: frozenset[str]
+    conditional_marks: frozenset[str]
+    meeting_preps: frozenset[str]
+    time_preps: frozenset[str]
+    place_preps: frozenset[str]
+    weapons: frozenset[str]
+    possessive_marks: frozenset[str]
+    coordinators: frozenset[str]
+
+
+@cache
+def load_words(path: Path = WORDS_TOML) -> WordLists:
+    """Read the word lists of `path`: each a table with `means` (text) and `words` (a list of strings)."""
+    where = path.name
+    try:
+        tables = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{where} is not valid TOML ({error}); fix the file") from error
+    known = [f.name for f in fields(WordLists)]
+    unknown = sorted(set(tables) - set(known))
+    if unknown:
+        raise ValueError(f"{where}: unknown list {unknown[0]!r}; the lists are: {', '.join(known)}")
+    lists: dict[str, frozenset[str]] = {}
+    for name in known:
+        table = tables.get(name)
+        if not isinstance(table, dict):
+            raise ValueError(f'{where}: list [{name}] is missing; add it with `means = "..."` and `words = [...]`')
+        if set(table) != {"means", "words"} or not isinstance(table["means"], str) or not table["means"].strip():
+            raise ValueError(f"{where}: [{name}] needs exactly `means` (what the list means) and `words`")
+        words = table["words"]
+        if not isinstance(words, list) or not all(isinstance(w, str) and w and w == w.strip() for w in words):
+            raise ValueError(f"{where}: [{name}] words must be a list of non-empty strings without spaces around")
+        if len(set(words)) != len(words):
+            twice = sorted({w for w in words if words.count(w) > 1})
+            raise ValueError(f"{where}: [{name}] lists {twice[0]!r} twice; keep one")
+        lists[name] = frozenset(words)
+    lists["decision_nouns"] |= lists["plan_nouns"]
+    return WordLists(**lists)
+
+
+WORDS = load_words()

@@ -7,15 +7,7 @@ from dataclasses import dataclass
 
 from streams.core.rules.arguments import SUBJECT_DEPS, actors_at, conjuncts, parties
 from streams.core.rules.plain import Analysis, Mention, Party, Sentence, Token, mention_text, party_of
-from streams.core.words import (
-    COLLECTIVE_NOUNS,
-    IGO_NOUNS,
-    MEETING_VERBS,
-    PERSON_ANAPHORS,
-    PERSON_HEADS,
-    PLURAL_ANAPHORS,
-    SINGULAR_ANAPHORS,
-)
+from streams.core.words import WORDS
 
 
 @dataclass
@@ -59,24 +51,26 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
             last_mention = party_of(here[0], mention_text(an, here[0]))
             if here[0].kind == "igo":
                 memory.igo = last_mention
-        if low in PLURAL_ANAPHORS and tok.pos in ("PRON", "DET", "CCONJ") and tok.dep != "det":
+        if low in WORDS.plural_anaphors and tok.pos in ("PRON", "DET", "CCONJ") and tok.dep != "det":
             if memory.plural:
                 an.anaphors[tok.i] = tuple(Party(p.actor, p.role, p.text, True) for p in memory.plural)
-        elif low in SINGULAR_ANAPHORS:
+        elif low in WORDS.singular_anaphors:
             antecedent = last_mention if low == "its" and last_mention else memory.singular
             if low == "it" and antecedent is not None and antecedent.actor in clause_subject_actors(an, tok):
                 # 'after Congo accused it of sending troops': an object pronoun is not its clause's subject
                 antecedent = memory.previous
             if antecedent is not None:
                 an.anaphors[tok.i] = (Party(antecedent.actor, antecedent.role, antecedent.text, True),)
-        elif low in PERSON_ANAPHORS and tok.pos == "PRON":
+        elif low in WORDS.person_anaphors and tok.pos == "PRON":
             # 'did not arrest Putin during his visit': a possessive points back inside its sentence
             antecedent = (last_person if tok.dep == "poss" else None) or memory.person or memory.singular
             if antecedent is not None:
                 an.anaphors[tok.i] = (Party(antecedent.actor, antecedent.role, antecedent.text, True),)
-        elif tok.lemma in IGO_NOUNS and not here and memory.igo and "the" in {k.lemma for k in an.kids(tok, "det")}:
+        elif (
+            tok.lemma in WORDS.igo_nouns and not here and memory.igo and "the" in {k.lemma for k in an.kids(tok, "det")}
+        ):
             an.anaphors[tok.i] = (Party(memory.igo.actor, memory.igo.role, memory.igo.text, True),)
-        elif tok.lemma in COLLECTIVE_NOUNS and tok.text.lower() != tok.lemma and memory.plural:
+        elif tok.lemma in WORDS.collective_nouns and tok.text.lower() != tok.lemma and memory.plural:
             quantifiers = {k.text.lower() for k in an.kids(tok, "det", "nummod", "predet")}
             theirs = any(k.i in an.anaphors for k in an.kids(tok, "poss"))
             if quantifiers & {"both", "two", "the"} or theirs:
@@ -94,7 +88,7 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
                 if memory.singular is not None and memory.singular.actor != party.actor:
                     memory.previous = memory.singular
                 memory.singular = party
-                if tok.lemma in PERSON_HEADS:
+                if tok.lemma in WORDS.person_heads:
                     memory.person = party
 
 
@@ -113,7 +107,7 @@ def remember(an: Analysis, subject: Token, memory: Memory) -> None:
         memory.person = party_of(people[0], mention_text(an, people[0]))
     agents = [m for m in mentions if m.kind not in ("person", "media")]
     verb = an.head(subject)
-    if subject.dep == "nsubj" and verb is not None and verb.lemma in MEETING_VERBS:
+    if subject.dep == "nsubj" and verb is not None and verb.lemma in WORDS.meeting_verbs:
         # 'X met her Indonesian counterpart ... They signed': the two who met
         partners = [*an.kids(verb, "dobj"), *an.pobjs(verb, ("with",))]
         pair = [m for m in mentions if m.kind != "media"]

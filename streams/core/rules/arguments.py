@@ -7,19 +7,7 @@ from collections.abc import Iterable
 from streams.core import cameo
 from streams.core.rules.cues import Cue, Lexicon
 from streams.core.rules.plain import Analysis, Party, Token, mention_text, party_of
-from streams.core.words import (
-    ACTOR_HEADS,
-    BORDER_NOUNS,
-    DECISION_NOUNS,
-    MEETING_PREPS,
-    NAMING_VERBS,
-    OBJECT_CONTROL,
-    OWNING_PARTICIPLES,
-    PARTICIPATION_VERBS,
-    PLACE_PREPS,
-    RELATIVE_PRONOUNS,
-    SEATED_HEADS,
-)
+from streams.core.words import WORDS
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 CLIMB_FOR_SUBJECT = frozenset({"xcomp", "acomp", "conj", "pcomp", "prep", "advcl", "ccomp", "attr"})
@@ -62,18 +50,18 @@ def actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
         found = tuple(p for t in conjuncts(an, example) for p in actors_at(an, t, depth + 1))
         if found:
             return found
-    owners = an.pobjs(tok, ("with",)) if tok.lemma in BORDER_NOUNS else []
+    owners = an.pobjs(tok, ("with",)) if tok.lemma in WORDS.border_nouns else []
     owners += an.kids(tok, "poss", "compound", "amod", "nmod") + an.pobjs(tok, ("by",))
     for mod in an.kids(tok, "amod", "acl"):
-        if mod.lemma in OWNING_PARTICIPLES:
+        if mod.lemma in WORDS.owning_participles:
             # 'a Greek-flagged tanker', 'a Turkish-owned company'
             owners += an.kids(mod, "npadvmod", "compound", "amod", "nmod", "advmod")
-        if mod.dep == "acl" and tok.lemma not in ACTOR_HEADS:
+        if mod.dep == "acl" and tok.lemma not in WORDS.actor_heads:
             # 'war crimes committed by Russian forces' (but 'people displaced by strikes' are not the striker's)
             owners += an.pobjs(mod, ("by",))
-    if tok.lemma in ACTOR_HEADS:
+    if tok.lemma in WORDS.actor_heads:
         owners += an.pobjs(tok, ("of", "from"))
-    if tok.lemma in SEATED_HEADS:
+    if tok.lemma in WORDS.seated_heads:
         owners += an.pobjs(tok, ("in",))
     for child in owners:
         found = tuple(p for t in conjuncts(an, child) for p in actors_at(an, t, depth + 1))
@@ -96,12 +84,12 @@ def subjects(an: Analysis, verb: Token, depth: int = 0) -> tuple[Party, ...]:
     # the parser sometimes hangs the subject on the auxiliary ('Egypt and Qatar are mediating')
     own = an.kids(verb, "nsubj", "nsubjpass") or [s for a in an.kids(verb, "aux") for s in an.kids(a, "nsubj")]
     if own:
-        if own[0].lemma in RELATIVE_PRONOUNS and verb.dep == "relcl":
+        if own[0].lemma in WORDS.relative_pronouns and verb.dep == "relcl":
             head = an.head(verb)
             return parties(an, [head]) if head else ()
         return parties(an, own)
     head = an.head(verb)
-    if head is not None and verb.dep == "acl" and head.lemma in DECISION_NOUNS:
+    if head is not None and verb.dep == "acl" and head.lemma in WORDS.decision_nouns:
         # "Beijing's decision to sanction US firms": the owner of the decision acts
         owners = parties(an, an.kids(head, "poss", "compound", "amod"))
         above = an.head(head)
@@ -111,7 +99,7 @@ def subjects(an: Analysis, verb: Token, depth: int = 0) -> tuple[Party, ...]:
         return owners
     if head is None or depth > 5 or verb.dep not in CLIMB_FOR_SUBJECT:
         return ()
-    if verb.dep == "xcomp" and head.lemma in OBJECT_CONTROL:
+    if verb.dep == "xcomp" and head.lemma in WORDS.object_control:
         controllers = an.kids(head, "dobj")
         if controllers:
             return parties(an, controllers)
@@ -135,7 +123,7 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: Lexicon) -> tuple[tup
     if passive_subject:
         # 'was attacked by drones from Russia': the agent, or whoever the agent belongs to
         sources = parties(an, agents) or parties(an, [o for a in agents for o in an.pobjs(a, ("from", "of"))])
-        if not sources and any(a.lemma in SEATED_HEADS for a in agents):
+        if not sources and any(a.lemma in WORDS.seated_heads for a in agents):
             # 'kidnapped by militants in Pakistan's Balochistan': armed groups count for where they operate
             sources = parties(an, an.pobjs(tok, ("in",)))
         if not agents:
@@ -161,7 +149,7 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: Lexicon) -> tuple[tup
     if not parties(an, targets):
         # 'struck targets in Syria'; but 'shelled areas near the Turkish border' did not hit Turkey
         places = [*an.pobjs(tok, cue.fallback_preps), *(o for obj in objs for o in an.pobjs(obj, cue.fallback_preps))]
-        targets.extend(t for t in places if t.lemma not in BORDER_NOUNS)
+        targets.extend(t for t in places if t.lemma not in WORDS.border_nouns)
     if cue.frame == "complement":
         for comp in an.kids(tok, "ccomp", "xcomp"):
             targets.extend(an.kids(comp, "nsubj"))
@@ -182,7 +170,7 @@ def named_objects(an: Analysis, verb: Token, objs: list[Token]) -> list[Token]:
         return objs
     out: list[Token] = []
     for naming in an.kids(verb, "ccomp"):
-        if naming.lemma in NAMING_VERBS and any(o.lemma == "what" for o in an.kids(naming, "dobj")):
+        if naming.lemma in WORDS.naming_verbs and any(o.lemma == "what" for o in an.kids(naming, "dobj")):
             out.extend(an.kids(naming, "oprd") + an.pobjs(naming, ("as",)))
             if not an.kids(naming, "auxpass"):
                 # the parser hangs 'by Chinese ships' on the naming verb
@@ -222,7 +210,7 @@ def noun_arguments(
     for inner in an.pobjs(noun, ("of",)):
         # 'tariffs of 25 percent on Canadian steel', 'an exchange of prisoners between Russia and Ukraine',
         # 'the expulsion of two Russian diplomats by Slovakia': the parser hangs the phrase on the 'of' object
-        target_toks += an.pobjs(inner, [p for p in cue.preps if p not in PLACE_PREPS])
+        target_toks += an.pobjs(inner, [p for p in cue.preps if p not in WORDS.place_preps])
         between += an.pobjs(inner, ("between",))
         if not is_event_noun(inner, lexicon):
             source_toks += an.pobjs(inner, (*cue.source_preps, "by"))
@@ -248,10 +236,15 @@ def noun_arguments(
         sources = borrowed_subjects(an, noun, lexicon)
         if not sources and cue.symmetric and targets and noun.dep == "pobj" and head is not None:
             verb = an.head(head)
-            if head.lemma in MEETING_PREPS and head.dep == "prep" and verb is not None and verb.pos in ("VERB", "AUX"):
+            if (
+                head.lemma in WORDS.meeting_preps
+                and head.dep == "prep"
+                and verb is not None
+                and verb.pos in ("VERB", "AUX")
+            ):
                 # 'After talks with Kim Jong Un, the Russian president promised ...'
                 sources = subjects(an, verb)
-        if meeting and head is not None and head.lemma in PARTICIPATION_VERBS:
+        if meeting and head is not None and head.lemma in WORDS.participation_verbs:
             # 'leaders of France and Italy attended a summit': attendees are not a dyad
             return (), ()
     elif not targets and cue.target_from_clause:
@@ -309,7 +302,7 @@ def is_of_phrase(an: Analysis, tok: Token) -> bool:
         and noun is not None
         and noun.pos == "NOUN"
         and noun.i not in an.mentions
-        and noun.lemma not in ACTOR_HEADS
+        and noun.lemma not in WORDS.actor_heads
     )
 
 

@@ -12,9 +12,9 @@ from streams.core.actors import role_and_name
 from streams.core.models import Role
 from streams.core.rules.anaphora import analyse
 from streams.core.rules.plain import Analysis, Mention, Sentence, Token
-from streams.core.words import PERSON_ANAPHORS, PLURAL_ANAPHORS, SINGULAR_ANAPHORS
+from streams.core.words import WORDS
 
-ANAPHOR_WORDS = PLURAL_ANAPHORS | SINGULAR_ANAPHORS | PERSON_ANAPHORS
+ANAPHOR_WORDS = WORDS.plural_anaphors | WORDS.singular_anaphors | WORDS.person_anaphors
 
 
 def plain_doc(doc: Doc) -> list[Analysis]:

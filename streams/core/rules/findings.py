@@ -11,7 +11,7 @@ from streams.core.rules.arguments import arguments, each_other
 from streams.core.rules.cues import Cue, Lexicon
 from streams.core.rules.governance import governance, governs_cue, judged_parties
 from streams.core.rules.plain import Analysis, Party, Sentence, Token, coarse_pos
-from streams.core.words import WEAPONS
+from streams.core.words import WORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +92,7 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: Lexicon) -> Finding | None
     targets = tuple(t for t in targets if not (t.resolved and t.actor in {s.actor for s in sources}))
     if not targets and each_other(an, tok):
         targets = sources
-    fired = any(o.lemma in WEAPONS for o in an.kids(tok, "dobj"))
+    fired = any(o.lemma in WORDS.weapons for o in an.kids(tok, "dobj"))
     if not targets and code is not None and cameo.root_of(code) >= 15 and not fired:
         # 'Ukraine said Russian drones struck an energy facility': the speaker was hit; a launch
         # of missiles ('fired two missiles into the sea, Seoul said') hit no one in particular

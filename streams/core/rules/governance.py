@@ -9,16 +9,7 @@ from streams.core.models import Mode
 from streams.core.rules.arguments import parties
 from streams.core.rules.cues import Cue, Lexicon
 from streams.core.rules.plain import Analysis, Party, Token, coarse_pos, mention_text
-from streams.core.words import (
-    ALLEGATION_NOUNS,
-    CONDITIONAL_MARKS,
-    DECISION_NOUNS,
-    DETERRING_VERBS,
-    FUTURE_AUX,
-    HYPOTHETICAL_AUX,
-    PLAN_NOUNS,
-    TIME_PREPS,
-)
+from streams.core.words import WORDS
 
 DENIED_DEPS = frozenset({"xcomp", "dobj", "pcomp"})
 
@@ -36,10 +27,10 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
     """Walk up from the cue: intention and refusal verbs, negation, future auxiliaries, reporting speakers."""
     negated = bool(an.kids(cue_tok, "neg")) or any(d.lemma == "no" for d in an.kids(cue_tok, "det"))
     # 'if Iran attacks Israel, ...': a condition is not an event
-    negated = negated or any(m.lemma in CONDITIONAL_MARKS for m in an.kids(cue_tok, "mark"))
+    negated = negated or any(m.lemma in WORDS.conditional_marks for m in an.kids(cue_tok, "mark"))
     # 'analysts say China could invade': a possibility is not an event
-    negated = negated or any(a.lemma in HYPOTHETICAL_AUX for a in an.kids(cue_tok, "aux"))
-    intended = any(a.lemma in FUTURE_AUX for a in an.kids(cue_tok, "aux"))
+    negated = negated or any(a.lemma in WORDS.hypothetical_aux for a in an.kids(cue_tok, "aux"))
+    intended = any(a.lemma in WORDS.future_aux for a in an.kids(cue_tok, "aux"))
     refused = False
     speaker: str | None = None
     speaker_actors: tuple[Party, ...] = ()
@@ -60,18 +51,18 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
         if tok.dep == "pcomp" and head.lemma in ("against", "from"):
             # 'warned Belgrade against recognising ...', 'kept Iran from building ...': it did not happen
             deterred = an.head(head)
-            negated = negated or (deterred is not None and deterred.lemma in DETERRING_VERBS)
+            negated = negated or (deterred is not None and deterred.lemma in WORDS.deterring_verbs)
         if tok.dep == "pobj" and head.lemma == "for" and is_appeal(lexicon, an.head(head)):
             # 'Kenya's request for aid', 'called for sanctions': asked for, not given
             negated = True
         if tok.dep == "pcomp" and head.lemma in ("of", "for") and is_accusation(lexicon, an.head(head)):
             # 'accused Britain of helping Ukraine': the accusation is the event, not the alleged deed
             negated = True
-        if tok.dep in ("acl", "ccomp") and head.lemma in ALLEGATION_NOUNS:
+        if tok.dep in ("acl", "ccomp") and head.lemma in WORDS.allegation_nouns:
             # 'allegations that Eritrean troops killed civilians': alleged, not asserted
             negated = True
-        if tok.dep == "acl" and head.lemma in DECISION_NOUNS:
-            intended = intended or head.lemma in PLAN_NOUNS
+        if tok.dep == "acl" and head.lemma in WORDS.decision_nouns:
+            intended = intended or head.lemma in WORDS.plan_nouns
             refused = refused or head.lemma == "refusal"
         if tok.dep == "nsubjpass" and (control in ("stop", "refuse") or is_rejection(entry)):
             # 'the visit was postponed', 'the deal was rejected'
@@ -92,7 +83,7 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
         if (
             tok.dep in ("ccomp", "parataxis")
             or (tok.dep == "prep" and head.pos in ("NOUN", "PROPN"))
-            or (tok.dep == "prep" and tok.lemma in TIME_PREPS)
+            or (tok.dep == "prep" and tok.lemma in WORDS.time_preps)
         ):
             in_clause = False
         elif in_clause and tok.dep in ("xcomp", "dobj", "pcomp", "acomp", "prep", "pobj", "advcl", "conj"):
@@ -104,9 +95,9 @@ def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
                 refused = True
             elif control == "stop" or (control == "deny" and tok.dep in DENIED_DEPS):
                 negated = True
-            if tok.dep != "conj" and any(a.lemma in FUTURE_AUX for a in an.kids(head, "aux")):
+            if tok.dep != "conj" and any(a.lemma in WORDS.future_aux for a in an.kids(head, "aux")):
                 intended = True
-            if tok.dep != "conj" and any(a.lemma in HYPOTHETICAL_AUX for a in an.kids(head, "aux")):
+            if tok.dep != "conj" and any(a.lemma in WORDS.hypothetical_aux for a in an.kids(head, "aux")):
                 negated = True
         tok = head
     mode: Mode = "intended" if intended else "reported" if speaker else "asserted"
