@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import cast
 
 from streams.core import cameo
-from streams.core.models import Polarity, Relation, Stance
+from streams.core.models import Relation, Stance
 from streams.core.rules.cues import Lexicon, stance_lexicon, verb_lexicon
 from streams.core.rules.findings import Finding, findings_in
 from streams.core.rules.plain import Analysis, Party, Sentence
@@ -82,7 +81,7 @@ def stances_from(finding: Finding, sentence: Sentence) -> list[Stance]:
         out.append(
             Stance(
                 holder=holder.actor,
-                polarity=cast(Polarity, finding.cue.polarity),
+                polarity=finding.cue.polarity,
                 target=target.actor if target else None,
                 topic=finding.topic,
                 sentence=sentence.text,

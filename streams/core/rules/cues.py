@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
-import json
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from streams.core import cameo
+from streams.core.models import Polarity
 
 DATA_DIR = Path(__file__).parents[1] / "data"
 VERBS_JSONL = DATA_DIR / "verbs.jsonl"
@@ -21,73 +21,145 @@ its complement ('denied sending troops', 'denied that it had sent troops')."""
 Frame = Literal["plain", "complement", "judged"]
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
-    """One lexicon entry: a lemma that signals an event (cameo) or a stance (polarity), with its frame."""
+class Cue(BaseModel):
+    """One line of a cue file: a lemma that signals an event (cameo) or a stance (polarity), with its frame.
 
-    lemma: str
-    pos: str
-    cameo: str | None = None
-    polarity: str | None = None
-    control: Control | None = None
-    frame: Frame = "plain"
-    symmetric: bool = False
-    """Coordinated subjects act on each other ('X and Y met')."""
-    mutual: bool = False
-    """A joint act: the partner acts too ('X held drills with Y' -> both directions)."""
-    reverse: bool = False
-    """The subject is the receiver ('X received aid from Y' -> Y->X)."""
-    object: bool = True
-    preps: tuple[str, ...] = ()
-    source_preps: tuple[str, ...] = ()
-    target_from_clause: bool = False
-    require_object: tuple[str, ...] = ()
-    fallback_preps: tuple[str, ...] = ()
-    """Prepositions naming a target only when nothing else does ('struck targets in Syria')."""
-    refine: tuple[tuple[str, str], ...] = ()
-    lends: tuple[str, ...] = ()
-    """Objects that make the verb a light verb: 'struck a deal with Niger' is a deal, not a strike."""
+    The schema is strict: an unknown key or a value of the wrong type is an error, never ignored."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    lemma: str = Field(min_length=1, description="The word's lemma, lower case ('attack', 'sanction').")
+    pos: Literal["verb", "noun", "adj"] = Field(description="Its part of speech.")
+    cameo: str | None = Field(None, description="The CAMEO code the cue signals ('190'), or none for a governor.")
+    polarity: Polarity | None = Field(None, description="The stance the cue signals, in a stance file.")
+    control: Control | None = Field(None, description="How the verb governs a cue below it.")
+    frame: Frame = Field("plain", description="Where the parties are: the clause, a complement, or the speakers.")
+    symmetric: bool = Field(False, description="Coordinated subjects act on each other ('X and Y met').")
+    mutual: bool = Field(
+        False, description="A joint act: the partner acts too ('X held drills with Y' -> both directions)."
+    )
+    reverse: bool = Field(False, description="The subject is the receiver ('X received aid from Y' -> Y->X).")
+    object: bool = Field(True, description="The direct object is a target ('attacked Ukraine').")
+    preps: tuple[str, ...] = Field(
+        (), strict=False, description="Prepositions naming a target ('sanctions on', 'talks with')."
+    )
+    source_preps: tuple[str, ...] = Field((), strict=False, description="Prepositions naming the source ('aid from').")
+    target_from_clause: bool = Field(
+        False, description="A noun cue without a target takes its clause's subject ('pressure from X')."
+    )
+    require_object: tuple[str, ...] = Field(
+        (),
+        strict=False,
+        description="Words one of which must be near the cue, or it is no cue ('hold' needs 'talks', ...).",
+    )
+    fallback_preps: tuple[str, ...] = Field(
+        (),
+        strict=False,
+        description="Prepositions naming a target only when nothing else does ('struck targets in Syria').",
+    )
+    refine: tuple[tuple[str, str], ...] = Field(
+        (), description="Word -> finer CAMEO code when the word is near the cue ('defense' -> '062')."
+    )
+    lends: tuple[str, ...] = Field(
+        (),
+        strict=False,
+        description="Objects that make the verb a light verb: 'struck a deal with Niger' is a deal, not a strike.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mutual_is_symmetric(cls, row: Any) -> Any:
+        # a joint act is symmetric too: coordinated subjects of 'held drills' act on each other
+        if isinstance(row, dict) and row.get("mutual") is True and isinstance(row.get("symmetric", False), bool):
+            return {**row, "symmetric": True}
+        return row
+
+    @field_validator("refine", mode="before")
+    @classmethod
+    def _refine_from_object(cls, value: Any) -> Any:
+        # written as {"word": "code"}; kept as pairs sorted by word, the order the rules try them in
+        if not isinstance(value, dict):
+            raise ValueError('must be an object of word -> CAMEO code, e.g. {"defense": "062"}')
+        return tuple(sorted(value.items()))
+
+    @field_validator("cameo")
+    @classmethod
+    def _known_code(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_code(value)
+        return value
+
+    @field_validator("refine")
+    @classmethod
+    def _known_refined_codes(cls, value: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        for _, code in value:
+            _check_code(code)
+        return value
+
+    @model_validator(mode="after")
+    def _signals_something(self) -> Cue:
+        if self.cameo is None and self.polarity is None and self.control is None:
+            raise ValueError("a cue needs 'cameo' (an event), 'polarity' (a stance) or 'control' (a governor)")
+        return self
+
+
+def _check_code(code: str) -> None:
+    try:
+        cameo.lookup(code)
+        cameo.root_of(code)
+    except KeyError as error:
+        raise ValueError(error.args[0]) from None
+
+
+CUE_KEYS = tuple(Cue.model_fields)
+EXAMPLE_CUE = '{"lemma": "attack", "pos": "verb", "cameo": "190"}'
 
 Lexicon = dict[tuple[str, str], Cue]
 
 
+class CueFileError(ValueError):
+    """A line of a cue file that does not fit the schema; the message names the file, the line and the key."""
+
+
 def load_lexicon(path: Path) -> Lexicon:
-    """Read a cue lexicon (one JSON object a line: lemma, pos, and cameo or polarity, plus frame fields)."""
+    """Read a cue lexicon: one JSON object a line with the keys of `Cue`; a (lemma, pos) may appear once."""
     lexicon: Lexicon = {}
+    first_line: dict[tuple[str, str], int] = {}
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
-            row = json.loads(line)
-            if "lemma" not in row or "pos" not in row:
-                raise ValueError(
-                    f"{path.name}:{number} needs 'lemma' and 'pos' (verb, noun or adj), e.g. "
-                    '{"lemma": "attack", "pos": "verb", "cameo": "190"}'
+            where = f"{path.name}:{number}"
+            try:
+                cue = Cue.model_validate_json(line)
+            except ValidationError as error:
+                raise CueFileError(_explain(where, error)) from None
+            key = (cue.lemma, cue.pos)
+            if key in first_line:
+                raise CueFileError(
+                    f"{where}: {cue.pos} {cue.lemma!r} is already on line {first_line[key]}; keep one entry"
                 )
-            if "cameo" in row:
-                cameo.lookup(row["cameo"])
-            cue = Cue(
-                lemma=row["lemma"],
-                pos=row["pos"],
-                cameo=row.get("cameo"),
-                polarity=row.get("polarity"),
-                control=row.get("control"),
-                frame=row.get("frame", "plain"),
-                symmetric=row.get("symmetric", False) or row.get("mutual", False),
-                mutual=row.get("mutual", False),
-                reverse=row.get("reverse", False),
-                object=row.get("object", True),
-                preps=tuple(row.get("preps", ())),
-                source_preps=tuple(row.get("source_preps", ())),
-                target_from_clause=row.get("target_from_clause", False),
-                require_object=tuple(row.get("require_object", ())),
-                fallback_preps=tuple(row.get("fallback_preps", ())),
-                refine=tuple(sorted(row.get("refine", {}).items())),
-                lends=tuple(row.get("lends", ())),
-            )
-            lexicon[(cue.lemma, cue.pos)] = cue
+            first_line[key] = number
+            lexicon[key] = cue
     return lexicon
+
+
+def _explain(where: str, error: ValidationError) -> str:
+    """One line saying what is wrong with a cue line and what is accepted."""
+    problem = error.errors(include_url=False)[0]
+    kind, loc, message = problem["type"], problem["loc"], problem["msg"]
+    key = str(loc[0]) if loc else None
+    if kind == "json_invalid":
+        return f"{where}: not a JSON object ({message}); write one object a line, e.g. {EXAMPLE_CUE}"
+    if kind == "model_type":
+        return f"{where}: a cue is a JSON object, e.g. {EXAMPLE_CUE}"
+    if kind == "extra_forbidden":
+        return f"{where}: unknown key {key!r}; accepted keys: {', '.join(CUE_KEYS)}"
+    if kind == "missing":
+        return f"{where}: key {key!r} is missing; every cue needs 'lemma' and 'pos', e.g. {EXAMPLE_CUE}"
+    if key is None:
+        return f"{where}: {message.removeprefix('Value error, ')}"
+    return f"{where}: key {key!r}: {message.removeprefix('Value error, ')} (got {problem['input']!r})"
 
 
 @cache
@@ -98,5 +170,5 @@ def verb_lexicon() -> Lexicon:
 @cache
 def stance_lexicon() -> Lexicon:
     """The stance cues, plus the event lexicon's reporting and intention verbs (as governors, no codes)."""
-    governors = {key: dataclasses.replace(cue, cameo=None) for key, cue in verb_lexicon().items() if cue.control}
+    governors = {key: cue.model_copy(update={"cameo": None}) for key, cue in verb_lexicon().items() if cue.control}
     return governors | load_lexicon(STANCE_CUES_JSONL)
