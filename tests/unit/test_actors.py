@@ -9,7 +9,7 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from streams.core.actors import ACTORS_KEY, DATA_DIR, actor_spans_for_token, load_lexicon
+from streams.core.actors import ACTORS_KEY, DATA_DIR, actor_spans_for_token, load_actor_dictionary
 from streams.core.build_actor_data import plural, read_curated
 from streams.core.pipeline import build_nlp
 
@@ -77,11 +77,11 @@ def test_curated_lines_only_use_codes_the_states_file_knows() -> None:
 
 
 def test_no_phrase_names_two_different_actors() -> None:
-    lexicon = load_lexicon()
+    dictionary = load_actor_dictionary()
     meaning: dict[str, str | None] = {}
     clashes = []
-    for pattern in lexicon.name_patterns:
-        lexeme = lexicon.lexemes[pattern["id"]]
+    for pattern in dictionary.name_patterns:
+        lexeme = dictionary.lexemes[pattern["id"]]
         actor = lexeme.actor if lexeme.kind != "block" else "block"
         if meaning.setdefault(pattern["pattern"], actor) != actor:
             clashes.append(pattern["pattern"])

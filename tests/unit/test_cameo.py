@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from streams.core import cameo
-from streams.core.rules.cues import verb_lexicon
+from streams.core.rules.cues import event_cues
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ def test_a_malformed_code_is_rejected_with_an_example() -> None:
 
 
 def test_every_root_has_a_cue_in_the_verb_lexicon() -> None:
-    roots = {cameo.root_of(cue.cameo) for cue in verb_lexicon().values() if cue.cameo}
+    roots = {cameo.root_of(cue.cameo) for cue in event_cues().values() if cue.cameo}
     assert roots == set(range(1, 21))
 
 

@@ -11,7 +11,7 @@ from streams.core.rules.cues import (
     STANCE_CUES_JSONL,
     VERBS_JSONL,
     CueFileError,
-    load_lexicon,
+    load_cue_lexicon,
 )
 
 GOOD = '{"lemma": "attack", "pos": "verb", "cameo": "190"}'
@@ -20,7 +20,7 @@ GOOD = '{"lemma": "attack", "pos": "verb", "cameo": "190"}'
 def load_lines(tmp_path: Path, *lines: str) -> None:
     path = tmp_path / "verbs.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    load_lexicon(path)
+    load_cue_lexicon(path)
 
 
 def error_of(tmp_path: Path, *lines: str) -> str:
@@ -33,7 +33,7 @@ def error_of(tmp_path: Path, *lines: str) -> str:
 
 @pytest.mark.parametrize("path", [VERBS_JSONL, STANCE_CUES_JSONL], ids=lambda p: p.name)
 def test_the_shipped_cue_files_fit_the_schema(path: Path) -> None:
-    assert len(load_lexicon(path)) > 50
+    assert len(load_cue_lexicon(path)) > 50
 
 
 def test_an_unknown_key_is_rejected_with_its_file_line_and_the_accepted_keys(tmp_path: Path) -> None:
@@ -103,5 +103,5 @@ def test_the_same_lemma_and_part_of_speech_may_appear_once(tmp_path: Path) -> No
 def test_a_mutual_cue_is_symmetric_too(tmp_path: Path) -> None:
     path = tmp_path / "verbs.jsonl"
     path.write_text('{"lemma": "drill", "pos": "verb", "cameo": "062", "mutual": true}\n', encoding="utf-8")
-    cue = load_lexicon(path)[("drill", "verb")]
+    cue = load_cue_lexicon(path)[("drill", "verb")]
     assert cue.mutual and cue.symmetric

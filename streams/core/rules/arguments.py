@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from streams.core import cameo
-from streams.core.rules.cues import Cue, Lexicon
+from streams.core.rules.cues import Cue, CueLexicon
 from streams.core.rules.plain import Analysis, Party, Token, mention_text, party_of
 from streams.core.words import WORDS
 
@@ -108,7 +108,7 @@ def subjects(an: Analysis, verb: Token, depth: int = 0) -> tuple[Party, ...]:
     return subjects(an, head, depth + 1)
 
 
-def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: Lexicon) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
+def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
     """Sources and targets of a cue of a plain or complement frame (judged frames: `governance.judged_parties`)."""
     if cue.pos == "noun":
         return noun_arguments(an, tok, cue, lexicon)
@@ -178,13 +178,13 @@ def named_objects(an: Analysis, verb: Token, objs: list[Token]) -> list[Token]:
     return out
 
 
-def is_event_noun(tok: Token, lexicon: Lexicon) -> bool:
+def is_event_noun(tok: Token, lexicon: CueLexicon) -> bool:
     """True for a noun that is itself an event cue ('the condemnation of the attack by Russia')."""
     cue = lexicon.get((tok.lemma, "noun"))
     return cue is not None and cue.cameo is not None
 
 
-def is_attack(tok: Token, lexicon: Lexicon) -> bool:
+def is_attack(tok: Token, lexicon: CueLexicon) -> bool:
     """True for a noun that names an act of material conflict ('strike', 'attack', 'shelling')."""
     cue = lexicon.get((tok.lemma, "noun"))
     return cue is not None and cue.cameo is not None and cameo.root_of(cue.cameo) >= 15
@@ -199,7 +199,7 @@ def shared_objects(an: Analysis, verb: Token) -> list[Token]:
 
 
 def noun_arguments(
-    an: Analysis, noun: Token, cue: Cue, lexicon: Lexicon
+    an: Analysis, noun: Token, cue: Cue, lexicon: CueLexicon
 ) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
     owners = an.kids(noun, "poss") or [t for t in an.kids(noun, "compound", "amod", "nmod") if t.i in an.mentions]
     own = parties(an, owners)
@@ -258,7 +258,7 @@ def each_other(an: Analysis, tok: Token) -> bool:
     return any(t.lemma in ("other", "another") and an.kids(t, "det", "nummod") for t in near)
 
 
-def borrowed_subjects(an: Analysis, noun: Token, lexicon: Lexicon) -> tuple[Party, ...]:
+def borrowed_subjects(an: Analysis, noun: Token, lexicon: CueLexicon) -> tuple[Party, ...]:
     """The subject of the clause a nominal cue is the object of ('conducted drills', 'at tensions with')."""
     tok = noun
     while tok.dep == "conj" or (tok.dep == "pobj" and is_of_phrase(an, tok)):

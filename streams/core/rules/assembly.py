@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from streams.core import cameo
 from streams.core.models import Relation, Stance
-from streams.core.rules.cues import Lexicon, stance_lexicon, verb_lexicon
+from streams.core.rules.cues import CueLexicon, event_cues, stance_cues
 from streams.core.rules.findings import Finding, findings_in
 from streams.core.rules.plain import Analysis, Party, Sentence
 
@@ -53,12 +53,12 @@ def relations_from(finding: Finding, sentence: Sentence) -> list[Relation]:
     return out
 
 
-def extract_relations(analyses: Iterable[Analysis], lexicon: Lexicon | None = None) -> list[Relation]:
+def extract_relations(analyses: Iterable[Analysis], lexicon: CueLexicon | None = None) -> list[Relation]:
     """All dyadic events of an article, one per source, target, CAMEO root and sentence: of two cues for
     one event ('received medical aid'), the more specific code stays."""
     kept: dict[tuple[str, str, int, int], Relation] = {}
     # a dyad needs two actors in its sentence
-    for sentence, finding in findings_in(analyses, lexicon or verb_lexicon(), min_actors=2):
+    for sentence, finding in findings_in(analyses, lexicon or event_cues(), min_actors=2):
         for relation in relations_from(finding, sentence):
             key = (relation.source, relation.target, relation.root, relation.span[0])
             known = kept.get(key)
@@ -92,11 +92,11 @@ def stances_from(finding: Finding, sentence: Sentence) -> list[Stance]:
     return out
 
 
-def extract_stances(analyses: Iterable[Analysis], lexicon: Lexicon | None = None) -> list[Stance]:
+def extract_stances(analyses: Iterable[Analysis], lexicon: CueLexicon | None = None) -> list[Stance]:
     """All stances of an article, one per holder, polarity, target and sentence."""
     seen: set[tuple[str, str, str | None, int]] = set()
     out: list[Stance] = []
-    for sentence, finding in findings_in(analyses, lexicon or stance_lexicon()):
+    for sentence, finding in findings_in(analyses, lexicon or stance_cues()):
         for stance in stances_from(finding, sentence):
             key = (stance.holder, stance.polarity, stance.target, stance.span[0])
             if key not in seen:

@@ -114,16 +114,16 @@ def _check_code(code: str) -> None:
 CUE_KEYS = tuple(Cue.model_fields)
 EXAMPLE_CUE = '{"lemma": "attack", "pos": "verb", "cameo": "190"}'
 
-Lexicon = dict[tuple[str, str], Cue]
+CueLexicon = dict[tuple[str, str], Cue]
 
 
 class CueFileError(ValueError):
     """A line of a cue file that does not fit the schema; the message names the file, the line and the key."""
 
 
-def load_lexicon(path: Path) -> Lexicon:
+def load_cue_lexicon(path: Path) -> CueLexicon:
     """Read a cue lexicon: one JSON object a line with the keys of `Cue`; a (lemma, pos) may appear once."""
-    lexicon: Lexicon = {}
+    lexicon: CueLexicon = {}
     first_line: dict[tuple[str, str], int] = {}
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
@@ -163,12 +163,12 @@ def _explain(where: str, error: ValidationError) -> str:
 
 
 @cache
-def verb_lexicon() -> Lexicon:
-    return load_lexicon(VERBS_JSONL)
+def event_cues() -> CueLexicon:
+    return load_cue_lexicon(VERBS_JSONL)
 
 
 @cache
-def stance_lexicon() -> Lexicon:
+def stance_cues() -> CueLexicon:
     """The stance cues, plus the event lexicon's reporting and intention verbs (as governors, no codes)."""
-    governors = {key: cue.model_copy(update={"cameo": None}) for key, cue in verb_lexicon().items() if cue.control}
-    return governors | load_lexicon(STANCE_CUES_JSONL)
+    governors = {key: cue.model_copy(update={"cameo": None}) for key, cue in event_cues().items() if cue.control}
+    return governors | load_cue_lexicon(STANCE_CUES_JSONL)

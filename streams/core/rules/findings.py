@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from streams.core import cameo
 from streams.core.models import Mode
 from streams.core.rules.arguments import arguments, each_other
-from streams.core.rules.cues import Cue, Lexicon
+from streams.core.rules.cues import Cue, CueLexicon
 from streams.core.rules.governance import governance, governs_cue, judged_parties
 from streams.core.rules.plain import Analysis, Party, Sentence, Token, coarse_pos
 from streams.core.words import WORDS
@@ -31,7 +31,9 @@ class Finding:
     code: str | None
 
 
-def findings_in(analyses: Iterable[Analysis], lexicon: Lexicon, min_actors: int = 1) -> list[tuple[Sentence, Finding]]:
+def findings_in(
+    analyses: Iterable[Analysis], lexicon: CueLexicon, min_actors: int = 1
+) -> list[tuple[Sentence, Finding]]:
     """Every cue of `lexicon` with its parties, sentence by sentence; sentences naming fewer than
     `min_actors` distinct actors (mentions or resolved anaphors) are skipped."""
     out: list[tuple[Sentence, Finding]] = []
@@ -56,7 +58,7 @@ def actors_named(an: Analysis) -> set[str]:
     return found
 
 
-def find(an: Analysis, tok: Token, cue: Cue, lexicon: Lexicon) -> Finding | None:
+def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> Finding | None:
     """Sources, targets and governance of one cue token; None when it makes no dyad."""
     code = refined_code(an, cue, tok) if cue.cameo else None
     if cue.cameo and code is None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from streams.core import cameo
 from streams.core.models import Mode
 from streams.core.rules.arguments import parties
-from streams.core.rules.cues import Cue, Lexicon
+from streams.core.rules.cues import Cue, CueLexicon
 from streams.core.rules.plain import Analysis, Party, Token, coarse_pos, mention_text
 from streams.core.words import WORDS
 
@@ -23,7 +23,7 @@ class Governance:
     speaker_actors: tuple[Party, ...] = ()
 
 
-def governance(an: Analysis, cue_tok: Token, lexicon: Lexicon) -> Governance:
+def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
     """Walk up from the cue: intention and refusal verbs, negation, future auxiliaries, reporting speakers."""
     negated = bool(an.kids(cue_tok, "neg")) or any(d.lemma == "no" for d in an.kids(cue_tok, "det"))
     # 'if Iran attacks Israel, ...': a condition is not an event
@@ -151,7 +151,7 @@ def judged_parties(an: Analysis, tok: Token, gov: Governance) -> tuple[tuple[Par
     return speaker_parties(an, tok), parties(an, an.kids(head, "nsubj"))
 
 
-def is_appeal(lexicon: Lexicon, tok: Token | None) -> bool:
+def is_appeal(lexicon: CueLexicon, tok: Token | None) -> bool:
     """True for a word that asks for something (CAMEO roots 02 and 10: request, appeal, demand, call)."""
     if tok is None:
         return False
@@ -159,7 +159,7 @@ def is_appeal(lexicon: Lexicon, tok: Token | None) -> bool:
     return entry is not None and entry.cameo is not None and cameo.root_of(entry.cameo) in (2, 10)
 
 
-def is_accusation(lexicon: Lexicon, tok: Token | None) -> bool:
+def is_accusation(lexicon: CueLexicon, tok: Token | None) -> bool:
     """True for a word that accuses (CAMEO 112: accuse, blame, charge)."""
     if tok is None:
         return False
@@ -172,7 +172,7 @@ def is_rejection(entry: Cue | None) -> bool:
     return entry is not None and entry.cameo is not None and cameo.root_of(entry.cameo) == 12
 
 
-def governs_cue(an: Analysis, tok: Token, lexicon: Lexicon) -> bool:
+def governs_cue(an: Analysis, tok: Token, lexicon: CueLexicon) -> bool:
     """True when a control verb has an embedded cue in its own clause ('agreed to increase cooperation')."""
     stack = an.kids(tok, "xcomp", "dobj")
     while stack:
