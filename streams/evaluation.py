@@ -13,6 +13,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+from streams.core.cameo import quad_class_of
 from streams.core.models import Article, EnrichedArticle
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "tests" / "data" / "events"
@@ -23,10 +24,8 @@ LEVELS = ("dyad", "directed_polarity", "directed_quad")
 
 
 def quad_of_root(root: int) -> int:
-    """GDELT quad: roots 01-05 verbal coop, 06-09 material coop, 10-14 verbal and 15-20 material conflict."""
-    if not 1 <= root <= 20:
-        raise ValueError(f"CAMEO root {root} is outside 1..20; write the code as e.g. '042' or '190'")
-    return 1 if root <= 5 else 2 if root <= 9 else 3 if root <= 14 else 4
+    """GDELT quad of a root, by the one quad rule (`cameo.quad_class_of`)."""
+    return quad_class_of(root)
 
 
 @dataclass(frozen=True)

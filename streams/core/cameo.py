@@ -11,6 +11,17 @@ from streams.core.models import QuadClass
 
 CAMEO_TSV = Path(__file__).parent / "data" / "cameo.tsv"
 
+VERBAL_COOPERATION: QuadClass = 1
+MATERIAL_COOPERATION: QuadClass = 2
+VERBAL_CONFLICT: QuadClass = 3
+MATERIAL_CONFLICT: QuadClass = 4
+"""GDELT's quad classes, from `quad_class_of`."""
+
+APPEAL, CONSULT, DEMAND, REJECT = 2, 4, 10, 12
+"""CAMEO roots the rules name: 02 APPEAL, 04 CONSULT, 10 DEMAND, 12 REJECT."""
+ACCUSE = "112"
+"""The CAMEO code of accusing (under 11 DISAPPROVE)."""
+
 INTENT_BY_ROOT: dict[int, str] = {4: "036", 5: "032", 6: "031", 7: "033", 8: "035"}
 """The CAMEO 03x code for an intention to do an event of a cooperative root (agree to meet -> 036)."""
 INTENT_BY_CODE: dict[str, str] = {
@@ -53,16 +64,63 @@ def root_of(code: str) -> int:
 
 
 def quad_class_of(root: int) -> QuadClass:
-    """GDELT quad class of a root: 01-05 verbal coop, 06-09 material coop, 10-14 verbal, 15-20 material."""
+    """GDELT quad class of a root: 01-05 verbal coop, 06-09 material coop, 10-14 verbal, 15-20 material conflict;
+    the one quad rule of dyadwatch."""
     if not 1 <= root <= 20:
-        raise ValueError(f"CAMEO root {root} is out of range: roots run from 1 to 20")
+        raise ValueError(f"CAMEO root {root} is outside 1..20; write the code as e.g. '042' or '190'")
     if root <= 5:
-        return 1
+        return VERBAL_COOPERATION
     if root <= 9:
-        return 2
+        return MATERIAL_COOPERATION
     if root <= 14:
-        return 3
-    return 4
+        return VERBAL_CONFLICT
+    return MATERIAL_CONFLICT
+
+
+def is_material_conflict(code: str) -> bool:
+    """True for a code of material conflict, quad 4: roots 15-20, from a show of force to mass violence."""
+    return quad_class_of(root_of(code)) == MATERIAL_CONFLICT
+
+
+def is_consultation(code: str) -> bool:
+    """True for root 04 CONSULT: meetings, visits, hosting, calls ('040', '042', '043')."""
+    return root_of(code) == CONSULT
+
+
+def is_request(code: str) -> bool:
+    """True for a code that asks for something: roots 02 APPEAL and 10 DEMAND ('020', '023', '100')."""
+    return root_of(code) in (APPEAL, DEMAND)
+
+
+def is_accusation(code: str) -> bool:
+    """True for 112 ACCUSE and its finer codes: accusing, blaming, charging."""
+    return code.startswith(ACCUSE)
+
+
+def is_rejection(code: str) -> bool:
+    """True for root 12 REJECT (reject, veto, dismiss): what it acts on did not happen."""
+    return root_of(code) == REJECT
+
+
+def is_general(code: str) -> bool:
+    """True for a root-level code ('040', '190'): a finer code of the same root says more."""
+    return code.endswith("0")
+
+
+def intention_of(code: str) -> str:
+    """The code of intending the event of `code`: 03x for cooperation ('042' -> '036'), 13x for material
+    conflict ('163' -> '132'); other codes stay as they are."""
+    root = root_of(code)
+    if root in INTENT_BY_ROOT:
+        return INTENT_BY_CODE.get(code[:3], INTENT_BY_ROOT[root])
+    if root in THREAT_BY_ROOT:
+        return THREAT_BY_CODE.get(code[:3], THREAT_BY_ROOT[root])
+    return code
+
+
+def refusal_of(code: str) -> str | None:
+    """The 12x code of refusing the event of `code` ('040' -> '125'); None where a refusal is no event."""
+    return REJECT_BY_ROOT.get(root_of(code))
 
 
 @cache

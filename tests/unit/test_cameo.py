@@ -72,3 +72,36 @@ def test_every_root_has_a_cue_in_the_verb_lexicon() -> None:
 def test_intentions_and_refusals_map_cooperative_roots_into_roots_3_and_12() -> None:
     assert {cameo.root_of(c) for c in cameo.INTENT_BY_ROOT.values()} == {3}
     assert {cameo.root_of(c) for c in cameo.REJECT_BY_ROOT.values()} == {12}
+
+
+@pytest.mark.parametrize(
+    ("code", "conflict"), [("150", True), ("163", True), ("190", True), ("204", True), ("141", False), ("062", False)]
+)
+def test_material_conflict_is_quad_four(code: str, conflict: bool) -> None:
+    assert cameo.is_material_conflict(code) is conflict
+    assert (cameo.lookup(code).quad_class == cameo.MATERIAL_CONFLICT) is conflict
+
+
+def test_the_named_roots_and_codes_mean_what_the_rules_ask() -> None:
+    assert cameo.is_consultation("042") and not cameo.is_consultation("036")
+    assert cameo.is_request("023") and cameo.is_request("100") and not cameo.is_request("111")
+    assert cameo.is_accusation("112") and cameo.is_accusation("1121") and not cameo.is_accusation("111")
+    assert cameo.is_rejection("125") and not cameo.is_rejection("111")
+    assert cameo.is_general("040") and not cameo.is_general("042")
+
+
+def test_intending_cooperation_is_03x_and_intending_force_is_a_threat() -> None:
+    assert cameo.intention_of("042") == "036"
+    assert cameo.intention_of("062") == "0312"
+    assert cameo.intention_of("163") == "132"
+    assert cameo.intention_of("111") == "111"
+
+
+def test_refusing_a_cooperative_act_is_12x_and_refusing_a_conflict_is_no_event() -> None:
+    assert cameo.refusal_of("040") == "125"
+    assert cameo.refusal_of("190") is None
+
+
+def test_a_root_outside_the_codebook_has_no_quad_class() -> None:
+    with pytest.raises(ValueError, match=r"outside 1\.\.20"):
+        cameo.quad_class_of(21)

@@ -187,7 +187,7 @@ def is_event_noun(tok: Token, lexicon: CueLexicon) -> bool:
 def is_attack(tok: Token, lexicon: CueLexicon) -> bool:
     """True for a noun that names an act of material conflict ('strike', 'attack', 'shelling')."""
     cue = lexicon.get((tok.lemma, "noun"))
-    return cue is not None and cue.cameo is not None and cameo.root_of(cue.cameo) >= 15
+    return cue is not None and cue.cameo is not None and cameo.is_material_conflict(cue.cameo)
 
 
 def shared_objects(an: Analysis, verb: Token) -> list[Token]:
@@ -228,7 +228,7 @@ def noun_arguments(
     if cue.symmetric and not sources and not targets:
         # 'talks between Serbia and Kosovo': the coordinated partners act on each other
         sources = parties(an, between)
-    meeting = cue.symmetric or (cue.cameo is not None and cameo.root_of(cue.cameo) == 4)
+    meeting = cue.symmetric or (cue.cameo is not None and cameo.is_consultation(cue.cameo))
     if meeting and not targets and len(own) >= 2 and len(an.kids(noun, "poss")) < 2:
         # 'the Chinese-Russian summit', 'Indian and Pakistani talks': the owners met each other
         return own, own

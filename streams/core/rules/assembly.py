@@ -16,15 +16,13 @@ def relations_from(finding: Finding, sentence: Sentence) -> list[Relation]:
     if finding.code is None:
         return []
     code = finding.code
-    root = cameo.root_of(code)
     if finding.refused:
-        if root not in cameo.REJECT_BY_ROOT:
+        refusal = cameo.refusal_of(code)
+        if refusal is None:
             return []
-        code = cameo.REJECT_BY_ROOT[root]
-    elif finding.mode == "intended" and root in cameo.INTENT_BY_ROOT:
-        code = cameo.INTENT_BY_CODE.get(code[:3], cameo.INTENT_BY_ROOT[root])
-    elif finding.mode == "intended" and root in cameo.THREAT_BY_ROOT:
-        code = cameo.THREAT_BY_CODE.get(code[:3], cameo.THREAT_BY_ROOT[root])
+        code = refusal
+    elif finding.mode == "intended":
+        code = cameo.intention_of(code)
     entry = cameo.lookup(code)
     out = []
     for source, target in finding.pairs:
@@ -62,7 +60,7 @@ def extract_relations(analyses: Iterable[Analysis], lexicon: CueLexicon | None =
         for relation in relations_from(finding, sentence):
             key = (relation.source, relation.target, relation.root, relation.span[0])
             known = kept.get(key)
-            if known is None or (known.cameo.endswith("0") and not relation.cameo.endswith("0")):
+            if known is None or (cameo.is_general(known.cameo) and not cameo.is_general(relation.cameo)):
                 kept[key] = relation
     return list(kept.values())
 

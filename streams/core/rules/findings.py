@@ -69,7 +69,7 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> Finding | N
     # 'received aid from X' and 'received a call from X': X acted; 'received X's foreign minister': the
     # subject hosted
     reversed_ = cue.reverse and not (
-        code is not None and cameo.root_of(code) == 4 and not any(o.lemma == "call" for o in an.kids(tok, "dobj"))
+        code is not None and cameo.is_consultation(code) and not any(o.lemma == "call" for o in an.kids(tok, "dobj"))
     )
     if cue.frame == "judged":
         gov = governance(an, tok, lexicon)
@@ -95,7 +95,7 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> Finding | N
     if not targets and each_other(an, tok):
         targets = sources
     fired = any(o.lemma in WORDS.weapons for o in an.kids(tok, "dobj"))
-    if not targets and code is not None and cameo.root_of(code) >= 15 and not fired:
+    if not targets and code is not None and cameo.is_material_conflict(code) and not fired:
         # 'Ukraine said Russian drones struck an energy facility': the speaker was hit; a launch
         # of missiles ('fired two missiles into the sea, Seoul said') hit no one in particular
         targets = gov.speaker_actors

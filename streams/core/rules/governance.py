@@ -156,7 +156,7 @@ def is_appeal(lexicon: CueLexicon, tok: Token | None) -> bool:
     if tok is None:
         return False
     entry = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
-    return entry is not None and entry.cameo is not None and cameo.root_of(entry.cameo) in (2, 10)
+    return entry is not None and entry.cameo is not None and cameo.is_request(entry.cameo)
 
 
 def is_accusation(lexicon: CueLexicon, tok: Token | None) -> bool:
@@ -164,12 +164,12 @@ def is_accusation(lexicon: CueLexicon, tok: Token | None) -> bool:
     if tok is None:
         return False
     entry = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
-    return entry is not None and (entry.cameo or "")[:3] == "112"
+    return entry is not None and entry.cameo is not None and cameo.is_accusation(entry.cameo)
 
 
 def is_rejection(entry: Cue | None) -> bool:
     """True for a cue of CAMEO root 12 (reject, veto, dismiss): what it acts on did not happen."""
-    return entry is not None and entry.cameo is not None and cameo.root_of(entry.cameo) == 12
+    return entry is not None and entry.cameo is not None and cameo.is_rejection(entry.cameo)
 
 
 def governs_cue(an: Analysis, tok: Token, lexicon: CueLexicon) -> bool:
