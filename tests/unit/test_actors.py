@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from streams.core.actors import ACTORS_KEY, DATA_DIR, actor_spans_for_token, load_actor_dictionary
 from streams.core.build_actor_data import plural, read_curated
-from streams.core.pipeline import build_nlp
+from streams.core.extract import load_extractor
 
 UN_MEMBERS = """
 AFG ALB DZA AND AGO ATG ARG ARM AUS AUT AZE BHS BHR BGD BRB BLR BEL BLZ BEN BTN BOL BIH BWA BRA BRN BGR
@@ -32,7 +32,7 @@ def _states() -> dict[str, dict[str, object]]:
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
-    return build_nlp()
+    return load_extractor().nlp
 
 
 def actors(doc: Doc) -> list[tuple[str, str | None, str | None, str]]:

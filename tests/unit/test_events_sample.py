@@ -1,4 +1,5 @@
-"""Unit tests: the sample article through the whole pipeline gives the events and stances analysts expect."""
+"""Unit tests (model-backed golden tests): the sample article through the whole pipeline gives the events and
+stances analysts expect."""
 
 from __future__ import annotations
 
@@ -7,15 +8,15 @@ from pathlib import Path
 import pytest
 from spacy.tokens import Doc
 
+from streams.core.extract import load_extractor
 from streams.core.models import Relation, Stance
-from streams.core.pipeline import build_nlp
 
 SAMPLE = Path(__file__).parents[1] / "data" / "samples" / "china-iran-defense-cooperation.txt"
 
 
 @pytest.fixture(scope="module")
 def doc() -> Doc:
-    return build_nlp()(SAMPLE.read_text(encoding="utf-8"))
+    return load_extractor().nlp(SAMPLE.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
