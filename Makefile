@@ -55,5 +55,5 @@ schemas: install
 	$(BIN)/dyadwatch schemas
 
 lint: install
-	$(BIN)/ruff check streams tests bench
+	$(BIN)/ruff check streams tests bench tools
 	$(BIN)/mypy
