@@ -34,7 +34,8 @@ def rerun(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_rerunning_the_converter_gives_the_committed_files_byte_for_byte(rerun: Path) -> None:
     written = sorted(p.name for p in rerun.iterdir())
-    assert written == sorted(p.name for p in COMMITTED.iterdir())
+    # COMPILED.md beside them is the engine's compile report (tools/petrarch/compiled.py), not converter output
+    assert written == sorted(p.name for p in COMMITTED.iterdir() if p.name != "COMPILED.md")
     changed = [name for name in written if (rerun / name).read_bytes() != (COMMITTED / name).read_bytes()]
     assert not changed, f"run `python -m tools.petrarch.convert` and commit: {changed} differ"
 

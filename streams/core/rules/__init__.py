@@ -6,6 +6,7 @@ Modules, in the order the data flows through them:
 - `doc`         the one spaCy step: a parsed Doc and its actor spans -> analysed sentences
 - `anaphora`    a memory of subjects across the article resolves "they", "it", "both countries", "the bloc"
 - `cues`        the cue lexicon: lemma + part of speech -> CAMEO code or stance polarity, with its frame
+- `patterns`    PETRARCH2's verb patterns compiled onto the plain parse: a verb phrase -> CAMEO code and frame
 - `arguments`   clause and argument finding: subjects, objects, owners and conjuncts -> parties
 - `governance`  who acts for whom: reports, intentions, refusals, denials, speakers and the mode
 - `findings`    a cue token -> Finding (code, parties, governance, topic), shared by events and stances
