@@ -102,7 +102,18 @@ STATES = {
     "Moscow": "RUS",
     "America": "USA",
     "Netherlands": "NLD",
+    "Britain": "GBR",
+    "Georgia": "GEO",
+    "Italian": "ITA",
+    "Kosovo": "XKX",
+    "Moldova": "MDA",
+    "Nicaragua": "NIC",
+    "Serbian": "SRB",
+    "Somalia": "SOM",
+    "Sweden": "SWE",
+    "International Court of Justice": "ICJ",
 }
+IGOS = ("EU", "NATO", "International Court of Justice")
 PEOPLE = {"Wei Fenghe": "CHN", "Mohammad Bagheri": "IRN", "Ebrahim Raisi": "IRN", "Wei": "CHN"}
 PATTERN = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, STATES | PEOPLE), key=len, reverse=True)) + r")(?!\w)"
@@ -122,7 +133,7 @@ def mentions(doc: Doc) -> list[Mention]:
         else:
             out.append(
                 Mention(
-                    span.start, span.end, STATES[name], None, "igo" if name in ("EU", "NATO") else "state"
+                    span.start, span.end, STATES[name], None, "igo" if name in IGOS else "state"
                 )
             )
     return out

@@ -146,6 +146,8 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
     if objs and cue.object and not passive_subject:
         # 'dismissed the proposal by Kyiv', with 'by' attached to the verb
         targets.extend(an.pobjs(tok, ("by",)))
+    if cue.phrase_target and objs and not parties(an, targets):
+        targets.extend(phrase_actor(an, objs))
     if not parties(an, targets):
         # 'struck targets in Syria'; but 'shelled areas near the Turkish border' did not hit Turkey
         places = [*an.pobjs(tok, cue.fallback_preps), *(o for obj in objs for o in an.pobjs(obj, cue.fallback_preps))]
@@ -161,6 +163,21 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
         if len(between) >= 2:
             return between, ()
     return sources, parties(an, targets)
+
+
+def phrase_actor(an: Analysis, objs: list[Token], depth: int = 3) -> list[Token]:
+    """The first token that stands for an actor in the prepositional phrases inside the object phrases, nearest
+    first ('a ban on flights to Georgia' -> Georgia); a place ('a plan in Paris') or a border ('troops near the
+    Turkish border') names no actor here."""
+    level = [o for o in objs if o.lemma not in WORDS.border_nouns]
+    for _ in range(depth):
+        preps = [p for tok in level for p in an.kids(tok, "prep") if p.lemma not in WORDS.place_preps]
+        level = [o for p in preps for o in an.kids(p, "pobj")]
+        level = [o for o in level if o.lemma not in WORDS.border_nouns]
+        found = [o for o in level if parties(an, [o])]
+        if found:
+            return found[:1]
+    return []
 
 
 def named_objects(an: Analysis, verb: Token, objs: list[Token]) -> list[Token]:

@@ -8,6 +8,7 @@ from streams.core import cameo
 from streams.core.models import Relation, Stance
 from streams.core.rules.cues import CueLexicon, event_cues, stance_cues
 from streams.core.rules.findings import Finding, findings_in
+from streams.core.rules.patterns import VerbPatterns, verb_patterns
 from streams.core.rules.plain import Analysis, Party, Sentence
 
 
@@ -51,12 +52,16 @@ def relations_from(finding: Finding, sentence: Sentence) -> list[Relation]:
     return out
 
 
-def extract_relations(analyses: Iterable[Analysis], lexicon: CueLexicon | None = None) -> list[Relation]:
-    """All dyadic events of an article, one per source, target, CAMEO root and sentence: of two cues for
-    one event ('received medical aid'), the more specific code stays."""
+def extract_relations(
+    analyses: Iterable[Analysis], lexicon: CueLexicon | None = None, patterns: VerbPatterns | None = None
+) -> list[Relation]:
+    """All dyadic events of an article, from our cues and PETRARCH's verb patterns (`patterns`, default the
+    compiled dictionary), one per source, target, CAMEO root and sentence: of two cues for one event
+    ('received medical aid'), the more specific code stays."""
     kept: dict[tuple[str, str, int, int], Relation] = {}
     # a dyad needs two actors in its sentence
-    for sentence, finding in findings_in(analyses, lexicon or event_cues(), min_actors=2):
+    found = findings_in(analyses, lexicon or event_cues(), min_actors=2, patterns=patterns or verb_patterns())
+    for sentence, finding in found:
         for relation in relations_from(finding, sentence):
             key = (relation.source, relation.target, relation.root, relation.span[0])
             known = kept.get(key)

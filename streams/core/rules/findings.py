@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from streams.core import cameo
 from streams.core.models import Mode
-from streams.core.rules.arguments import arguments, each_other
+from streams.core.rules.arguments import arguments, each_other, is_event_noun
 from streams.core.rules.cues import Cue, CueLexicon
 from streams.core.rules.governance import governance, governs_cue, judged_parties
+from streams.core.rules.patterns import VerbPatterns
 from streams.core.rules.plain import Analysis, Party, Sentence, Token, coarse_pos
 from streams.core.words import WORDS
 
@@ -32,10 +34,11 @@ class Finding:
 
 
 def findings_in(
-    analyses: Iterable[Analysis], lexicon: CueLexicon, min_actors: int = 1
+    analyses: Iterable[Analysis], lexicon: CueLexicon, min_actors: int = 1, patterns: VerbPatterns | None = None
 ) -> list[tuple[Sentence, Finding]]:
-    """Every cue of `lexicon` with its parties, sentence by sentence; sentences naming fewer than
-    `min_actors` distinct actors (mentions or resolved anaphors) are skipped."""
+    """Every cue of `lexicon` (and, given `patterns`, every verb they code: `event_cue`) with its parties,
+    sentence by sentence; sentences naming fewer than `min_actors` distinct actors (mentions or resolved
+    anaphors) are skipped."""
     out: list[tuple[Sentence, Finding]] = []
     for an in analyses:
         sentence = an.sentence
@@ -43,6 +46,8 @@ def findings_in(
             continue
         for tok in sentence.tokens:
             cue = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
+            if patterns is not None and tok.pos == "VERB":
+                cue = event_cue(an, tok, cue, lexicon, patterns)
             if cue is None or not (cue.cameo or cue.polarity):
                 continue
             finding = find(an, tok, cue, lexicon)
@@ -56,6 +61,48 @@ def actors_named(an: Analysis) -> set[str]:
     found = {m.actor for tok in an.sentence.tokens for m in an.mentions.get(tok.i, ())}
     found.update(p.actor for resolved in an.anaphors.values() for p in resolved)
     return found
+
+
+def event_cue(an: Analysis, verb: Token, ours: Cue | None, lexicon: CueLexicon, patterns: VerbPatterns) -> Cue | None:
+    """The cue of a verb token, ours or PETRARCH's: ours wins, PETRARCH fills the gaps.
+
+    A verb we lack takes the code of the PETRARCH pattern it matches (or of the verb alone), unless its
+    object is one of our event nouns ('filed a complaint', 'held a round of talks'): then the noun speaks.
+    A verb we have keeps our cue, a governor without a code (say, agree) always; a pattern that matches its
+    object or prepositions ('froze relations' 160, 'offered concessions' 035) gives its code when it stays
+    in our code's root and our own `refine` words say nothing ('froze assets' stays our 163)."""
+    if ours is not None and ours.cameo is None:
+        return ours
+    match = patterns.match(an, verb)
+    if match is None:
+        return ours
+    if ours is None:
+        if any(is_event_noun(o, lexicon) for o in object_nouns(an, verb)):
+            # our noun cue knows the object better ('held a round of talks' stays 040, not PETRARCH's 046)
+            return None
+        return patterns.cue(match, verb.lemma)
+    assert ours.cameo is not None
+    if match.pattern is None or match.code is None or match.code == ours.cameo:
+        return ours
+    if cameo.root_of(match.code) != cameo.root_of(ours.cameo):
+        return ours
+    own = refined_code(an, ours, verb)
+    if own is not None and own != ours.cameo:
+        return ours
+    return refined(ours, match.code)
+
+
+def object_nouns(an: Analysis, verb: Token) -> list[Token]:
+    """The verb's direct objects, and what a measure noun among them measures ('a round of talks')."""
+    objs = an.kids(verb, "dobj")
+    return [*objs, *(o for obj in objs for p in an.kids(obj, "prep") if p.lemma == "of" for o in an.kids(p, "pobj"))]
+
+
+@cache
+def refined(cue: Cue, code: str) -> Cue:
+    """Our cue with the code a PETRARCH pattern gave, which stands for our refine words and required ones; the
+    pattern's default target (an actor inside the object phrase) is the fallback of our frame's targets."""
+    return cue.model_copy(update={"cameo": code, "refine": (), "require_object": (), "phrase_target": True})
 
 
 def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> Finding | None:
