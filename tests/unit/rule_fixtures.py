@@ -112,6 +112,8 @@ STATES = {
     "Somalia": "SOM",
     "Sweden": "SWE",
     "International Court of Justice": "ICJ",
+    "Greek": "GRC",
+    "Athens": "GRC",
 }
 IGOS = ("EU", "NATO", "International Court of Justice")
 PEOPLE = {"Wei Fenghe": "CHN", "Mohammad Bagheri": "IRN", "Ebrahim Raisi": "IRN", "Wei": "CHN"}

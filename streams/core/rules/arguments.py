@@ -51,10 +51,15 @@ def actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
         if found:
             return found
     owners = an.pobjs(tok, ("with",)) if tok.lemma in WORDS.border_nouns else []
-    owners += an.kids(tok, "poss", "compound", "amod", "nmod") + an.pobjs(tok, ("by",))
-    for mod in an.kids(tok, "amod", "acl"):
+    owners += an.kids(tok, "poss", "compound", "amod", "nmod")
+    for mod in an.kids(tok, "amod"):
         if mod.lemma in WORDS.owning_participles:
-            # 'a Greek-flagged tanker', 'a Turkish-owned company'
+            # 'a Greek-flagged tanker seized by Iranian forces' is Greek: the flag before the 'by' phrase
+            owners += an.kids(mod, "npadvmod", "compound", "amod", "nmod", "advmod")
+    owners += an.pobjs(tok, ("by",))
+    for mod in an.kids(tok, "amod", "acl"):
+        if mod.dep == "acl" and mod.lemma in WORDS.owning_participles:
+            # 'a company owned by Turkish investors'
             owners += an.kids(mod, "npadvmod", "compound", "amod", "nmod", "advmod")
         if mod.dep == "acl" and tok.lemma not in WORDS.actor_heads:
             # 'war crimes committed by Russian forces' (but 'people displaced by strikes' are not the striker's)
