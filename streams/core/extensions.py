@@ -1,11 +1,14 @@
 """Core layer: the Doc extensions dyadwatch's components write and read, registered here once, on import.
 
+- `doc._.as_of`: the day the article speaks on (`datetime.date`): its `published_at`, else the time it arrived,
+  else the day it was processed; set by `Extractor` before the pipeline runs and read by `dyad_actors`, which
+  picks the role a named person holds on that day. None (a Doc made without it): the day it is processed;
 - `doc._.plain_parse`: the article's analysed sentences (`rules.plain.Analysis`), set by `dyad_events` and
   read by `dyad_stances`, so the parse is turned into plain data once per article;
 - `doc._.relations`: the dyadic events (`models.Relation`), set by `dyad_events`;
 - `doc._.stances`: the stances (`models.Stance`), set by `dyad_stances`.
 
-Each is None until its component has run. The actor layer's Span and Token extensions are its own
+Each is None until it is set. The actor layer's Span and Token extensions are its own
 (`streams.core.actors`).
 """
 
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-DOC_EXTENSIONS = ("plain_parse", "relations", "stances")
+DOC_EXTENSIONS = ("as_of", "plain_parse", "relations", "stances")
 
 for _name in DOC_EXTENSIONS:
     if not Doc.has_extension(_name):

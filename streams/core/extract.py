@@ -3,17 +3,20 @@
 API: `Extractor(nlp=None).extract(article, received_at=None)`, `.extract_many(articles, batch_size=16,
 received_at=None)` (same order as the input, via `nlp.pipe`), and `load_extractor()`, a process-wide cached
 Extractor so a worker loads the model once. Entity offsets are character offsets into `article.text`.
+Each article's day (`article_day`: published_at, else received_at, else today) goes to the pipeline as
+`doc._.as_of`, so a named person holds the role of that day.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, date, datetime
 from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+import streams.core.extensions  # noqa: F401  (registers doc._.as_of)
 from streams.core.actors import ACTORS_KEY
 from streams.core.models import Article, EnrichedArticle, Entity, Relation, Stance
 from streams.core.pipeline import build_nlp
@@ -72,6 +75,12 @@ def doc_to_enriched(doc: Doc, article: Article, received_at: datetime | None = N
     )
 
 
+def article_day(article: Article, received_at: datetime | None = None) -> date:
+    """The day an article speaks on: when it was published, else when it arrived, else today (UTC)."""
+    moment = article.published_at or received_at or datetime.now(UTC)
+    return moment.date()
+
+
 class Extractor:
     """Runs the pipeline over articles. Pass `nlp` to share or replace the pipeline (tests, benchmarks)."""
 
@@ -79,14 +88,20 @@ class Extractor:
         self.nlp = nlp if nlp is not None else build_nlp()
 
     def extract(self, article: Article, received_at: datetime | None = None) -> EnrichedArticle:
-        return doc_to_enriched(self.nlp(article.text), article, received_at)
+        return doc_to_enriched(self.nlp(self._doc(article, received_at)), article, received_at)
 
     def extract_many(
         self, articles: Iterable[Article], batch_size: int = 16, received_at: datetime | None = None
     ) -> Iterator[EnrichedArticle]:
-        pairs = ((article.text, article) for article in articles)
+        pairs = ((self._doc(article, received_at), article) for article in articles)
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
             yield doc_to_enriched(doc, article, received_at)
+
+    def _doc(self, article: Article, received_at: datetime | None) -> Doc:
+        """The article's tokens, dated: the pipeline's components run on this Doc."""
+        doc = self.nlp.make_doc(article.text)
+        doc._.as_of = article_day(article, received_at)
+        return doc
 
 
 @cache

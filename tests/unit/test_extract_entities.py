@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
 
-from streams.core.extract import EXTRACTOR_VERSION, Extractor, doc_to_enriched, load_extractor
+from streams.core.extract import EXTRACTOR_VERSION, Extractor, article_day, doc_to_enriched, load_extractor
 from streams.core.models import Article, Relation, Stance
 
 
@@ -81,6 +84,35 @@ def test_relations_and_stances_set_on_the_doc_are_copied_into_the_message(extrac
     enriched = doc_to_enriched(doc, article(text))
     assert enriched.relations == [relation]
     assert enriched.stances == [stance]
+
+
+DAYS_SEEN: list[date | None] = []
+
+
+@Language.component("test_record_as_of")
+def record_as_of(doc: Doc) -> Doc:
+    DAYS_SEEN.append(doc._.as_of)
+    return doc
+
+
+def test_the_article_day_is_its_publication_day_else_its_arrival_else_today() -> None:
+    arrived = datetime(2024, 5, 6, 23, 30, tzinfo=UTC)
+    published = Article(id="p", text="x", published_at=datetime(2010, 4, 8, 1, 0, tzinfo=timezone(timedelta(hours=2))))
+    assert article_day(published, arrived) == date(2010, 4, 8)
+    assert article_day(Article(id="r", text="x"), arrived) == date(2024, 5, 6)
+    assert article_day(Article(id="n", text="x")) == datetime.now(UTC).date()
+
+
+def test_every_component_sees_the_article_day_in_doc_as_of() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("test_record_as_of")
+    extractor = Extractor(nlp)
+    DAYS_SEEN.clear()
+    first = Article(id="1", text="One.", published_at=datetime(2009, 1, 20, tzinfo=UTC))
+    second = Article(id="2", text="Two.")
+    extractor.extract(first)
+    list(extractor.extract_many([first, second], received_at=datetime(2017, 1, 20, tzinfo=UTC)))
+    assert DAYS_SEEN == [date(2009, 1, 20), date(2009, 1, 20), date(2017, 1, 20)]
 
 
 def test_load_extractor_loads_the_model_once_per_process() -> None:
