@@ -83,9 +83,11 @@ def read_ours(data: Path) -> Ours:
     for number, row in _jsonl(data / "igos.jsonl"):
         add([row["name"], *row["aliases"]], f"igos.jsonl:{number}")
     for number, row in _jsonl(data / "institutions.jsonl"):
-        add([row["name"], *row["aliases"]], f"institutions.jsonl:{number}")
+        # a person with several dated roles has one line per role; `aliases` is optional
+        aliases = row.get("aliases", [])
+        add([row["name"], *aliases], f"institutions.jsonl:{number}")
         if row["kind"] == "person":
-            for name in (row["name"], *row["aliases"]):
+            for name in (row["name"], *aliases):
                 people.setdefault(leaders.normalized(name), f"institutions.jsonl:{number}")
     titles: dict[str, str] = {}
     for number, row in _jsonl(data / "titles.jsonl"):
