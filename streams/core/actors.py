@@ -11,6 +11,11 @@ Three components, added after `ner` by `streams.core.pipeline.build_nlp`:
   later short mentions of people ("Wei"), "both countries" to the pair last named, and drops names inside
   longer proper names ("South China Morning Post", "Beijing's Renmin University").
 
+A person's role holds between its dates (`institutions.jsonl` rows may carry `start` and `end`): on the article's
+day (`doc._.as_of`, set by the Extractor; today when unset) "Barack Obama" is USA GOV from 2009-01-20 and no
+actor from 2017-01-20. A title with a nationality says the role itself ("Russian President Dmitry Medvedev"). A
+title or name after "former", "ex-" or "the late" (words.toml `former_marks`) gives no actor at all.
+
 Output: `doc.spans["actors"]`, in order. Spans do not overlap, except that a pair phrase ("both countries")
 yields one span per member over the same tokens. Each span has read-only extensions `span._.actor`
 (ISO 3166-1 alpha-3 or IGO code, or None for e.g. private media), `span._.role` (a `models.Role` or None),
@@ -25,15 +30,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from spacy.language import Language
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+import streams.core.extensions  # noqa: F401  (registers doc._.as_of)
+from streams.core.datafile import DataFileError, read_rows
 from streams.core.models import Role
 from streams.core.words import WORDS
 
@@ -57,13 +66,108 @@ _MAX_NAME_TOKENS = 4
 
 
 @dataclass(frozen=True, slots=True)
+class Term:
+    """A role a name holds for an actor, from `start` (the first day) until `end` (the first day it no longer
+    holds: the successor's first day); an open end holds for ever."""
+
+    actor: str | None
+    role: Role | None
+    start: date | None = None
+    end: date | None = None
+
+    def holds_on(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True, slots=True)
 class Lexeme:
-    """What a dictionary entry means. `kind` is a span kind, or 'pair' / 'block' for those ruler labels."""
+    """What a dictionary entry means. `kind` is a span kind, or 'pair' / 'block' for those ruler labels; `terms`
+    are the roles it holds, by date (one undated term for a state, an IGO, a title)."""
 
     kind: str
-    actor: str | None = None
-    role: Role | None = None
+    terms: tuple[Term, ...] = ()
     name: str | None = None
+
+    def on(self, day: date) -> Term:
+        """The term held on `day` (of overlapping ones, the latest begun); a blank term when none holds."""
+        held = [term for term in self.terms if term.holds_on(day)]
+        if not held:
+            return _NO_TERM
+        return max(held, key=lambda term: term.start or date.min)
+
+    @property
+    def actors(self) -> frozenset[str | None]:
+        """Every actor the entry stands for at some date."""
+        return frozenset(term.actor for term in self.terms)
+
+
+_NO_TERM = Term(None, None)
+
+
+def _undated(kind: str, actor: str | None, role: Role | None, name: str | None = None) -> Lexeme:
+    return Lexeme(kind, (Term(actor, role),), name)
+
+
+class Institution(BaseModel):
+    """One line of `institutions.jsonl`: a named institution, medium, person, armed group, or a place name that
+    blocks an actor reading (`kind: block`). A person with several roles over time has one line per role, each
+    with its dates; lines of one name may not overlap in time."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, description="The canonical name ('Barack Obama', 'The Pentagon').")
+    aliases: tuple[str, ...] = Field((), description="Other ways the text names it ('Obama').")
+    actor: str | None = Field(description="The state (ISO 3166-1 alpha-3) or IGO code, or null.")
+    role: Role | None = Field(description="The part of the actor it is (GOV, MIL, MED, ...), or null.")
+    kind: Kind | Literal["block"]
+    start: date | None = Field(None, description="The first day of the role; none: since ever.")
+    end: date | None = Field(None, description="The first day the role no longer holds; none: it still holds.")
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Institution:
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise ValueError(f"{self.name!r} ends ({self.end}) before it starts ({self.start}); swap or fix the dates")
+        return self
+
+
+EXAMPLE_INSTITUTION = (
+    '{"name": "Barack Obama", "aliases": ["Obama"], "actor": "USA", "role": "GOV", "kind": "person", '
+    '"start": "2009-01-20", "end": "2017-01-20"}'
+)
+
+
+def read_institutions(path: Path) -> dict[str, tuple[Lexeme, list[str]]]:
+    """The lines of `institutions.jsonl` by name: each name's lexeme (its dated terms) and all its aliases."""
+    if not path.exists():
+        _read_jsonl(path)  # the missing-file message
+    rows: dict[str, list[tuple[int, Institution]]] = {}
+    for number, row in read_rows(path, Institution, EXAMPLE_INSTITUTION, "actor"):
+        rows.setdefault(row.name, []).append((number, row))
+    out: dict[str, tuple[Lexeme, list[str]]] = {}
+    for name, lines in rows.items():
+        first_line, first = lines[0]
+        terms: list[tuple[int, Term]] = []
+        for number, row in lines:
+            where = f"{path.name}:{number}"
+            if row.kind != first.kind:
+                raise DataFileError(f"{where}: {name!r} is a {first.kind} on line {first_line}; one name has one kind")
+            term = Term(row.actor, row.role, row.start, row.end)
+            clash = next((other_line for other_line, other in terms if _overlap(term, other)), None)
+            if clash is not None:
+                raise DataFileError(
+                    f"{where}: {name!r} already holds a role in these dates on line {clash}; "
+                    "give each line of one name its own start and end"
+                )
+            terms.append((number, term))
+        aliases = list(dict.fromkeys(alias for _, row in lines for alias in row.aliases))
+        out[name] = (Lexeme(first.kind, tuple(term for _, term in terms), name), aliases)
+    return out
+
+
+def _overlap(a: Term, b: Term) -> bool:
+    a_before_b_ends = a.start is None or b.end is None or a.start < b.end
+    b_before_a_ends = b.start is None or a.end is None or b.start < a.end
+    return a_before_b_ends and b_before_a_ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,20 +225,16 @@ def load_actor_dictionary(data_dir: Path = DATA_DIR) -> ActorDictionary:
 
     for state in _read_jsonl(data_dir / "states.jsonl"):
         code = state["code"]
-        add(NAME, code, Lexeme("state", code, None, state["name"]), state["names"] + state["demonyms"])
-        add(NAME, f"{code}@capital", Lexeme("metonymy", code, "GOV", None), state["capitals"])
+        add(NAME, code, _undated("state", code, None, state["name"]), state["names"] + state["demonyms"])
+        add(NAME, f"{code}@capital", _undated("metonymy", code, "GOV"), state["capitals"])
     for igo in _read_jsonl(data_dir / "igos.jsonl"):
         code = igo["code"]
-        add(NAME, code, Lexeme("igo", code, "IGO", igo["name"]), [igo["name"], *igo["aliases"]])
-    for number, inst in enumerate(_read_jsonl(data_dir / "institutions.jsonl")):
-        kind = inst["kind"]
-        if kind not in KINDS | {"block"}:
-            raise ValueError(f"institutions.jsonl entry {inst['name']!r}: kind {kind!r} is not one of {sorted(KINDS)}")
-        lexeme = Lexeme(kind, inst["actor"], _role(inst["role"], inst["name"]), inst["name"])
-        add(BLOCK if kind == "block" else NAME, f"inst:{number}", lexeme, [inst["name"], *inst["aliases"]])
+        add(NAME, code, _undated("igo", code, "IGO", igo["name"]), [igo["name"], *igo["aliases"]])
+    for name, (lexeme, aliases) in read_institutions(data_dir / "institutions.jsonl").items():
+        add(BLOCK if lexeme.kind == "block" else NAME, f"inst:{name}", lexeme, [name, *aliases])
     for number, title in enumerate(_read_jsonl(data_dir / "titles.jsonl")):
         kind = title["kind"]
-        lexeme = Lexeme(kind, None, _role(title["role"], f"titles.jsonl line {number + 1}"), None)
+        lexeme = _undated(kind, None, _role(title["role"], f"titles.jsonl line {number + 1}"))
         add(PAIR if kind == "pair" else ROLE, f"title:{number}", lexeme, title["phrases"])
     return ActorDictionary(name_patterns=names, role_patterns=roles, lexemes=lexemes)
 
@@ -220,8 +320,11 @@ class ActorResolver:
         self.lexemes = lexemes
         self._named: dict[int, Span] = {}
         """The current document's dictionary people by first token, for 'President' + 'Xi Jinping'."""
+        self._day = date.min
+        """The current document's day, which picks the role each name holds."""
 
     def __call__(self, doc: Doc) -> Doc:
+        self._day = doc._.as_of or datetime.now(UTC).date()
         candidates = list(doc.spans.get(CANDIDATES_KEY, ()))
         if CANDIDATES_KEY in doc.spans:
             del doc.spans[CANDIDATES_KEY]
@@ -282,10 +385,11 @@ class ActorResolver:
                 i += 1
                 continue
             lex = self.lexemes[unit.id_]
+            term = lex.on(self._day)
             nxt = units[i + 1] if i + 1 < len(units) else None
             mention: ActorMention | None = None
             if unit.label_ == NAME:
-                mention = ActorMention(unit.start, unit.end, lex.kind, lex.actor, lex.role, lex.name)
+                mention = ActorMention(unit.start, unit.end, lex.kind, term.actor, term.role, lex.name)
                 if nxt is not None and lex.kind in _PREFIX_KINDS and _joined(doc, unit.end, nxt.start):
                     joined = self._join(doc, mention, nxt, taken, people)
                     if joined is not None:
@@ -298,8 +402,9 @@ class ActorResolver:
             else:
                 members = last_pair or _last_two(out)
                 if members:
-                    out.extend(ActorMention(unit.start, unit.end, "group", code, lex.role) for code in members)
+                    out.extend(ActorMention(unit.start, unit.end, "group", code, term.role) for code in members)
             if mention is not None:
+                mention = _unheld_if_former(doc, mention)
                 prev = out[-1] if out else None
                 if (
                     prev
@@ -319,13 +424,14 @@ class ActorResolver:
     ) -> ActorMention | None:
         """Iran's + foreign ministry; Chinese + Defense Minister + Wei Fenghe; Iranian + IRGC."""
         lex = self.lexemes[unit.id_]
+        term = lex.on(self._day)
         if unit.label_ == NAME:
-            if lex.actor == prefix.actor:
-                return ActorMention(prefix.start, unit.end, lex.kind, lex.actor, lex.role, lex.name)
+            if term.actor == prefix.actor:
+                return ActorMention(prefix.start, unit.end, lex.kind, term.actor, term.role, lex.name)
             return None
         if unit.label_ != ROLE:
             return None
-        role = "IGO" if prefix.kind == "igo" else lex.role
+        role = "IGO" if prefix.kind == "igo" else term.role
         kind = "state" if lex.kind == "state" else lex.kind
         if kind == "state":
             return ActorMention(prefix.start, unit.end, kind, prefix.actor, None, prefix.name)
@@ -337,7 +443,7 @@ class ActorResolver:
         name_end = _person_name_end(doc, unit.end, taken)
         end = name_end or unit.end
         name = doc[unit.end : name_end].text if name_end else None
-        person = ActorMention(prefix.start, end, "person", prefix.actor, role, name)
+        person = _unheld_if_former(doc, ActorMention(prefix.start, end, "person", prefix.actor, role, name))
         people.add(doc, person, unit.end)
         return person
 
@@ -353,15 +459,19 @@ class ActorResolver:
             and self.lexemes[nxt.id_].kind in _PREFIX_KINDS
         ):
             owner = self.lexemes[nxt.id_]
-            role = "IGO" if owner.kind == "igo" else lex.role
+            role = "IGO" if owner.kind == "igo" else lex.on(self._day).role
             kind = "state" if lex.kind == "state" else lex.kind
-            return ActorMention(unit.start, nxt.end, kind, owner.actor, None if kind == "state" else role)
+            actor = owner.on(self._day).actor
+            return ActorMention(unit.start, nxt.end, kind, actor, None if kind == "state" else role)
         if lex.kind != "person":
             return None
         named = self._named.get(unit.end)
         if named is not None:
             person_lex = self.lexemes[named.id_]
-            return ActorMention(unit.start, named.end, "person", person_lex.actor, lex.role, person_lex.name)
+            # the title gives the role ('President'); the name's term on the day gives the state
+            held = person_lex.on(self._day)
+            role = lex.on(self._day).role if held.actor else None
+            return ActorMention(unit.start, named.end, "person", held.actor, role, person_lex.name)
         name_end = _person_name_end(doc, unit.end, taken)
         if name_end is None:
             return None
@@ -369,7 +479,8 @@ class ActorResolver:
         known = people.get(name)
         if known is not None:
             return ActorMention(unit.start, name_end, "person", known.actor, known.role, known.name)
-        person = ActorMention(unit.start, name_end, "person", None, lex.role, name)
+        title_role = lex.on(self._day).role
+        person = _unheld_if_former(doc, ActorMention(unit.start, name_end, "person", None, title_role, name))
         people.add(doc, person, unit.end)
         return person
 
@@ -425,6 +536,20 @@ def _person_name_end(doc: Doc, start: int, taken: set[int]) -> int | None:
     ):
         end += 1
     return end if end > start else None
+
+
+def _unheld_if_former(doc: Doc, mention: ActorMention) -> ActorMention:
+    """'former Prime Minister Tony Blair', "Britain's former prime minister", 'ex-President X', 'the late X':
+    a person or group whose office is past speaks for no actor (the name stays)."""
+    if mention.kind not in ("person", "group") or (mention.actor is None and mention.role is None):
+        return mention
+    before = mention.start - 1
+    while before >= 0 and doc[before].text == "-":
+        before -= 1
+    first = max(before, 0)
+    if any(token.lower_ in WORDS.former_marks for token in doc[first : mention.end]):
+        return ActorMention(mention.start, mention.end, mention.kind, None, None, mention.name)
+    return mention
 
 
 def _coordinated(doc: Doc, left: ActorMention, right: ActorMention) -> bool:

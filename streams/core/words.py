@@ -50,6 +50,7 @@ class WordLists:
     weapons: frozenset[str]
     possessive_marks: frozenset[str]
     coordinators: frozenset[str]
+    former_marks: frozenset[str]
 
 
 @cache

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from streams.core.actors import ACTORS_KEY, DATA_DIR, actor_spans_for_token, load_actor_dictionary
+from streams.core.actors import (
+    ACTORS_KEY,
+    DATA_DIR,
+    Institution,
+    Term,
+    actor_spans_for_token,
+    load_actor_dictionary,
+    read_institutions,
+)
 from streams.core.build_actor_data import plural, read_curated
+from streams.core.datafile import DataFileError
 from streams.core.extract import load_extractor
 
 UN_MEMBERS = """
@@ -78,12 +88,12 @@ def test_curated_lines_only_use_codes_the_states_file_knows() -> None:
 
 def test_no_phrase_names_two_different_actors() -> None:
     dictionary = load_actor_dictionary()
-    meaning: dict[str, str | None] = {}
+    meaning: dict[str, frozenset[str | None]] = {}
     clashes = []
     for pattern in dictionary.name_patterns:
         lexeme = dictionary.lexemes[pattern["id"]]
-        actor = lexeme.actor if lexeme.kind != "block" else "block"
-        if meaning.setdefault(pattern["pattern"], actor) != actor:
+        actors = lexeme.actors if lexeme.kind != "block" else frozenset({"block"})
+        if meaning.setdefault(pattern["pattern"], actors) != actors:
             clashes.append(pattern["pattern"])
     assert clashes == []
 
@@ -255,3 +265,136 @@ def test_every_token_of_a_multi_token_name_maps_to_the_same_span(nlp: Language) 
     assert actor_spans_for_token(doc, span.start) == actor_spans_for_token(doc, span.end - 1) == [span]
     assert span.root._.actor_spans == [span]
     assert doc[0]._.actor_spans == []
+
+
+# -- names by date and former offices -------------------------------------------------------------------
+
+
+def on_day(nlp: Language, text: str, day: date) -> Doc:
+    doc = nlp.make_doc(text)
+    doc._.as_of = day
+    return nlp(doc)
+
+
+def test_a_name_holds_its_role_between_its_dates_and_not_after(nlp: Language) -> None:
+    text = "Boris Johnson met Emmanuel Macron in Paris."
+    assert first(on_day(nlp, text, date(2021, 6, 1)), "Boris Johnson") == ("GBR", "GOV", "Boris Johnson", "person")
+    assert first(on_day(nlp, text, date(2023, 6, 1)), "Boris Johnson") == (None, None, "Boris Johnson", "person")
+    assert first(on_day(nlp, text, date(2022, 9, 6)), "Boris Johnson")[0] is None  # the successor's first day
+
+
+def test_a_name_can_speak_for_different_actors_over_the_years(nlp: Language) -> None:
+    text = "Mark Carney said rates would stay low."
+    assert first(on_day(nlp, text, date(2015, 3, 1)), "Mark Carney")[:2] == ("GBR", "GOV")
+    assert first(on_day(nlp, text, date(2022, 3, 1)), "Mark Carney")[:2] == (None, None)
+    assert first(on_day(nlp, text, date(2025, 6, 1)), "Mark Carney")[:2] == ("CAN", "GOV")
+
+
+def test_a_title_with_a_nationality_says_the_role_whatever_the_date(nlp: Language) -> None:
+    doc = on_day(nlp, "Iranian President Ebrahim Raisi arrived in Beijing.", date(2026, 1, 1))
+    assert first(doc, "Iranian President Ebrahim Raisi") == ("IRN", "GOV", "Ebrahim Raisi", "person")
+
+
+def test_a_title_without_a_nationality_takes_the_state_of_the_name_on_that_day(nlp: Language) -> None:
+    text = "President Donald Trump spoke."
+    assert first(on_day(nlp, text, date(2019, 1, 1)), "President Donald Trump")[:2] == ("USA", "GOV")
+    assert first(on_day(nlp, text, date(2023, 1, 1)), "President Donald Trump")[:2] == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Former British Prime Minister Tony Blair met Serbia's president.", "British Prime Minister Tony Blair"),
+        ("Britain's former prime minister met Serbia's president.", "Britain's former prime minister"),
+        ("Ex-President Emmanuel Macron met Serbia's president.", "President Emmanuel Macron"),
+        ("The late Iranian President Ebrahim Raisi had met Serbia's president.", "Iranian President Ebrahim Raisi"),
+        ("Former Russian officials met Serbia's president.", "Russian officials"),
+    ],
+)
+def test_a_former_office_holder_speaks_for_no_actor(nlp: Language, text: str, span: str) -> None:
+    doc = on_day(nlp, text, date(2024, 1, 1))
+    assert first(doc, span)[:2] == (None, None)
+    assert codes(doc) == {"SRB"}
+
+
+def test_a_later_bare_name_of_a_former_office_holder_is_no_actor_either(nlp: Language) -> None:
+    doc = on_day(nlp, "Former Ecuadorian President Lenin Moreno spoke. Moreno then left.", date(2024, 1, 1))
+    assert [s._.actor for s in doc.spans[ACTORS_KEY]] == [None, None]
+
+
+# -- the institutions file's schema ---------------------------------------------------------------------
+
+GOOD_ROW = '{"name": "Barack Obama", "actor": "USA", "role": "GOV", "kind": "person", "start": "2009-01-20"}'
+
+
+def institutions_error(tmp_path: Path, *lines: str) -> str:
+    path = tmp_path / "institutions.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        read_institutions(path)
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+def test_rows_of_one_name_are_its_dated_terms_with_all_aliases(tmp_path: Path) -> None:
+    path = tmp_path / "institutions.jsonl"
+    path.write_text(
+        '{"name": "Mark Carney", "aliases": ["Carney"], "actor": "CAN", "role": "GOV", "kind": "person", '
+        '"start": "2008-02-01", "end": "2013-06-01"}\n'
+        '{"name": "Mark Carney", "aliases": ["Governor Carney"], "actor": "GBR", "role": "GOV", "kind": "person", '
+        '"start": "2013-07-01", "end": "2020-03-16"}\n',
+        encoding="utf-8",
+    )
+    lexeme, aliases = read_institutions(path)["Mark Carney"]
+    assert aliases == ["Carney", "Governor Carney"]
+    assert lexeme.on(date(2010, 1, 1)) == Term("CAN", "GOV", date(2008, 2, 1), date(2013, 6, 1))
+    assert lexeme.on(date(2016, 1, 1)).actor == "GBR"
+    assert lexeme.on(date(2013, 6, 15)) == Term(None, None)
+    assert lexeme.actors == {"CAN", "GBR"}
+
+
+def test_an_unknown_key_is_named_with_the_accepted_keys(tmp_path: Path) -> None:
+    message = institutions_error(tmp_path, GOOD_ROW.replace('"start"', '"since"'))
+    assert message.startswith("institutions.jsonl:1: unknown key 'since'; accepted keys: name, aliases, actor, role")
+
+
+def test_a_date_must_be_a_date(tmp_path: Path) -> None:
+    message = institutions_error(tmp_path, GOOD_ROW.replace("2009-01-20", "January 2009"))
+    assert message.startswith("institutions.jsonl:1: key 'start': Input should be a valid date")
+
+
+def test_a_role_must_be_a_known_role(tmp_path: Path) -> None:
+    message = institutions_error(tmp_path, GOOD_ROW.replace('"GOV"', '"PRESIDENT"'))
+    assert message.startswith("institutions.jsonl:1: key 'role': Input should be 'GOV', 'MIL'")
+
+
+def test_a_role_cannot_end_before_it_starts(tmp_path: Path) -> None:
+    message = institutions_error(
+        tmp_path, GOOD_ROW.replace('"start": "2009-01-20"', '"start": "2017-01-20", "end": "2009-01-20"')
+    )
+    assert (
+        message
+        == "institutions.jsonl:1: 'Barack Obama' ends (2009-01-20) before it starts (2017-01-20); swap or fix the dates"
+    )
+
+
+def test_two_roles_of_one_name_may_not_overlap(tmp_path: Path) -> None:
+    second = GOOD_ROW.replace('"2009-01-20"', '"2013-01-20"')
+    message = institutions_error(tmp_path, GOOD_ROW, second)
+    assert message.startswith("institutions.jsonl:2: 'Barack Obama' already holds a role in these dates on line 1")
+
+
+def test_one_name_has_one_kind(tmp_path: Path) -> None:
+    later = GOOD_ROW.replace('"person"', '"institution"').replace("2009-01-20", "2020-01-01")
+    message = institutions_error(
+        tmp_path, GOOD_ROW.replace('"start": "2009-01-20"', '"start": "2009-01-20", "end": "2017-01-20"'), later
+    )
+    assert message.startswith("institutions.jsonl:2: 'Barack Obama' is a person on line 1; one name has one kind")
+
+
+def test_the_readme_example_of_a_dated_actor_is_a_valid_institutions_line() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    line = next(row.strip() for row in readme.splitlines() if row.strip().startswith('{"name": "Barack Obama"'))
+    row = Institution.model_validate_json(line)
+    assert (row.actor, row.role, row.start, row.end) == ("USA", "GOV", date(2009, 1, 20), date(2017, 1, 20))

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from streams.core import cameo
+from streams.core.datafile import DataFileError, explain
 from streams.core.models import Polarity
 
 DATA_DIR = Path(__file__).parents[1] / "data"
@@ -122,7 +123,7 @@ EXAMPLE_CUE = '{"lemma": "attack", "pos": "verb", "cameo": "190"}'
 CueLexicon = dict[tuple[str, str], Cue]
 
 
-class CueFileError(ValueError):
+class CueFileError(DataFileError):
     """A line of a cue file that does not fit the schema; the message names the file, the line and the key."""
 
 
@@ -138,7 +139,7 @@ def load_cue_lexicon(path: Path) -> CueLexicon:
             try:
                 cue = Cue.model_validate_json(line)
             except ValidationError as error:
-                raise CueFileError(_explain(where, error)) from None
+                raise CueFileError(explain(where, error, Cue, EXAMPLE_CUE, "cue")) from None
             key = (cue.lemma, cue.pos)
             if key in first_line:
                 raise CueFileError(
@@ -147,24 +148,6 @@ def load_cue_lexicon(path: Path) -> CueLexicon:
             first_line[key] = number
             lexicon[key] = cue
     return lexicon
-
-
-def _explain(where: str, error: ValidationError) -> str:
-    """One line saying what is wrong with a cue line and what is accepted."""
-    problem = error.errors(include_url=False)[0]
-    kind, loc, message = problem["type"], problem["loc"], problem["msg"]
-    key = str(loc[0]) if loc else None
-    if kind == "json_invalid":
-        return f"{where}: not a JSON object ({message}); write one object a line, e.g. {EXAMPLE_CUE}"
-    if kind == "model_type":
-        return f"{where}: a cue is a JSON object, e.g. {EXAMPLE_CUE}"
-    if kind == "extra_forbidden":
-        return f"{where}: unknown key {key!r}; accepted keys: {', '.join(CUE_KEYS)}"
-    if kind == "missing":
-        return f"{where}: key {key!r} is missing; every cue needs 'lemma' and 'pos', e.g. {EXAMPLE_CUE}"
-    if key is None:
-        return f"{where}: {message.removeprefix('Value error, ')}"
-    return f"{where}: key {key!r}: {message.removeprefix('Value error, ')} (got {problem['input']!r})"
 
 
 @cache

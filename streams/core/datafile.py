@@ -1,0 +1,51 @@
+"""Core layer: reading the knowledge files (one JSON object a line) against a strict pydantic model.
+
+A line that does not fit stops the load with one line that names the file, the line and the key, and says what
+is accepted, e.g. `institutions.jsonl:12: unknown key 'until'; accepted keys: name, aliases, ...`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+Row = TypeVar("Row", bound=BaseModel)
+
+
+class DataFileError(ValueError):
+    """A line of a knowledge file that does not fit its schema."""
+
+
+def read_rows(path: Path, model: type[Row], example: str, noun: str) -> Iterator[tuple[int, Row]]:
+    """Each non-blank line of `path` as (line number, `model`); `example` is a valid line and `noun` what a line
+    is ('cue', 'actor'), both shown in errors."""
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                yield number, model.model_validate_json(line)
+            except ValidationError as error:
+                raise DataFileError(explain(f"{path.name}:{number}", error, model, example, noun)) from None
+
+
+def explain(where: str, error: ValidationError, model: type[BaseModel], example: str, noun: str) -> str:
+    """One line saying what is wrong with a line of `model` and what is accepted."""
+    problem = error.errors(include_url=False)[0]
+    kind, loc, message = problem["type"], problem["loc"], problem["msg"]
+    key = str(loc[0]) if loc else None
+    if kind == "json_invalid":
+        return f"{where}: not a JSON object ({message}); write one object a line, e.g. {example}"
+    if kind == "model_type":
+        return f"{where}: a{'n' if noun[0] in 'aeiou' else ''} {noun} is a JSON object, e.g. {example}"
+    if kind == "extra_forbidden":
+        return f"{where}: unknown key {key!r}; accepted keys: {', '.join(model.model_fields)}"
+    if kind == "missing":
+        required = " and ".join(repr(name) for name, info in model.model_fields.items() if info.is_required())
+        return f"{where}: key {key!r} is missing; every {noun} needs {required}, e.g. {example}"
+    if key is None:
+        return f"{where}: {message.removeprefix('Value error, ')}"
+    return f"{where}: key {key!r}: {message.removeprefix('Value error, ')} (got {problem['input']!r})"
