@@ -1,12 +1,16 @@
 """Core layer: actor recognition in spaCy (dictionary rulers plus the `dyad_actors` resolver component).
 
-Three components, added after `ner` by `streams.core.pipeline.build_nlp`:
+Four components, added after `ner` by `streams.core.pipeline.build_nlp`, over the actor dictionary of
+`streams.core.actor_dictionary` (loaded once per process):
 
-- `dyad_actor_names`: a spaCy `SpanRuler` (PhraseMatcher on ORTH) over the actor dictionary in `data/`:
-  state names, abbreviations, demonyms, capitals, IGOs, named institutions and media, and place names that
-  must *not* become actors ("South China Sea").
+- `dyad_actor_names`: a spaCy `SpanRuler` (PhraseMatcher on ORTH) over our names: state names,
+  abbreviations, demonyms, capitals, IGOs, named institutions, media and people, the leader terms' people,
+  and place names that must *not* become actors ("South China Sea").
 - `dyad_actor_roles`: a `SpanRuler` (PhraseMatcher on LOWER) over role nouns and titles ("defense minister",
   "foreign ministry", "diplomats") and pair phrases ("both countries", "the two militaries").
+- `dyad_actor_field`: a PhraseMatcher on LOWER over PETRARCH's names and agent nouns, whose patterns are
+  token lists (no Doc per phrase); a name counts only where the text writes it as a name ("Rice" is
+  Condoleezza Rice, "rice" is not), and a one-word synonym that is an English word is left out.
 - `dyad_actors`: joins "Iran's" + "foreign ministry", "Chinese" + "Defense Minister" + "Wei Fenghe", resolves
   later short mentions of people ("Wei"), "both countries" to the pair last named, and drops names inside
   longer proper names ("South China Morning Post", "Beijing's Renmin University").
@@ -27,36 +31,38 @@ not) finds the same span.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, cast, get_args
+from typing import Any, cast
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.pipeline import SpanRuler
+from spacy.strings import get_string_id
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 import streams.core.extensions  # noqa: F401  (registers doc._.as_of)
-from streams.core.datafile import DataFileError, read_rows
+from streams.core.actor_dictionary import (
+    BLOCK,
+    DATA_DIR,
+    NAME,
+    ROLE,
+    FieldPattern,
+    Lexeme,
+    load_actor_dictionary,
+)
 from streams.core.models import Role
 from streams.core.words import WORDS
 
-DATA_DIR = Path(__file__).parent / "data"
 ACTORS_KEY = "actors"
 CANDIDATES_KEY = "actor_candidates"
 _ATTRS_PREFIX = "dyadwatch.actor"
 
-Kind = Literal["state", "igo", "person", "institution", "media", "metonymy", "group"]
-KINDS: frozenset[str] = frozenset(get_args(Kind))
-ROLES: frozenset[str] = frozenset(get_args(Role))
 
-# Ruler labels: dictionary names, role nouns/titles, pair phrases, and names that block an actor reading.
-NAME, ROLE, PAIR, BLOCK = "NAME", "ROLE", "PAIR", "BLOCK"
 # Names that can be followed by a role noun: "Iran's foreign ministry", "Chinese diplomats", "UN officials".
 _PREFIX_KINDS = frozenset({"state", "metonymy", "igo"})
 # spaCy entity types that, when longer than a dictionary name inside them, make that name part of another
@@ -64,119 +70,6 @@ _PREFIX_KINDS = frozenset({"state", "metonymy", "igo"})
 _CONTAINER_LABELS = frozenset({"ORG", "FAC", "LOC", "PERSON", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"})
 _MAX_NAME_TOKENS = 4
 
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    """A role a name holds for an actor, from `start` (the first day) until `end` (the first day it no longer
-    holds: the successor's first day); an open end holds for ever."""
-
-    actor: str | None
-    role: Role | None
-    start: date | None = None
-    end: date | None = None
-
-    def holds_on(self, day: date) -> bool:
-        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
-
-
-@dataclass(frozen=True, slots=True)
-class Lexeme:
-    """What a dictionary entry means. `kind` is a span kind, or 'pair' / 'block' for those ruler labels; `terms`
-    are the roles it holds, by date (one undated term for a state, an IGO, a title)."""
-
-    kind: str
-    terms: tuple[Term, ...] = ()
-    name: str | None = None
-
-    def on(self, day: date) -> Term:
-        """The term held on `day` (of overlapping ones, the latest begun); a blank term when none holds."""
-        held = [term for term in self.terms if term.holds_on(day)]
-        if not held:
-            return _NO_TERM
-        return max(held, key=lambda term: term.start or date.min)
-
-    @property
-    def actors(self) -> frozenset[str | None]:
-        """Every actor the entry stands for at some date."""
-        return frozenset(term.actor for term in self.terms)
-
-
-_NO_TERM = Term(None, None)
-
-
-def _undated(kind: str, actor: str | None, role: Role | None, name: str | None = None) -> Lexeme:
-    return Lexeme(kind, (Term(actor, role),), name)
-
-
-class Institution(BaseModel):
-    """One line of `institutions.jsonl`: a named institution, medium, person, armed group, or a place name that
-    blocks an actor reading (`kind: block`). A person with several roles over time has one line per role, each
-    with its dates; lines of one name may not overlap in time."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str = Field(min_length=1, description="The canonical name ('Barack Obama', 'The Pentagon').")
-    aliases: tuple[str, ...] = Field((), description="Other ways the text names it ('Obama').")
-    actor: str | None = Field(description="The state (ISO 3166-1 alpha-3) or IGO code, or null.")
-    role: Role | None = Field(description="The part of the actor it is (GOV, MIL, MED, ...), or null.")
-    kind: Kind | Literal["block"]
-    start: date | None = Field(None, description="The first day of the role; none: since ever.")
-    end: date | None = Field(None, description="The first day the role no longer holds; none: it still holds.")
-
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> Institution:
-        if self.start is not None and self.end is not None and self.end <= self.start:
-            raise ValueError(f"{self.name!r} ends ({self.end}) before it starts ({self.start}); swap or fix the dates")
-        return self
-
-
-EXAMPLE_INSTITUTION = (
-    '{"name": "Barack Obama", "aliases": ["Obama"], "actor": "USA", "role": "GOV", "kind": "person", '
-    '"start": "2009-01-20", "end": "2017-01-20"}'
-)
-
-
-def read_institutions(path: Path) -> dict[str, tuple[Lexeme, list[str]]]:
-    """The lines of `institutions.jsonl` by name: each name's lexeme (its dated terms) and all its aliases."""
-    if not path.exists():
-        _read_jsonl(path)  # the missing-file message
-    rows: dict[str, list[tuple[int, Institution]]] = {}
-    for number, row in read_rows(path, Institution, EXAMPLE_INSTITUTION, "actor"):
-        rows.setdefault(row.name, []).append((number, row))
-    out: dict[str, tuple[Lexeme, list[str]]] = {}
-    for name, lines in rows.items():
-        first_line, first = lines[0]
-        terms: list[tuple[int, Term]] = []
-        for number, row in lines:
-            where = f"{path.name}:{number}"
-            if row.kind != first.kind:
-                raise DataFileError(f"{where}: {name!r} is a {first.kind} on line {first_line}; one name has one kind")
-            term = Term(row.actor, row.role, row.start, row.end)
-            clash = next((other_line for other_line, other in terms if _overlap(term, other)), None)
-            if clash is not None:
-                raise DataFileError(
-                    f"{where}: {name!r} already holds a role in these dates on line {clash}; "
-                    "give each line of one name its own start and end"
-                )
-            terms.append((number, term))
-        aliases = list(dict.fromkeys(alias for _, row in lines for alias in row.aliases))
-        out[name] = (Lexeme(first.kind, tuple(term for _, term in terms), name), aliases)
-    return out
-
-
-def _overlap(a: Term, b: Term) -> bool:
-    a_before_b_ends = a.start is None or b.end is None or a.start < b.end
-    b_before_a_ends = b.start is None or a.end is None or b.start < a.end
-    return a_before_b_ends and b_before_a_ends
-
-
-@dataclass(frozen=True, slots=True)
-class ActorDictionary:
-    """The actor dictionary: ruler patterns (label, pattern, id) and what each pattern id means."""
-
-    name_patterns: list[dict[str, str]]
-    role_patterns: list[dict[str, str]]
-    lexemes: dict[str, Lexeme]
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,53 +83,6 @@ class ActorMention:
     role: Role | None
     name: str | None = None
 
-
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    if not path.exists():
-        raise FileNotFoundError(
-            f"actor data file {path} is missing; run `python -m streams.core.build_actor_data` "
-            "or point the component's data_dir at a directory holding it"
-        )
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                yield json.loads(line)
-
-
-def _role(value: Any, where: str) -> Role | None:
-    if value is not None and value not in ROLES:
-        raise ValueError(f"{where}: role {value!r} is not one of {sorted(ROLES)}; fix the data file")
-    return cast(Role | None, value)
-
-
-@lru_cache(maxsize=4)
-def load_actor_dictionary(data_dir: Path = DATA_DIR) -> ActorDictionary:
-    """Read states/igos/institutions/titles from `data_dir` once per process."""
-    names: list[dict[str, str]] = []
-    roles: list[dict[str, str]] = []
-    lexemes: dict[str, Lexeme] = {}
-
-    def add(label: str, key: str, lexeme: Lexeme, phrases: Iterable[str]) -> None:
-        lexemes[key] = lexeme
-        target = roles if label in (ROLE, PAIR) else names
-        # "the Pentagon" and "The Pentagon" are the same mention; the article stays outside the span.
-        unique = dict.fromkeys(phrase.removeprefix("The ") for phrase in phrases)
-        target.extend({"label": label, "pattern": phrase, "id": key} for phrase in unique)
-
-    for state in _read_jsonl(data_dir / "states.jsonl"):
-        code = state["code"]
-        add(NAME, code, _undated("state", code, None, state["name"]), state["names"] + state["demonyms"])
-        add(NAME, f"{code}@capital", _undated("metonymy", code, "GOV"), state["capitals"])
-    for igo in _read_jsonl(data_dir / "igos.jsonl"):
-        code = igo["code"]
-        add(NAME, code, _undated("igo", code, "IGO", igo["name"]), [igo["name"], *igo["aliases"]])
-    for name, (lexeme, aliases) in read_institutions(data_dir / "institutions.jsonl").items():
-        add(BLOCK if lexeme.kind == "block" else NAME, f"inst:{name}", lexeme, [name, *aliases])
-    for number, title in enumerate(_read_jsonl(data_dir / "titles.jsonl")):
-        kind = title["kind"]
-        lexeme = _undated(kind, None, _role(title["role"], f"titles.jsonl line {number + 1}"))
-        add(PAIR if kind == "pair" else ROLE, f"title:{number}", lexeme, title["phrases"])
-    return ActorDictionary(name_patterns=names, role_patterns=roles, lexemes=lexemes)
 
 
 def _data_dir(value: str | None) -> Path:
@@ -259,6 +105,68 @@ def make_actor_names(nlp: Language, name: str, data_dir: str | None) -> SpanRule
 @Language.factory("dyad_actor_roles", assigns=["doc.spans"], default_config={"data_dir": None})
 def make_actor_roles(nlp: Language, name: str, data_dir: str | None) -> SpanRuler:
     return _ruler(nlp, name, "LOWER", load_actor_dictionary(_data_dir(data_dir)).role_patterns)
+
+
+# A phrase of these characters is its words split on spaces, as the tokenizer would split it.
+_PLAIN_PHRASE = re.compile(r"[a-z0-9 ]+")
+
+
+class FieldNames:
+    """The `dyad_actor_field` component: PETRARCH's lower-case names and agent nouns, matched on LOWER, added
+    to the rulers' candidates. One PhraseMatcher key per label; the matched words give the lexeme id."""
+
+    def __init__(self, nlp: Language, patterns: list[FieldPattern]) -> None:
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.ids: dict[tuple[int, ...], str] = {}
+        common = _english_words(nlp)
+        odd = [p.phrase for p in patterns if not _PLAIN_PHRASE.fullmatch(p.phrase)]
+        docs = cast(Tokenizer, nlp.tokenizer).pipe(odd)
+        tokenized = {phrase: [t.lower_ for t in doc] for phrase, doc in zip(odd, docs, strict=True)}
+        keys: dict[str, list[list[int]]] = {}
+        for pattern in patterns:
+            words = tokenized.get(pattern.phrase) or pattern.phrase.split()
+            if pattern.synonym and len(words) == 1 and words[0] in common:
+                # 'senate' for the US Congress, 'youth' for a Basque group: a word, not a name
+                continue
+            key = tuple(get_string_id(word) for word in words)
+            if key not in self.ids:
+                self.ids[key] = pattern.id
+                keys.setdefault(pattern.label, []).append(list(key))
+        for label, lists in keys.items():
+            self.matcher.add(label, lists)  # type: ignore[arg-type]
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = []
+        strings = doc.vocab.strings
+        for match_id, start, end in self.matcher(doc):
+            label = strings[match_id]
+            span = Span(doc, start, end, label=label, span_id=self.ids[tuple(t.lower for t in doc[start:end])])
+            if label != NAME or _written_as_a_name(span):
+                found.append(span)
+        if found:
+            doc.spans[CANDIDATES_KEY] = [*doc.spans.get(CANDIDATES_KEY, ()), *found]
+        return doc
+
+
+def _english_words(nlp: Language) -> frozenset[str]:
+    """The base forms the pipeline's English lemmatizer knows (its `lemma_index`), if it has one."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return frozenset()
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return frozenset()
+    return frozenset(word for words in lookups.get_table("lemma_index").values() for word in words)
+
+
+def _written_as_a_name(span: Span) -> bool:
+    """'Rice', 'RICE', 'al-Maliki': the last word is capitalised ('rice exports' names no one)."""
+    words = [token for token in span if token.is_alpha]
+    return bool(words) and (words[-1].is_title or words[-1].is_upper)
+
+
+@Language.factory("dyad_actor_field", assigns=["doc.spans"], default_config={"data_dir": None})
+def make_actor_field(nlp: Language, name: str, data_dir: str | None) -> FieldNames:
+    return FieldNames(nlp, load_actor_dictionary(_data_dir(data_dir)).field_patterns)
 
 
 def role_and_name(span: Span) -> list[str | None]:
@@ -296,10 +204,10 @@ class _People:
     def __init__(self) -> None:
         self._by_key: dict[str, ActorMention | None] = {}
 
-    def add(self, doc: Doc, mention: ActorMention, name_start: int) -> None:
-        if mention.name is None:
+    def add(self, mention: ActorMention) -> None:
+        if mention.kind != "person" or mention.name is None:
             return
-        parts = [t.text for t in doc[name_start : mention.end]]
+        parts = mention.name.split()
         keys = {mention.name} | (set(parts) if len(parts) > 1 else set())
         for key in keys:
             known = self._by_key.get(key)
@@ -391,7 +299,7 @@ class ActorResolver:
             if unit.label_ == NAME:
                 mention = ActorMention(unit.start, unit.end, lex.kind, term.actor, term.role, lex.name)
                 if nxt is not None and lex.kind in _PREFIX_KINDS and _joined(doc, unit.end, nxt.start):
-                    joined = self._join(doc, mention, nxt, taken, people)
+                    joined = self._join(doc, mention, nxt, taken)
                     if joined is not None:
                         mention = joined
                         i += 1
@@ -405,6 +313,8 @@ class ActorResolver:
                     out.extend(ActorMention(unit.start, unit.end, "group", code, term.role) for code in members)
             if mention is not None:
                 mention = _unheld_if_former(doc, mention)
+                # 'Hosni Mubarak ... Mubarak said': a later part of the name is the same person
+                people.add(mention)
                 prev = out[-1] if out else None
                 if (
                     prev
@@ -419,13 +329,15 @@ class ActorResolver:
             i += 1
         return self._later_mentions(doc, out, people)
 
-    def _join(
-        self, doc: Doc, prefix: ActorMention, unit: Span, taken: set[int], people: _People
-    ) -> ActorMention | None:
+    def _join(self, doc: Doc, prefix: ActorMention, unit: Span, taken: set[int]) -> ActorMention | None:
         """Iran's + foreign ministry; Chinese + Defense Minister + Wei Fenghe; Iranian + IRGC."""
         lex = self.lexemes[unit.id_]
         term = lex.on(self._day)
         if unit.label_ == NAME:
+            if lex.kind == "person" and prefix.kind == "state":
+                # 'U.S. Secretary of State Hillary Clinton': the text says whose she is
+                role = term.role if term.actor == prefix.actor else None
+                return ActorMention(prefix.start, unit.end, "person", prefix.actor, role, lex.name)
             if term.actor == prefix.actor:
                 return ActorMention(prefix.start, unit.end, lex.kind, term.actor, term.role, lex.name)
             return None
@@ -443,9 +355,7 @@ class ActorResolver:
         name_end = _person_name_end(doc, unit.end, taken)
         end = name_end or unit.end
         name = doc[unit.end : name_end].text if name_end else None
-        person = _unheld_if_former(doc, ActorMention(prefix.start, end, "person", prefix.actor, role, name))
-        people.add(doc, person, unit.end)
-        return person
+        return ActorMention(prefix.start, end, "person", prefix.actor, role, name)
 
     def _unprefixed_role(
         self, doc: Doc, unit: Span, lex: Lexeme, nxt: Span | None, taken: set[int], people: _People
@@ -479,10 +389,7 @@ class ActorResolver:
         known = people.get(name)
         if known is not None:
             return ActorMention(unit.start, name_end, "person", known.actor, known.role, known.name)
-        title_role = lex.on(self._day).role
-        person = _unheld_if_former(doc, ActorMention(unit.start, name_end, "person", None, title_role, name))
-        people.add(doc, person, unit.end)
-        return person
+        return ActorMention(unit.start, name_end, "person", None, lex.on(self._day).role, name)
 
     def _later_mentions(self, doc: Doc, mentions: list[ActorMention], people: _People) -> list[ActorMention]:
         """'Wei said': a bare name met before with a title resolves to that person."""

