@@ -17,10 +17,11 @@ VERBAL_CONFLICT: QuadClass = 3
 MATERIAL_CONFLICT: QuadClass = 4
 """GDELT's quad classes, from `quad_class_of`."""
 
-APPEAL, CONSULT, DEMAND, REJECT = 2, 4, 10, 12
-"""CAMEO roots the rules name: 02 APPEAL, 04 CONSULT, 10 DEMAND, 12 REJECT."""
+APPEAL, CONSULT, DEMAND, REJECT, PROTEST = 2, 4, 10, 12, 14
+"""CAMEO roots the rules name: 02 APPEAL, 04 CONSULT, 10 DEMAND, 12 REJECT, 14 PROTEST."""
 ACCUSE = "112"
 """The CAMEO code of accusing (under 11 DISAPPROVE)."""
+MILITARY_COOPERATION, SHOW_OF_FORCE = "062", "150"
 
 INTENT_BY_ROOT: dict[int, str] = {4: "036", 5: "032", 6: "031", 7: "033", 8: "035"}
 """The CAMEO 03x code for an intention to do an event of a cooperative root (agree to meet -> 036)."""
@@ -100,6 +101,21 @@ def is_accusation(code: str) -> bool:
 def is_rejection(code: str) -> bool:
     """True for root 12 REJECT (reject, veto, dismiss): what it acts on did not happen."""
     return root_of(code) == REJECT
+
+
+def acts_on_its_place(code: str) -> bool:
+    """True for the acts whose place coders take as their target when none is named: material cooperation and
+    conflict (aid, troops, inquiries, strikes: quads 2 and 4) and protests (root 14). A statement, meeting or
+    agreement made in a city is not about that city's state."""
+    root = root_of(code)
+    return quad_class_of(root) in (MATERIAL_COOPERATION, MATERIAL_CONFLICT) or root == PROTEST
+
+
+def at_a_place(code: str) -> str:
+    """The code of an act whose target is only the state where it happened: military drills there with no
+    partner of that state ('drills around Taiwan', 'off the coast of Sweden') show force (150); others keep
+    their code ('air strikes in Syria' stay 195)."""
+    return SHOW_OF_FORCE if code.startswith(MILITARY_COOPERATION) else code
 
 
 def is_general(code: str) -> bool:

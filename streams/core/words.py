@@ -51,6 +51,9 @@ class WordLists:
     possessive_marks: frozenset[str]
     coordinators: frozenset[str]
     former_marks: frozenset[str]
+    place_of_action_preps: frozenset[str]
+    directions: frozenset[str]
+    place_nouns: frozenset[str]
 
 
 @cache

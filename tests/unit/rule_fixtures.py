@@ -114,6 +114,15 @@ STATES = {
     "International Court of Justice": "ICJ",
     "Greek": "GRC",
     "Athens": "GRC",
+    "Kyiv": "UKR",
+    "Budapest": "HUN",
+    "Berlin": "DEU",
+    "Colombian": "COL",
+    "Ecuadorean": "ECU",
+    "Ukrainian": "UKR",
+    "Iraqi": "IRQ",
+    "Iraq": "IRQ",
+    "Turkish": "TUR",
 }
 IGOS = ("EU", "NATO", "International Court of Justice")
 PEOPLE = {"Wei Fenghe": "CHN", "Mohammad Bagheri": "IRN", "Ebrahim Raisi": "IRN", "Wei": "CHN"}

@@ -12,6 +12,7 @@ from streams.core.rules.arguments import arguments, each_other, is_event_noun
 from streams.core.rules.cues import Cue, CueLexicon
 from streams.core.rules.governance import governance, governs_cue, judged_parties
 from streams.core.rules.patterns import VerbPatterns
+from streams.core.rules.places import place_targets
 from streams.core.rules.plain import Analysis, Party, Sentence, Token, coarse_pos
 from streams.core.words import WORDS
 
@@ -141,12 +142,21 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> Finding | N
     targets = tuple(t for t in targets if not (t.resolved and t.actor in {s.actor for s in sources}))
     if not targets and each_other(an, tok):
         targets = sources
+    own = {s.actor for s in sources}
+    no_other = all(t.actor in own for t in targets)
+    if no_other and code is not None and cameo.acts_on_its_place(code) and not reversed_:
+        # 'Russian jets carried out air strikes in Syria's Idlib province', 'Colombian troops bombed a FARC camp
+        # inside Ecuadorean territory': where no other actor was acted on, the place was
+        place = () if cue.symmetric and len(sources) > 1 else place_targets(an, tok, cue)
+        if place:
+            targets, code = place, cameo.at_a_place(code)
     fired = any(o.lemma in WORDS.weapons for o in an.kids(tok, "dobj"))
     if not targets and code is not None and cameo.is_material_conflict(code) and not fired:
         # 'Ukraine said Russian drones struck an energy facility': the speaker was hit; a launch
         # of missiles ('fired two missiles into the sea, Seoul said') hit no one in particular
         targets = gov.speaker_actors
-    pairs = pair_up(sources, targets, cue.symmetric, cue.mutual)
+    # a place does not act back: 'drills around Taiwan' are no joint drills with Taiwan
+    pairs = pair_up(sources, targets, cue.symmetric, cue.mutual and not any(t.place for t in targets))
     about_policy = (
         cue.polarity in ("support", "oppose")
         and tok.dep in ("ROOT", "ccomp", "conj")

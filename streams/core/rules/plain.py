@@ -48,6 +48,8 @@ class Party:
     text: str
     resolved: bool = False
     """True when the party came from a pronoun or a borrowed clause subject, not a direct mention."""
+    place: bool = False
+    """True for a state named only as the place of the act ('air strikes in Syria'): a target coders infer."""
 
 
 COARSE_POS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun", "ADJ": "adj", "ADP": "adj"}

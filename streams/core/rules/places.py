@@ -1,0 +1,94 @@
+"""Core layer, rule engine: the place of an action as its target, the way CAMEO coders code it.
+
+When an event has a source and no target, a state named as the place of the action is its target: named as a
+country ("air strikes in Syria's Idlib province"), by its capital ("a protest in Budapest", "southwest of Kyiv")
+or by a demonym of its territory ("inside Ecuadorean territory", "the Israeli town of Sderot"). A border is
+never the place hit ("near the Turkish border"); a place that is the topic of a dispute ("disputes over Taiwan",
+"the status of Crimea") is no place of action: only the prepositions of `place_of_action_preps` lead to one.
+"""
+
+from __future__ import annotations
+
+from streams.core.rules.arguments import conjuncts
+from streams.core.rules.cues import Cue
+from streams.core.rules.plain import Analysis, Party, Token, mention_text
+from streams.core.words import WORDS
+
+PLACE_KINDS = frozenset({"state", "metonymy"})
+"""Mentions that name a state's territory: the state itself and its capital (not its government here)."""
+MAX_DEPTH = 4
+
+
+def place_targets(an: Analysis, cue_tok: Token, cue: Cue) -> tuple[Party, ...]:
+    """The states named as the place where the act of `cue_tok` happened, nearest phrase first; () if none."""
+    for anchor, objects in anchors(an, cue_tok, cue):
+        for place in [*objects, *place_phrases(an, anchor)]:
+            found = states_at(an, place)
+            if found:
+                return found
+    return ()
+
+
+def anchors(an: Analysis, cue_tok: Token, cue: Cue) -> list[tuple[Token, list[Token]]]:
+    """Where the place of an act can hang, each with the words that may name the place themselves: the cue
+    with its objects and the objects of its target prepositions, its own or its object's ('struck Erbil',
+    'fired at targets southwest of Kyiv'), and for a noun cue the verb it is the object of ('staged a protest
+    in Budapest')."""
+    objects = an.kids(cue_tok, "dobj") if cue.pos == "verb" else []
+    # 'launched strikes on nine sites in Pakistan': the target phrase of the object
+    objects += [o for obj in objects for o in an.pobjs(obj, cue.preps)]
+    objects += an.pobjs(cue_tok, cue.preps)
+    head = an.head(cue_tok)
+    if cue.pos == "noun" and head is not None and head.lemma in WORDS.naming_verbs:
+        # 'called the detention of the writer in China outrageous': the speaker did not detain anyone
+        return []
+    out = [(cue_tok, objects)]
+    if cue.pos == "noun" and cue_tok.dep in ("dobj", "nsubjpass") and head is not None and head.pos == "VERB":
+        out.append((head, []))
+    return out
+
+
+def place_phrases(an: Analysis, tok: Token) -> list[Token]:
+    """The objects of the place prepositions hanging from `tok` ('in Syria', 'near Damascus airport') and of
+    the direction words it governs ('southwest of Kyiv')."""
+    found = an.pobjs(tok, WORDS.place_of_action_preps)
+    for child in an.kids(tok, "advmod", "npadvmod", "amod", "prep"):
+        if child.lemma in WORDS.directions:
+            found += an.pobjs(child, ("of",))
+    return found
+
+
+def states_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
+    """The states a place phrase names: a state or capital ('in Syria', 'in Budapest'), the owner of a place
+    noun or name ("Syria's Idlib province", 'Ecuadorean territory'), a place inside a place ('a market in
+    Saada province in northern Yemen', 'the town of Qamishli in Syria', 'Erbil, the capital of Iraq's
+    Kurdistan region')."""
+    if depth > MAX_DEPTH or tok.lemma in WORDS.border_nouns:
+        return ()
+    named = _named_states(an, [t for t in conjuncts(an, tok) if t.lemma not in WORDS.border_nouns])
+    if named:
+        return named
+    if tok.i in an.mentions:
+        # an actor that is not a state's territory ('the French embassy') is no place here
+        return ()
+    is_place = tok.lemma in WORDS.place_nouns or tok.lemma in WORDS.directions or tok.pos == "PROPN"
+    inner: list[Token] = []
+    if is_place:
+        inner += an.kids(tok, "poss", "compound", "amod", "nmod")
+        inner += an.pobjs(tok, ("of",))
+    inner += an.kids(tok, "appos")
+    inner += place_phrases(an, tok)
+    for child in inner:
+        found = states_at(an, child, depth + 1)
+        if found:
+            return found
+    return ()
+
+
+def _named_states(an: Analysis, toks: list[Token]) -> tuple[Party, ...]:
+    seen: dict[str, Party] = {}
+    for tok in toks:
+        for mention in an.mentions.get(tok.i, ()):
+            if mention.kind in PLACE_KINDS:
+                seen.setdefault(mention.actor, Party(mention.actor, None, mention_text(an, mention), place=True))
+    return tuple(seen.values())
