@@ -21,6 +21,12 @@ DEFAULT_OUT = Path(__file__).resolve().parents[1] / "bench" / "out" / "quality.j
 SPLITS = ("dev", "test")
 LEVELS = ("dyad", "directed_polarity", "directed_quad")
 """Event levels, loosest first: unordered pair; source->target with cooperation/conflict; with quad class."""
+CONSTRUCTIONS = (
+    "article", "capital", "coordination", "dateline", "demonym", "former-official", "intended", "long",
+    "mediation", "metonymy", "named-official", "negation", "nominal", "passive", "place-target", "possessive",
+    "prepositional", "reciprocal", "reported", "title",
+)  # fmt: skip
+"""The corpus tags that name how an event is written (tests/data/events/README.md), for the recall table."""
 
 
 def quad_of_root(root: int) -> int:
@@ -146,6 +152,10 @@ class PRF:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    @property
+    def gold(self) -> int:
+        return self.tp + self.fn
+
     def add(self, gold: Counter[Any], predicted: Counter[Any]) -> None:
         """Count one item's multiset match."""
         matched = gold & predicted
@@ -191,6 +201,8 @@ class Report:
     errors: list[ErrorExample] = field(default_factory=list)
     per_tag: dict[str, PRF] = field(default_factory=dict)
     """directed_quad counts over the items carrying each corpus tag (negation, passive, no-event, ...)."""
+    per_construction: dict[str, dict[str, PRF]] = field(default_factory=dict)
+    """Counts at each level over the items carrying each construction tag (`CONSTRUCTIONS`)."""
     items: int = 0
 
     def as_dict(self) -> dict[str, Any]:
@@ -207,6 +219,10 @@ class Report:
                 for (g, p), n in self.root_confusions.most_common()
             ],
             "per_tag": {tag: prf.as_dict() for tag, prf in sorted(self.per_tag.items())},
+            "per_construction_recall": {
+                tag: {level: round(prf.recall, 4) for level, prf in levels.items()} | {"gold": levels["dyad"].gold}
+                for tag, levels in sorted(self.per_construction.items())
+            },
             "errors": {
                 "missed": sum(1 for e in self.errors if e.kind == "missed"),
                 "spurious": sum(1 for e in self.errors if e.kind == "spurious"),
@@ -219,10 +235,13 @@ def score(items: Sequence[GoldItem], predictions: Mapping[str, Labels]) -> Repor
     report = Report(items=len(items))
     for item in items:
         gold, predicted = item.labels, predictions.get(item.id, Labels())
+        constructions = [report.per_construction.setdefault(tag, {}) for tag in item.tags if tag in CONSTRUCTIONS]
         for level, prf in report.levels.items():
-            prf.add(
-                Counter(e.key(level) for e in gold.events), Counter(e.key(level) for e in predicted.events)
-            )
+            gold_keys = Counter(e.key(level) for e in gold.events)
+            predicted_keys = Counter(e.key(level) for e in predicted.events)
+            prf.add(gold_keys, predicted_keys)
+            for levels in constructions:
+                levels.setdefault(level, PRF()).add(gold_keys, predicted_keys)
         gold_quads = Counter(e.key("directed_quad") for e in gold.events)
         predicted_quads = Counter(e.key("directed_quad") for e in predicted.events)
         for tag in item.tags:
@@ -359,6 +378,14 @@ def format_tags(report: Report) -> str:
     return "\n".join(rows)
 
 
+def format_constructions(report: Report) -> str:
+    rows = [f"{'construction':<18} {'gold':>4} {'R dyad':>7} {'R polar':>7} {'R quad':>7}"]
+    for tag, levels in sorted(report.per_construction.items()):
+        recalls = " ".join(f"{levels[level].recall:7.3f}" for level in LEVELS)
+        rows.append(f"{tag:<18} {levels['dyad'].gold:4d} {recalls}")
+    return "\n".join(rows)
+
+
 def format_errors(report: Report, limit: int) -> str:
     rows = []
     for error in report.errors[:limit]:
@@ -382,6 +409,7 @@ def main(argv: Sequence[str] | None = None, predict: Predictor = extractor_predi
     for split, result in results.items():
         print(f"[{split}] per-root recall of the extractor\n{format_roots(result.extractor)}\n")
         print(f"[{split}] extractor by corpus tag (directed_quad)\n{format_tags(result.extractor)}\n")
+        print(f"[{split}] recall of the extractor by construction\n{format_constructions(result.extractor)}\n")
         if args.show_errors:
             errors = format_errors(result.extractor, args.errors_limit)
             print(f"[{split}] errors (directed_quad level)\n{errors}\n")

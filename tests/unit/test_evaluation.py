@@ -20,6 +20,7 @@ from streams.evaluation import (
     StanceKey,
     cooccurrence_baseline,
     evaluate_split,
+    format_constructions,
     labels_of,
     load_gold,
     main,
@@ -268,3 +269,22 @@ def test_a_predictor_that_drops_an_article_is_reported() -> None:
 
     with pytest.raises(ValueError, match=r"no EnrichedArticle for \['b'\]"):
         evaluate_split(items, forgetful)
+
+
+def test_recall_by_construction_counts_each_level_over_the_items_written_that_way() -> None:
+    items = [
+        GoldItem("a", "Iran's seizure of a Greek tanker.", Labels((ev("IRN", "GRC", "171"),)), (), ("nominal",)),
+        GoldItem("b", "Turkey was criticised by Sweden.", Labels((ev("SWE", "TUR", "111"),)), (), ("passive", "igo")),
+    ]
+    predicted = {"a": Labels((ev("GRC", "IRN", "171"),)), "b": items[1].labels}
+    report = score(items, predicted)
+    assert set(report.per_construction) == {"nominal", "passive"}
+    nominal = report.per_construction["nominal"]
+    assert (nominal["dyad"].recall, nominal["directed_polarity"].recall, nominal["directed_quad"].recall) == (1, 0, 0)
+    assert report.as_dict()["per_construction_recall"]["passive"] == {
+        "dyad": 1.0,
+        "directed_polarity": 1.0,
+        "directed_quad": 1.0,
+        "gold": 1,
+    }
+    assert format_constructions(report).splitlines()[1].split() == ["nominal", "1", "1.000", "0.000", "0.000"]
