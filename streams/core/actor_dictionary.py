@@ -226,9 +226,12 @@ def load_actor_dictionary(data_dir: Path = DATA_DIR) -> ActorDictionary:
         code = state["code"]
         add(NAME, code, _undated("state", code, None, state["name"]), state["names"] + state["demonyms"])
         add(NAME, f"{code}@capital", _undated("metonymy", code, "GOV"), state["capitals"])
+    parents: dict[str, str] = {}
     for igo in _read_jsonl(data_dir / "igos.jsonl"):
         code = igo["code"]
-        add(NAME, code, _undated("igo", code, "IGO", igo["name"]), [igo["name"], *igo["aliases"]])
+        # a UN agency counts as the UN (the corpus rules): its code names it, its actor is the UN's
+        parents[code] = igo.get("part_of", code)
+        add(NAME, code, _undated("igo", parents[code], "IGO", igo["name"]), [igo["name"], *igo["aliases"]])
     institutions = read_institutions(data_dir / "institutions.jsonl")
     for name, (lexeme, aliases) in institutions.items():
         add(BLOCK if lexeme.kind == "block" else NAME, f"inst:{name}", lexeme, [name, *aliases])
@@ -245,7 +248,19 @@ def load_actor_dictionary(data_dir: Path = DATA_DIR) -> ActorDictionary:
     prefixes = {p["pattern"].lower() for p in names if lexemes[p["id"]].kind in ("state", "metonymy", "igo")}
     titles = {p["pattern"].lower() for p in roles}
     field = read_petrarch(data_dir / PETRARCH_DIR, ours, lexemes, Composed(prefixes, titles))
+    parts = {code: parent for code, parent in parents.items() if code != parent}
+    for key, lexeme in lexemes.items():
+        if any(term.actor in parts for term in lexeme.terms):
+            lexemes[key] = _as_part_of(lexeme, parts)
     return ActorDictionary(name_patterns=names, role_patterns=roles, field_patterns=field, lexemes=lexemes)
+
+
+def _as_part_of(lexeme: Lexeme, parts: dict[str, str]) -> Lexeme:
+    """The lexeme with each part's code replaced by its whole's ('UNICEF' -> 'UN')."""
+    terms = tuple(
+        Term(parts.get(t.actor, t.actor), t.role, t.start, t.end) if t.actor else t for t in lexeme.terms
+    )
+    return Lexeme(lexeme.kind, terms, lexeme.name)
 
 
 def read_leader_terms(path: Path) -> dict[str, tuple[Lexeme, list[str]]]:

@@ -446,3 +446,14 @@ def test_ours_win_and_a_state_with_a_title_is_left_to_our_rulers() -> None:
 def test_a_former_title_before_a_petrarch_name_gives_no_actor(nlp: Language) -> None:
     doc = on_day(nlp, "Former U.S. Secretary of State Hillary Clinton criticised Russia.", date(2011, 1, 1))
     assert codes(doc) == {"RUS"}
+
+
+def test_a_un_agency_counts_as_the_un_and_keeps_its_name(nlp: Language) -> None:
+    doc = on_day(nlp, "The UN Human Rights Council and UNICEF criticised Sudan.", date(2024, 1, 1))
+    found = [(s.text, s._.actor, s._.name) for s in doc.spans[ACTORS_KEY]]
+    assert found[:2] == [
+        ("UN Human Rights Council", "UN", "United Nations Human Rights Council"),
+        ("UNICEF", "UN", "United Nations Children's Fund"),
+    ]
+    petrarch_un = [lex for lex in load_actor_dictionary().lexemes.values() if "UNICEF" in lex.actors]
+    assert petrarch_un == []
