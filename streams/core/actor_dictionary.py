@@ -30,11 +30,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from streams.core.datafile import DataFileError, read_rows
 from streams.core.models import Role
+from streams.core.words import WORDS
 
 DATA_DIR = Path(__file__).parent / "data"
 PETRARCH_DIR = "petrarch"
 PETRARCH_ACTOR_FILES = ("actors_countries.jsonl", "actors_international.jsonl", "actors_nonstate.jsonl")
 PETRARCH_AGENT_FILE = "agents.jsonl"
+PETRARCH_DISCARD_FILE = "discards.jsonl"
 LEADER_TERMS = "leader_terms.jsonl"
 
 Kind = Literal["state", "igo", "person", "institution", "media", "metonymy", "group"]
@@ -171,6 +173,13 @@ EXAMPLE_LEADER_TERM = (
 )
 
 
+class Discard(NamedTuple):
+    """A PETRARCH discard phrase (lower case): no event is coded in a `scope` ('sentence', 'story') naming it."""
+
+    phrase: str
+    scope: str
+
+
 class FieldPattern(NamedTuple):
     """A PETRARCH phrase (lower case) and the lexeme it names; `synonym`: not the entry's own name."""
 
@@ -188,6 +197,7 @@ class ActorDictionary:
     role_patterns: list[dict[str, str]]
     field_patterns: list[FieldPattern]
     lexemes: dict[str, Lexeme]
+    discards: list[Discard]
 
 
 def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
@@ -252,7 +262,18 @@ def load_actor_dictionary(data_dir: Path = DATA_DIR) -> ActorDictionary:
     for key, lexeme in lexemes.items():
         if any(term.actor in parts for term in lexeme.terms):
             lexemes[key] = _as_part_of(lexeme, parts)
-    return ActorDictionary(name_patterns=names, role_patterns=roles, field_patterns=field, lexemes=lexemes)
+    discards = read_discards(data_dir / PETRARCH_DIR / PETRARCH_DISCARD_FILE)
+    return ActorDictionary(names, roles, field, lexemes, discards)
+
+
+def read_discards(path: Path) -> list[Discard]:
+    """PETRARCH's discard phrases (sports, entertainment, history), less the bare years (wire copy names past
+    years in political news all the time) and the phrases words.toml `kept_discards` keeps."""
+    return [
+        Discard(row["phrase"], row["scope"])
+        for row in _read_jsonl(path)
+        if not row["phrase"].isdigit() and row["phrase"] not in WORDS.kept_discards
+    ]
 
 
 def _as_part_of(lexeme: Lexeme, parts: dict[str, str]) -> Lexeme:

@@ -10,7 +10,8 @@ Four components, added after `ner` by `streams.core.pipeline.build_nlp`, over th
   "foreign ministry", "diplomats") and pair phrases ("both countries", "the two militaries").
 - `dyad_actor_field`: a PhraseMatcher on LOWER over PETRARCH's names and agent nouns, whose patterns are
   token lists (no Doc per phrase); a name counts only where the text writes it as a name ("Rice" is
-  Condoleezza Rice, "rice" is not), and a one-word synonym that is an English word is left out.
+  Condoleezza Rice, "rice" is not), and a one-word synonym that is an English word is left out. It also
+  finds PETRARCH's discard phrases ("world cup", "cricket") and sets `doc._.discards`.
 - `dyad_actors`: joins "Iran's" + "foreign ministry", "Chinese" + "Defense Minister" + "Wei Fenghe", resolves
   later short mentions of people ("Wei"), "both countries" to the pair last named, and drops names inside
   longer proper names ("South China Morning Post", "Beijing's Renmin University").
@@ -51,6 +52,7 @@ from streams.core.actor_dictionary import (
     DATA_DIR,
     NAME,
     ROLE,
+    Discard,
     FieldPattern,
     Lexeme,
     load_actor_dictionary,
@@ -59,6 +61,8 @@ from streams.core.models import Role
 from streams.core.words import WORDS
 
 ACTORS_KEY = "actors"
+DISCARD = "DISCARD"
+"""The matcher label of PETRARCH's discard phrases."""
 CANDIDATES_KEY = "actor_candidates"
 _ATTRS_PREFIX = "dyadwatch.actor"
 
@@ -113,16 +117,25 @@ _PLAIN_PHRASE = re.compile(r"[a-z0-9 ]+")
 
 class FieldNames:
     """The `dyad_actor_field` component: PETRARCH's lower-case names and agent nouns, matched on LOWER, added
-    to the rulers' candidates. One PhraseMatcher key per label; the matched words give the lexeme id."""
+    to the rulers' candidates, and its discard phrases, set in `doc._.discards` as (start, end, scope). One
+    PhraseMatcher key per label; the matched words give the lexeme id (or the discard's scope)."""
 
-    def __init__(self, nlp: Language, patterns: list[FieldPattern]) -> None:
+    def __init__(self, nlp: Language, patterns: list[FieldPattern], discards: list[Discard]) -> None:
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.ids: dict[tuple[int, ...], str] = {}
         common = _english_words(nlp)
-        odd = [p.phrase for p in patterns if not _PLAIN_PHRASE.fullmatch(p.phrase)]
+        phrases = [p.phrase for p in patterns] + [d.phrase for d in discards]
+        odd = [phrase for phrase in phrases if not _PLAIN_PHRASE.fullmatch(phrase)]
         docs = cast(Tokenizer, nlp.tokenizer).pipe(odd)
         tokenized = {phrase: [t.lower_ for t in doc] for phrase, doc in zip(odd, docs, strict=True)}
         keys: dict[str, list[list[int]]] = {}
+        self.scopes: dict[tuple[int, ...], str] = {}
+        for discard in discards:
+            words = tokenized.get(discard.phrase) or discard.phrase.split()
+            key = tuple(get_string_id(word) for word in words)
+            if key not in self.scopes:
+                self.scopes[key] = discard.scope
+                keys.setdefault(DISCARD, []).append(list(key))
         for pattern in patterns:
             words = tokenized.get(pattern.phrase) or pattern.phrase.split()
             if pattern.synonym and len(words) == 1 and words[0] in common:
@@ -137,14 +150,20 @@ class FieldNames:
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
+        discards = []
         strings = doc.vocab.strings
         for match_id, start, end in self.matcher(doc):
             label = strings[match_id]
-            span = Span(doc, start, end, label=label, span_id=self.ids[tuple(t.lower for t in doc[start:end])])
+            key = tuple(t.lower for t in doc[start:end])
+            if label == DISCARD:
+                discards.append((start, end, self.scopes[key]))
+                continue
+            span = Span(doc, start, end, label=label, span_id=self.ids[key])
             if label != NAME or _written_as_a_name(span):
                 found.append(span)
         if found:
             doc.spans[CANDIDATES_KEY] = [*doc.spans.get(CANDIDATES_KEY, ()), *found]
+        doc._.discards = tuple(discards)
         return doc
 
 
@@ -164,9 +183,10 @@ def _written_as_a_name(span: Span) -> bool:
     return bool(words) and (words[-1].is_title or words[-1].is_upper)
 
 
-@Language.factory("dyad_actor_field", assigns=["doc.spans"], default_config={"data_dir": None})
+@Language.factory("dyad_actor_field", assigns=["doc.spans", "doc._.discards"], default_config={"data_dir": None})
 def make_actor_field(nlp: Language, name: str, data_dir: str | None) -> FieldNames:
-    return FieldNames(nlp, load_actor_dictionary(_data_dir(data_dir)).field_patterns)
+    dictionary = load_actor_dictionary(_data_dir(data_dir))
+    return FieldNames(nlp, dictionary.field_patterns, dictionary.discards)
 
 
 def role_and_name(span: Span) -> list[str | None]:

@@ -54,6 +54,7 @@ class WordLists:
     place_of_action_preps: frozenset[str]
     directions: frozenset[str]
     place_nouns: frozenset[str]
+    kept_discards: frozenset[str]
 
 
 @cache
