@@ -128,25 +128,30 @@ class FieldNames:
         odd = [phrase for phrase in phrases if not _PLAIN_PHRASE.fullmatch(phrase)]
         docs = cast(Tokenizer, nlp.tokenizer).pipe(odd)
         tokenized = {phrase: [t.lower_ for t in doc] for phrase, doc in zip(odd, docs, strict=True)}
-        keys: dict[str, list[list[int]]] = {}
+        # one int per word and one tuple per phrase, shared by the matcher and the id tables (memory)
+        hashes: dict[str, int] = {}
+
+        def key_of(phrase: str) -> tuple[int, ...]:
+            words = tokenized.get(phrase) or phrase.split()
+            return tuple(hashes.setdefault(word, get_string_id(word)) for word in words)
+
+        keys: dict[str, list[tuple[int, ...]]] = {}
         self.scopes: dict[tuple[int, ...], str] = {}
         for discard in discards:
-            words = tokenized.get(discard.phrase) or discard.phrase.split()
-            key = tuple(get_string_id(word) for word in words)
+            key = key_of(discard.phrase)
             if key not in self.scopes:
                 self.scopes[key] = discard.scope
-                keys.setdefault(DISCARD, []).append(list(key))
+                keys.setdefault(DISCARD, []).append(key)
         for pattern in patterns:
-            words = tokenized.get(pattern.phrase) or pattern.phrase.split()
-            if pattern.synonym and len(words) == 1 and words[0] in common:
+            key = key_of(pattern.phrase)
+            if pattern.synonym and len(key) == 1 and pattern.phrase in common:
                 # 'senate' for the US Congress, 'youth' for a Basque group: a word, not a name
                 continue
-            key = tuple(get_string_id(word) for word in words)
             if key not in self.ids:
                 self.ids[key] = pattern.id
-                keys.setdefault(pattern.label, []).append(list(key))
-        for label, lists in keys.items():
-            self.matcher.add(label, lists)  # type: ignore[arg-type]
+                keys.setdefault(pattern.label, []).append(key)
+        for label, tuples in keys.items():
+            self.matcher.add(label, tuples)  # type: ignore[arg-type]
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
