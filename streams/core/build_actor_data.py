@@ -81,6 +81,8 @@ def _dedup(items: list[str]) -> list[str]:
 def build_states(curated: dict[str, Curated]) -> list[StateRecord]:
     records: list[StateRecord] = []
     iso = {country.alpha_3: country for country in pycountry.countries}
+    # a name we curate for one state is no ISO name of another: wire copy's 'Congo' is the DRC, not ISO's COG
+    curated_for = {alias: code for code, entry in curated.items() for alias in entry["aliases"]}
     for code in sorted(set(iso) | set(EXTRA_CODES)):
         extra = curated.get(code, Curated(aliases=[], demonyms=[], capitals=[]))
         names: list[str] = []
@@ -92,7 +94,7 @@ def build_states(curated: dict[str, Curated]) -> list[StateRecord]:
                 value = getattr(country, attr, None)
                 if value:
                     readable = _uninverted(value.removeprefix("the "))
-                    if readable:
+                    if readable and curated_for.get(readable, code) == code:
                         names.append(readable)
         names.extend(extra["aliases"])
         demonyms = list(extra["demonyms"])

@@ -457,3 +457,8 @@ def test_a_un_agency_counts_as_the_un_and_keeps_its_name(nlp: Language) -> None:
     ]
     petrarch_un = [lex for lex in load_actor_dictionary().lexemes.values() if "UNICEF" in lex.actors]
     assert petrarch_un == []
+
+
+def test_congo_alone_is_the_drc_as_wire_copy_writes_it(nlp: Language) -> None:
+    doc = nlp("Fighting spread in eastern Congo, the Republic of Congo said; the Democratic Republic of Congo agreed.")
+    assert [s._.actor for s in doc.spans[ACTORS_KEY]] == ["COD", "COG", "COD"]
