@@ -38,6 +38,8 @@ def anchors(an: Analysis, cue_tok: Token, cue: Cue) -> list[tuple[Token, list[To
     # 'launched strikes on nine sites in Pakistan': the target phrase of the object
     objects += [o for obj in objects for o in an.pobjs(obj, cue.preps)]
     objects += an.pobjs(cue_tok, cue.preps)
+    # 'pulled its troops back from the area around Kyiv': the preposition hangs on the adverb
+    objects += [o for adverb in an.kids(cue_tok, "advmod") for o in an.pobjs(adverb, cue.preps)]
     head = an.head(cue_tok)
     if cue.pos == "noun" and head is not None and head.lemma in WORDS.naming_verbs:
         # 'called the detention of the writer in China outrageous': the speaker did not detain anyone
