@@ -126,3 +126,14 @@ def test_the_extraction_core_imports_no_kafka_or_faust_code() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_publication_day_picks_who_speaks_for_a_state(extractor: Extractor) -> None:
+    text = "Barack Obama met Dmitry Medvedev."
+
+    def dyads(published: datetime) -> set[tuple[str, str]]:
+        enriched = extractor.extract(Article(id="o", text=text, published_at=published))
+        return {(r.source, r.target) for r in enriched.relations}
+
+    assert ("USA", "RUS") in dyads(datetime(2010, 4, 8, tzinfo=UTC))
+    assert dyads(datetime(2018, 4, 8, tzinfo=UTC)) == set()
