@@ -18,8 +18,7 @@ from kafka import KafkaConsumer
 from kafka.admin import KafkaAdminClient
 from kafka.errors import KafkaError
 
-from streams.core.models import Article, EnrichedArticle
-from streams.core.routing import dyad_key
+from streams.core.models import Article, EnrichedArticle, dyad_key
 from streams.kafka.admin import ensure_topics
 from streams.kafka.clients import make_producer, publish_articles
 from streams.settings import Settings

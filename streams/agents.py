@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 from collections.abc import Callable, Sequence
@@ -16,8 +17,8 @@ from pydantic import ValidationError
 
 from streams.core.alerts import AlertRules, fold_and_alert
 from streams.core.extract import Extractor
-from streams.core.models import Article, EnrichedArticle, RelationEvent, RelationState
-from streams.core.relations import FoldParams
+from streams.core.models import Article, EnrichedArticle, RelationState, RelationUpdate
+from streams.core.relations import FoldParams, update_status
 from streams.core.routing import BadArticle, dead_letter, decode_article, outputs_for
 from streams.metrics import Metrics
 from streams.settings import Settings
@@ -65,6 +66,11 @@ class Shell:
         await self.topics.deadletter.send(key=article_id, value=record.model_dump_json().encode())
         self.metrics.dead_letters += 1
 
+    async def send_update_dead_letter(self, event: EventT, reason: str, error_type: str) -> None:
+        """Dead-letter a relation-update message, with its article id when it can be read."""
+        await self.send_dead_letter(event, reason, error_type, _article_id_of(event))
+        self.metrics.update_dead_letters += 1
+
 
 def _extract_batch(
     extractor: Extractor, articles: list[Article], received_at: datetime
@@ -107,7 +113,8 @@ async def enrich_batch(shell: Shell, events: Sequence[EventT]) -> None:
             )
             continue
         try:
-            for out in outputs_for(result):
+            outputs = outputs_for(result)
+            for out in outputs:
                 await shell.topics.by_role(out.role).send(key=out.key, value=out.value)
         except Exception as exc:  # noqa: BLE001 - an article whose outputs cannot be written is dead-lettered
             await shell.send_dead_letter(
@@ -116,53 +123,78 @@ async def enrich_batch(shell: Shell, events: Sequence[EventT]) -> None:
             continue
         shell.metrics.enriched += 1
         shell.metrics.events_out += len(result.relations)
+        shell.metrics.updates_out += sum(1 for out in outputs if out.role == "relation_events")
 
 
-async def apply_relation_event(shell: Shell, event: EventT, params: FoldParams, rules: AlertRules) -> None:
-    """Fold one relation event into the table; publish the new state and any alerts."""
+async def apply_relation_update(shell: Shell, event: EventT, params: FoldParams, rules: AlertRules) -> None:
+    """Fold one article's update for a dyad into the table, evaluate the alert rules once, publish the results.
+
+    Books: updates in = folded + replays + late + update dead letters (the agent dead-letters what raises)."""
+    shell.metrics.updates_in += 1
     try:
-        relation_event = RelationEvent.model_validate_json(event.message.value or b"")
+        update = RelationUpdate.model_validate_json(event.message.value or b"")
     except ValidationError as exc:
-        await shell.send_dead_letter(event, f"not a valid RelationEvent: {exc.errors()[:3]}", "InvalidEvent", None)
+        await shell.send_update_dead_letter(
+            event, f"not a valid RelationUpdate: {exc.errors()[:3]}", "InvalidUpdate"
+        )
         return
-    stored = shell.table.get(relation_event.dyad)
+    stored = shell.table.get(update.dyad)
     before = RelationState.model_validate(stored) if stored else None
-    after, alerts = fold_and_alert(before, relation_event, params, rules)
-    if after == before:
-        # A replayed event (at-least-once delivery): the table already counts it. Publish the current state
-        # again all the same: a worker that died after its changelog write reached the broker but before the
-        # relations topic did would otherwise leave the topic one state behind the table for good.
-        await shell.topics.relations.send(key=relation_event.dyad, value=after.model_dump_json().encode())
-        shell.metrics.replays += 1
+    status = update_status(before, update)
+    if status != "new":
+        assert before is not None
+        # A replayed update (at-least-once delivery) or one dated before the horizon: the table holds what it
+        # can. Publish the current state again all the same: a worker that died after its changelog write
+        # reached the broker but before the relations topic did would otherwise leave the topic one state
+        # behind the table for good.
+        await shell.topics.relations.send(key=update.dyad, value=before.model_dump_json().encode())
+        if status == "replay":
+            shell.metrics.replays += 1
+        else:
+            shell.metrics.late_updates += 1
         return
+    after, alerts = fold_and_alert(before, update, params, rules)
     if alerts:
-        # Alerts reach their topic before the table remembers their ids: were the worker to die between the
-        # two, the replayed event would find the ids remembered and never raise the alerts again.
+        # Alerts reach their topic before the table remembers them: were the worker to die between the two,
+        # the replayed update would find them remembered and never raise them again.
         sent = [
             await shell.topics.alerts.send(key=alert.dyad, value=alert.model_dump_json().encode())
             for alert in alerts
         ]
         await asyncio.gather(*sent)
         shell.metrics.alerts += len(alerts)
-    shell.table[relation_event.dyad] = after.model_dump(mode="json")
-    await shell.topics.relations.send(key=relation_event.dyad, value=after.model_dump_json().encode())
+    shell.table[update.dyad] = after.model_dump(mode="json")
+    await shell.topics.relations.send(key=update.dyad, value=after.model_dump_json().encode())
     shell.metrics.relation_updates += 1
+
+
+def _article_id_of(event: EventT) -> str | None:
+    """The article id of a relation-update message that is not a valid update, when it can be read."""
+    try:
+        value = json.loads(event.message.value or b"")
+    except (ValueError, RecursionError):
+        return None
+    article_id = value.get("article_id") if isinstance(value, dict) else None
+    return article_id if isinstance(article_id, str) else None
 
 
 def register_agents(app: faust.App, shell: Shell) -> None:
     settings = shell.settings
-    params = FoldParams(half_life_days=settings.half_life_days, evidence_keep=settings.evidence_keep)
-    rules = AlertRules(watch_actors=frozenset(settings.watch_actors), watch_dyads=frozenset(settings.watch_dyads))
+    params = settings.fold_params()
+    rules = settings.alert_rules()
 
     @app.timer(interval=settings.progress_interval)
     async def progress() -> None:
         m = shell.metrics
-        line = (m.articles_in, m.enriched, m.dead_letters, m.events_out, m.relation_updates, m.replays, m.alerts)
+        line = (
+            m.articles_in, m.enriched, m.dead_letters, m.events_out, m.updates_out, m.updates_in,
+            m.relation_updates, m.replays, m.late_updates, m.update_dead_letters, m.alerts,
+        )
         if line != getattr(progress, "last", None):
             progress.last = line  # type: ignore[attr-defined]
             log.info(
-                "progress: articles in %d, enriched %d, dead letters %d, events out %d, relation updates %d "
-                "(replays %d), alerts %d",
+                "progress: articles in %d, enriched %d, dead letters %d, events out %d in %d updates, relation "
+                "updates in %d = folded %d + replays %d + late %d + dead letters %d, alerts %d",
                 *line,
             )
 
@@ -191,12 +223,14 @@ def register_agents(app: faust.App, shell: Shell) -> None:
     async def relate(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
             try:
-                await apply_relation_event(shell, event, params, rules)
-            except Exception:  # noqa: BLE001 - log and keep the stream alive; the event is already acked
+                await apply_relation_update(shell, event, params, rules)
+            except Exception as exc:  # noqa: BLE001 - log and keep the stream alive; the event is already acked
                 log.exception(
-                    "relation event at %s[%s]@%s failed",
+                    "relation update at %s[%s]@%s failed",
                     event.message.topic,
                     event.message.partition,
                     event.message.offset,
                 )
-                await shell.send_dead_letter(event, "relation update failed", "RelationUpdateError", None)
+                await shell.send_update_dead_letter(
+                    event, f"relation update failed: {type(exc).__name__}: {exc}", "RelationUpdateError"
+                )

@@ -13,8 +13,12 @@ class Metrics:
     enriched: int = 0
     dead_letters: int = 0
     events_out: int = 0
+    updates_out: int = 0
+    updates_in: int = 0
     relation_updates: int = 0
     replays: int = 0
+    late_updates: int = 0
+    update_dead_letters: int = 0
     alerts: int = 0
     batch_seconds_buckets: list[int] = field(default_factory=lambda: [0] * len(BUCKETS))
     batch_seconds_sum: float = 0.0

@@ -7,13 +7,24 @@ from collections import OrderedDict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import resources
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from streams.core.models import Alert, Band, Evidence, QuadCounts, RelationState
+from streams.core.alerts import cameo_name
+from streams.core.models import (
+    Alert,
+    AlertKind,
+    Band,
+    Evidence,
+    Happening,
+    QuadCounts,
+    RelationState,
+    Severity,
+    dyad_key,
+)
+from streams.core.names import actor_names
 
 ALERTS_KEEP = 500
 """Alerts the mirror keeps, newest by time."""
@@ -25,7 +36,7 @@ BAND_RANK: dict[str, int] = {"hostile": 0, "tense": 1, "neutral": 2, "cooperativ
 
 SortKey = Literal[
     "dyad", "actor_a", "actor_b", "name_a", "name_b", "score", "band", "trend",
-    "event_count", "article_count", "first_seen", "last_seen",
+    "event_count", "article_count", "happening_count", "first_seen", "last_seen",
 ]
 SORT_KEYS: tuple[str, ...] = SortKey.__args__  # type: ignore[attr-defined]
 
@@ -38,14 +49,7 @@ class ActorNames:
 
     @classmethod
     def load(cls) -> ActorNames:
-        data = resources.files("streams.core") / "data"
-        names: dict[str, str] = {}
-        for file in ("states.jsonl", "igos.jsonl"):
-            for line in (data / file).read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    row = json.loads(line)
-                    names[row["code"]] = row["name"]
-        return cls(names)
+        return cls(actor_names())
 
     def name(self, code: str) -> str:
         return self._names.get(code, code)
@@ -77,13 +81,17 @@ class RelationSummary(_Public):
     score: float = Field(ge=-10, le=10)
     band: Band
     trend: float = Field(description="Change of the score over the last 7 days.")
-    counts_ab: QuadCounts = Field(description="Events with actor_a as source, per quad class.")
-    counts_ba: QuadCounts = Field(description="Events with actor_b as source, per quad class.")
+    thin: bool = Field(description="Too little evidence yet (news happenings, articles) for the band to mean much.")
+    counts_ab: QuadCounts = Field(description="News happenings with actor_a as source, per quad class.")
+    counts_ba: QuadCounts = Field(description="News happenings with actor_b as source, per quad class.")
+    happening_count: int = Field(ge=0, description="Happenings, news and background.")
+    background_count: int = Field(ge=0, description="Happenings only mentioned as background.")
     first_seen: datetime
     last_seen: datetime
     article_count: int = Field(ge=0)
-    event_count: int = Field(ge=0)
+    event_count: int = Field(ge=0, description="Events extracted: every mention in every article.")
     last_material_conflict: datetime | None = None
+    first_material_cooperation: datetime | None = None
 
 
 class EvidenceView(Evidence):
@@ -93,9 +101,31 @@ class EvidenceView(Evidence):
     title: str | None = None
 
 
-class RelationDetail(RelationSummary):
-    """One relation with its evidence, newest first."""
+class HappeningView(_Public):
+    """One recent happening of a relation: what happened, how often and by how many it was reported."""
 
+    source: str
+    target: str
+    cameo: str
+    cameo_name: str | None = None
+    goldstein: float
+    quad_class: int
+    background: bool
+    mode: str
+    confidence: float
+    first: datetime
+    last: datetime
+    mentions: int
+    article_count: int
+    publisher_count: int
+    article_id: str = Field(description="Article of its strongest mention.")
+    alerted: list[str]
+
+
+class RelationDetail(RelationSummary):
+    """One relation with its recent happenings and its evidence, newest first."""
+
+    happenings: list[HappeningView]
     evidence: list[EvidenceView]
 
 
@@ -108,7 +138,7 @@ class RelationList(_Public):
 
 class AlertList(_Public):
     count: int
-    alerts: list[Alert] = Field(description="Newest first; at most the last 500 alerts.")
+    alerts: list[Alert] = Field(description="Newest first, filtered; at most `limit` of the last 500 alerts.")
 
 
 class ErrorBody(_Public):
@@ -150,6 +180,49 @@ def parse_since(text: str | None) -> datetime | None:
     except ValueError:
         raise BadQuery(f"since={text!r} is not ISO 8601; use e.g. since=2026-03-01T12:00:00Z") from None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+ALERT_KINDS: tuple[str, ...] = AlertKind.__args__  # type: ignore[attr-defined]
+SEVERITIES: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]
+ALERTS_LIMIT_DEFAULT = 100
+
+
+@dataclass(frozen=True)
+class AlertsQuery:
+    since: datetime | None = None
+    kind: str | None = None
+    dyad: str | None = None
+    actor: str | None = None
+    severity: str | None = None
+    limit: int = ALERTS_LIMIT_DEFAULT
+
+
+def parse_alerts_query(params: Mapping[str, str]) -> AlertsQuery:
+    """/api/alerts parameters: since, kind, dyad ('CHN|IRN' or 'CHN-IRN', either order), actor, severity
+    (at least this severe), limit (1-500)."""
+    kind = params.get("kind", "").strip().lower() or None
+    if kind is not None and kind not in ALERT_KINDS:
+        raise BadQuery(f"kind={kind!r} is not an alert kind; use one of {', '.join(ALERT_KINDS)}")
+    severity = params.get("severity", "").strip().lower() or None
+    if severity is not None and severity not in SEVERITIES:
+        raise BadQuery(f"severity={severity!r} is not a severity; use one of {', '.join(SEVERITIES)}")
+    dyad = params.get("dyad", "").strip().upper() or None
+    if dyad is not None:
+        parts = dyad.replace("-", "|").split("|")
+        if len(parts) != 2 or not all(parts):
+            raise BadQuery(f"dyad={dyad!r} is not a dyad; join two actor codes by '|' or '-', e.g. dyad=CHN|IRN")
+        dyad = dyad_key(*parts)
+    raw_limit = params.get("limit", "").strip() or str(ALERTS_LIMIT_DEFAULT)
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= ALERTS_KEEP:
+        raise BadQuery(f"limit={raw_limit!r} must be a whole number from 1 to {ALERTS_KEEP}")
+    return AlertsQuery(
+        since=parse_since(params.get("since")),
+        kind=kind,
+        dyad=dyad,
+        actor=params.get("actor", "").strip().upper() or None,
+        severity=severity,
+        limit=int(raw_limit),
+    )
 
 
 def _sort_value(row: RelationSummary, key: str) -> Any:
@@ -243,8 +316,7 @@ class Mirror:
 
     def relation(self, a: str, b: str) -> RelationDetail | None:
         """The relation between a and b, in either order; None when the view knows none."""
-        first, second = sorted((a.strip().upper(), b.strip().upper()))
-        state = self.states.get(f"{first}|{second}")
+        state = self.states.get(dyad_key(a.strip().upper(), b.strip().upper()))
         if state is None:
             return None
         evidence = [
@@ -252,11 +324,28 @@ class Mirror:
                          title=self.articles.get(e.article_id, (None, None))[1])
             for e in state.evidence
         ]
-        return RelationDetail(**self.summary(state).model_dump(), evidence=evidence)
+        happenings = [happening_view(h) for h in state.happenings]
+        return RelationDetail(**self.summary(state).model_dump(), happenings=happenings, evidence=evidence)
 
-    def alerts_since(self, since: datetime | None) -> AlertList:
-        picked = [a for a in reversed(self.alerts) if since is None or a.time >= since]
+    def alerts_matching(self, query: AlertsQuery = AlertsQuery()) -> AlertList:
+        """The newest alerts that pass every filter of the query, at most `query.limit`."""
+        floor = SEVERITIES.index(query.severity) if query.severity else 0
+        picked = [
+            a for a in reversed(self.alerts)
+            if (query.since is None or a.time >= query.since)
+            and (query.kind is None or a.kind == query.kind)
+            and (query.dyad is None or a.dyad == query.dyad)
+            and (query.actor is None or query.actor in a.actors)
+            and SEVERITIES.index(a.severity) >= floor
+        ][: query.limit]
         return AlertList(count=len(picked), alerts=picked)
+
+
+def happening_view(h: Happening) -> HappeningView:
+    return HappeningView(
+        cameo_name=cameo_name(h.cameo),
+        **h.model_dump(exclude={"articles", "publishers", "codes", "root", "event_index"}),
+    )
 
 
 def inert_json(model: BaseModel) -> bytes:
@@ -297,6 +386,21 @@ def openapi_document(version: str) -> dict[str, Any]:
     since_param = {"name": "since", "in": "query", "required": False,
                    "schema": {"type": "string", "format": "date-time"},
                    "description": "Only alerts at or after this ISO 8601 time (no zone means UTC)."}
+    alert_params = [
+        since_param,
+        {"name": "kind", "in": "query", "required": False, "schema": {"type": "string", "enum": list(ALERT_KINDS)},
+         "description": "Only alerts of this kind."},
+        {"name": "dyad", "in": "query", "required": False, "schema": {"type": "string"},
+         "description": "Only alerts on this dyad: two actor codes joined by '|' or '-', in either order."},
+        {"name": "actor", "in": "query", "required": False, "schema": {"type": "string"},
+         "description": "Only alerts on dyads with this actor code."},
+        {"name": "severity", "in": "query", "required": False,
+         "schema": {"type": "string", "enum": list(SEVERITIES)},
+         "description": "Only alerts at least this severe (info < warning < critical)."},
+        {"name": "limit", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 1, "maximum": ALERTS_KEEP, "default": ALERTS_LIMIT_DEFAULT},
+         "description": "At most this many alerts, newest first."},
+    ]
     health = {"description": "The process answers.", "content": {"application/json": {"schema": {
         "type": "object", "properties": {"status": {"type": "string"}}}}}}
     ready_schema = {"type": "object", "properties": {
@@ -318,8 +422,8 @@ def openapi_document(version: str) -> dict[str, Any]:
                 "responses": {"200": ok("RelationDetail", "The relation."),
                               "404": ok("ErrorBody", "No relation between the two actors yet.")}}},
             "/api/alerts": {"get": {
-                "summary": "The latest alerts, newest first.",
-                "parameters": [since_param],
+                "summary": "The latest alerts, newest first, filtered.",
+                "parameters": alert_params,
                 "responses": {"200": ok("AlertList", "The alerts."), "400": bad}}},
             "/healthz": {"get": {"summary": "Liveness.", "responses": {"200": health}}},
             "/readyz": {"get": {"summary": "Readiness: broker reachable, partitions assigned, mirror loaded.",

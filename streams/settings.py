@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from streams.core.alerts import AlertRules
+from streams.core.relations import FoldParams
 
 
 def _default_data_dir() -> Path:
@@ -31,7 +34,9 @@ class Settings(BaseSettings):
     topic_enriched: str = Field("articles.enriched", description="EnrichedArticle per article.")
     topic_deadletter: str = Field("articles.deadletter", description="DeadLetter per refused message.")
     topic_stances: str = Field("stances", description="Stance records.")
-    topic_relation_events: str = Field("relation-events", description="RelationEvent per event, keyed by dyad.")
+    topic_relation_events: str = Field(
+        "relation-events", description="RelationUpdate per article and dyad, keyed by dyad."
+    )
     topic_relations: str = Field("relations", description="RelationState per dyad (compacted).")
     topic_alerts: str = Field("alerts", description="Alert records.")
 
@@ -61,6 +66,42 @@ class Settings(BaseSettings):
     watch_dyads: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Dyads ('CHN|IRN') that alert on any event."
     )
+    trend_days: int = Field(7, ge=1, description="A relation's trend is its score now minus this many days ago.")
+    merge_window_days: float = Field(
+        2.0, ge=0, description="Mentions of one directed dyad and CAMEO root this close in time are one happening."
+    )
+    memory_days: float = Field(
+        30.0,
+        gt=0,
+        description="Happenings this much older than a dyad's latest event are sealed; older updates ignored.",
+    )
+    happenings_keep: int = Field(100, ge=1, description="Most happenings a relation keeps unsealed.")
+    updates_keep: int = Field(1000, ge=1, description="Most applied-update ids a relation remembers for idempotence.")
+    background_weight: float = Field(
+        0.1, ge=0, le=1, description="Weight of a happening only mentioned as background (context) in the score."
+    )
+    publisher_bonus: float = Field(0.1, ge=0, description="Extra weight of a happening per publisher beyond the first.")
+    publisher_bonus_max: float = Field(0.5, ge=0, description="Cap on that extra weight.")
+    band_allied_min: float = Field(5.0, description="A score at or above this is 'allied'.")
+    band_cooperative_min: float = Field(1.5, description="A score at or above this is 'cooperative'.")
+    band_neutral_above: float = Field(-1.5, description="A score above this is 'neutral'.")
+    band_tense_above: float = Field(-5.0, description="A score above this is 'tense'; at or below, 'hostile'.")
+    band_hysteresis: float = Field(
+        0.5, ge=0, description="How far past a threshold the score must go before a relation changes band."
+    )
+    thin_happenings: int = Field(
+        2, ge=0, description="Fewer news happenings than this make a relation's evidence thin (no band changes)."
+    )
+    thin_articles: int = Field(2, ge=0, description="Fewer articles than this make a relation's evidence thin.")
+    escalation_goldstein: float = Field(
+        -7.0, ge=-10, le=10, description="A news happening at or below this Goldstein value is an escalation."
+    )
+    conflict_quiet_days: int = Field(
+        30, ge=0, description="Material conflict after this many days without one is an escalation."
+    )
+    swing_threshold: float = Field(3.0, gt=0, description="A score change within one UTC day that is a swing.")
+    remember_alerts: int = Field(200, ge=0, description="Alert ids a relation remembers, so no condition alerts twice.")
+    evidence_per_alert: int = Field(3, ge=0, description="Pieces of evidence an alert carries.")
 
     web_enabled: bool = Field(True, description="Serve the web view from `dyadwatch worker`.")
     web_host: str = Field("127.0.0.1", description="Address the web view binds to.")
@@ -99,6 +140,46 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [v.strip() for v in value.split(",") if v.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _relation_rules_hold_together(self) -> Settings:
+        self.fold_params()
+        self.alert_rules()
+        return self
+
+    def fold_params(self) -> FoldParams:
+        """How the relations agent folds updates (every threshold of the fold is a setting)."""
+        return FoldParams(
+            half_life_days=self.half_life_days,
+            evidence_keep=self.evidence_keep,
+            trend_days=self.trend_days,
+            merge_window_days=self.merge_window_days,
+            memory_days=self.memory_days,
+            happenings_keep=self.happenings_keep,
+            updates_keep=self.updates_keep,
+            background_weight=self.background_weight,
+            publisher_bonus=self.publisher_bonus,
+            publisher_bonus_max=self.publisher_bonus_max,
+            allied_min=self.band_allied_min,
+            cooperative_min=self.band_cooperative_min,
+            neutral_above=self.band_neutral_above,
+            tense_above=self.band_tense_above,
+            band_hysteresis=self.band_hysteresis,
+            thin_happenings=self.thin_happenings,
+            thin_articles=self.thin_articles,
+        )
+
+    def alert_rules(self) -> AlertRules:
+        """Which conditions raise alerts."""
+        return AlertRules(
+            escalation_goldstein=self.escalation_goldstein,
+            conflict_quiet_days=self.conflict_quiet_days,
+            swing_threshold=self.swing_threshold,
+            watch_actors=frozenset(self.watch_actors),
+            watch_dyads=frozenset(self.watch_dyads),
+            remember_alerts=self.remember_alerts,
+            evidence_per_alert=self.evidence_per_alert,
+        )
 
     @property
     def topics(self) -> dict[str, str]:

@@ -42,7 +42,7 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
             config={**big, **month},
         ),
         TopicSpec("stances", t["stances"], n, "article id", "Stance", config=week),
-        TopicSpec("relation_events", t["relation_events"], n, "dyad 'A|B'", "RelationEvent", config=week),
+        TopicSpec("relation_events", t["relation_events"], n, "dyad 'A|B'", "RelationUpdate", config=week),
         TopicSpec("relations", t["relations"], n, "dyad 'A|B'", "RelationState", cleanup_policy="compact"),
         TopicSpec("alerts", t["alerts"], n, "dyad 'A|B'", "Alert", config=month),
     ]

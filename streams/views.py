@@ -21,8 +21,8 @@ from streams.relations_view import (
     inert_json,
     not_found,
     openapi_document,
+    parse_alerts_query,
     parse_relations_query,
-    parse_since,
 )
 
 SECURITY_HEADERS = {
@@ -54,15 +54,27 @@ def prometheus_text(shell: Shell, lag: int | None) -> str:
         "# HELP dyadwatch_dead_letters_total Messages sent to the dead-letter topic.",
         "# TYPE dyadwatch_dead_letters_total counter",
         f"dyadwatch_dead_letters_total {m.dead_letters}",
-        "# HELP dyadwatch_events_out_total Dyadic events sent to relation-events.",
+        "# HELP dyadwatch_events_out_total Dyadic events sent to relation-events (inside relation updates).",
         "# TYPE dyadwatch_events_out_total counter",
         f"dyadwatch_events_out_total {m.events_out}",
-        "# HELP dyadwatch_relation_updates_total Relation states changed in the table.",
+        "# HELP dyadwatch_updates_out_total Relation updates (one per article and dyad) sent to relation-events.",
+        "# TYPE dyadwatch_updates_out_total counter",
+        f"dyadwatch_updates_out_total {m.updates_out}",
+        "# HELP dyadwatch_relation_updates_in_total Relation updates taken off relation-events.",
+        "# TYPE dyadwatch_relation_updates_in_total counter",
+        f"dyadwatch_relation_updates_in_total {m.updates_in}",
+        "# HELP dyadwatch_relation_updates_total Relation updates folded into the table.",
         "# TYPE dyadwatch_relation_updates_total counter",
         f"dyadwatch_relation_updates_total {m.relation_updates}",
-        "# HELP dyadwatch_relation_replays_total Relation events already in the table (redelivered), ignored.",
+        "# HELP dyadwatch_relation_replays_total Relation updates already in the table (redelivered), ignored.",
         "# TYPE dyadwatch_relation_replays_total counter",
         f"dyadwatch_relation_replays_total {m.replays}",
+        "# HELP dyadwatch_relation_late_total Relation updates dated before their dyad's horizon, ignored.",
+        "# TYPE dyadwatch_relation_late_total counter",
+        f"dyadwatch_relation_late_total {m.late_updates}",
+        "# HELP dyadwatch_relation_dead_letters_total Relation updates dead-lettered (invalid or failed).",
+        "# TYPE dyadwatch_relation_dead_letters_total counter",
+        f"dyadwatch_relation_dead_letters_total {m.update_dead_letters}",
         "# HELP dyadwatch_alerts_total Alerts sent.",
         "# TYPE dyadwatch_alerts_total counter",
         f"dyadwatch_alerts_total {m.alerts}",
@@ -160,10 +172,10 @@ def register_views(app: faust.App, shell: Shell) -> None:
     class Alerts(View):
         async def get(self, request: Request) -> Response:
             try:
-                since = parse_since(request.query.get("since"))
+                query = parse_alerts_query(request.query)
             except BadQuery as exc:
                 return error(self, str(exc), 400)
-            return json_body(self, inert_json(mirror.alerts_since(since)))
+            return json_body(self, inert_json(mirror.alerts_matching(query)))
 
     @app.page("/openapi.json")
     class OpenAPI(View):

@@ -1,4 +1,4 @@
-"""Core layer: alert rules, pure functions from a relation's before/after states and the event to alerts."""
+"""Core layer: alert rules, pure functions from a relation's states before and after one article's update."""
 
 from __future__ import annotations
 
@@ -6,24 +6,46 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from streams.core.models import Alert, AlertKind, Band, Evidence, RelationEvent, RelationState, Severity
-from streams.core.relations import FoldParams, evidence_of, fold, score_at_day_start
-
-_DEFAULT_FOLD = FoldParams()
+from streams.core.cameo import lookup
+from streams.core.models import (
+    Alert,
+    AlertKind,
+    Band,
+    Evidence,
+    Happening,
+    RelationState,
+    RelationUpdate,
+    Severity,
+    dyad_key,
+)
+from streams.core.names import actor_name
+from streams.core.relations import (
+    DEFAULT_PARAMS,
+    FoldParams,
+    evidence_of,
+    fold,
+    is_commitment,
+    mark_alerted,
+    score_at_day_start,
+    touched_happenings,
+)
 
 _BAND_RANK: dict[Band, int] = {"hostile": 0, "tense": 1, "neutral": 2, "cooperative": 3, "allied": 4}
+
+HAPPENING_KINDS: frozenset[AlertKind] = frozenset({"escalation", "watch"})
+"""Alert kinds raised once per happening (the happening remembers them)."""
 
 
 @dataclass(frozen=True)
 class AlertRules:
     """Which conditions raise alerts.
 
-    escalation_goldstein: an event at or below this Goldstein value is an escalation.
-    conflict_quiet_days: a material-conflict (quad 4) event after this many days without one is an escalation.
+    escalation_goldstein: a news happening at or below this Goldstein value is an escalation.
+    conflict_quiet_days: a material-conflict (quad 4) happening after this many days without one is an escalation.
     swing_threshold: a score change of at least this much within one UTC day is a swing.
-    watch_actors / watch_dyads: any event on these actors or dyads ('CHN|USA', either order) alerts.
+    watch_actors / watch_dyads: any news happening on these actors or dyads ('CHN|USA', either order) alerts.
     remember_alerts: how many alert ids a state keeps so that the same condition does not alert twice.
-    evidence_per_alert: how many pieces of evidence a band-change or swing alert carries.
+    evidence_per_alert: how many pieces of evidence an alert carries.
     """
 
     escalation_goldstein: float = -7.0
@@ -47,60 +69,84 @@ class AlertRules:
             raise ValueError(f"swing_threshold must be positive (e.g. 3), got {self.swing_threshold}")
         if self.remember_alerts < 0:
             raise ValueError(f"remember_alerts must be 0 or more (e.g. 200), got {self.remember_alerts}")
+        if self.evidence_per_alert < 0:
+            raise ValueError(f"evidence_per_alert must be 0 or more (e.g. 3), got {self.evidence_per_alert}")
         malformed = sorted(d for d in self.watch_dyads if len(d.split("|")) != 2)
         if malformed:
             raise ValueError(
                 f"watch_dyads {malformed} are not dyads: join two actor codes by '|', as in 'CHN|USA'"
             )
-        normalized = frozenset("|".join(sorted(d.split("|"))) for d in self.watch_dyads)
+        normalized = frozenset(dyad_key(*d.split("|")) for d in self.watch_dyads)
         object.__setattr__(self, "watch_dyads", normalized)
 
 
-def evaluate(
-    before: RelationState | None, after: RelationState, event: RelationEvent, rules: AlertRules = AlertRules()
-) -> list[Alert]:
-    """The alerts raised by folding `event` into `before` to give `after`.
+DEFAULT_RULES = AlertRules()
 
-    Nothing when the fold changed nothing (a replayed event), and nothing whose id the state already
+
+def evaluate(
+    before: RelationState | None,
+    after: RelationState,
+    update: RelationUpdate,
+    rules: AlertRules = DEFAULT_RULES,
+    params: FoldParams = DEFAULT_PARAMS,
+) -> list[Alert]:
+    """The alerts raised by folding one article's `update` into `before` to give `after`, evaluated once.
+
+    Nothing when the fold changed nothing (a replay or a late update), and nothing whose id the state already
     remembers (see `record_alerts`): the same condition alerts once.
     """
     if before is not None and after == before:
         return []
+    touched = [h for h in touched_happenings(after, update) if not h.background]
     raised = [
         *_band_change(before, after, rules),
-        *_escalation(before, after, event, rules),
-        *_new_material_cooperation(before, after, event),
-        *_swing(before, after, rules),
-        *_watch(before, after, event, rules),
+        *(a for h in touched for a in _escalation(before, after, h, update, rules)),
+        *_new_material_cooperation(before, after, touched, update, rules),
+        *_swing(before, after, rules, params),
+        *(a for h in touched for a in _watch(before, after, h, update, rules)),
     ]
     remembered = set(after.recent_alert_ids)
     return [alert for alert in raised if alert.id not in remembered]
 
 
-def record_alerts(state: RelationState, alerts: list[Alert], keep: int) -> RelationState:
-    """The state remembering the ids of `alerts` as well (the latest `keep` ids in all)."""
+def record_alerts(state: RelationState, alerts: list[Alert], update: RelationUpdate, keep: int) -> RelationState:
+    """The state remembering `alerts`: their ids (the latest `keep` in all), and on each happening the kinds
+    it raised, so that more mentions of it never raise them again."""
     if not alerts:
         return state
+    for alert in alerts:
+        if alert.kind in HAPPENING_KINDS:
+            happening = _happening_of(state, alert, update)
+            if happening is not None:
+                state = mark_alerted(state, happening, alert.kind)
     ids = [*state.recent_alert_ids, *(alert.id for alert in alerts)]
     return state.model_copy(update={"recent_alert_ids": ids[-keep:] if keep else []})
 
 
 def fold_and_alert(
     state: RelationState | None,
-    event: RelationEvent,
-    params: FoldParams = _DEFAULT_FOLD,
-    rules: AlertRules = AlertRules(),
+    update: RelationUpdate,
+    params: FoldParams = DEFAULT_PARAMS,
+    rules: AlertRules = DEFAULT_RULES,
 ) -> tuple[RelationState, list[Alert]]:
-    """Fold the event, evaluate the rules, remember the alerts: the one call a stream processor needs."""
-    after = fold(state, event, params)
-    alerts = evaluate(state, after, event, rules)
-    return record_alerts(after, alerts, rules.remember_alerts), alerts
+    """Fold the whole update, evaluate the rules once, remember the alerts: the one call a stream processor needs."""
+    after = fold(state, update, params)
+    alerts = evaluate(state, after, update, rules, params)
+    return record_alerts(after, alerts, update, rules.remember_alerts), alerts
 
 
 def alert_id(kind: AlertKind, dyad: str, *facts: str) -> str:
     """Stable id of a condition: the same kind, dyad and identifying facts always give the same id."""
     digest = hashlib.sha256("|".join([kind, dyad, *facts]).encode("utf-8", errors="surrogatepass"))
     return f"alert:{digest.hexdigest()[:24]}"
+
+
+def cameo_name(code: str) -> str | None:
+    """The codebook's name of a CAMEO code, if the codebook knows it."""
+    try:
+        return lookup(code).name
+    except KeyError:
+        return None
 
 
 def _alert(
@@ -112,6 +158,7 @@ def _alert(
     message: str,
     evidence: list[Evidence],
     time: datetime,
+    happening: Happening | None = None,
 ) -> Alert:
     return Alert(
         id=alert_id(kind, after.dyad, *facts),
@@ -119,6 +166,11 @@ def _alert(
         severity=severity,
         dyad=after.dyad,
         actors=(after.actor_a, after.actor_b),
+        names=(actor_name(after.actor_a), actor_name(after.actor_b)),
+        source=happening.source if happening else None,
+        target=happening.target if happening else None,
+        cameo=happening.cameo if happening else None,
+        cameo_name=cameo_name(happening.cameo) if happening else None,
         before=_summary(before),
         after=_summary(after),
         message=message,
@@ -130,21 +182,65 @@ def _alert(
 def _summary(state: RelationState | None) -> dict[str, float | str | None]:
     if state is None:
         return {}
-    return {"score": round(state.score, 3), "band": state.band, "trend": round(state.trend, 3)}
+    return {
+        "score": round(state.score, 3),
+        "band": state.band,
+        "trend": round(state.trend, 3),
+        "happenings": state.happening_count,
+        "articles": state.article_count,
+    }
 
 
 def _pair(state: RelationState) -> str:
-    return f"{state.actor_a}-{state.actor_b}"
+    return f"{actor_name(state.actor_a)}-{actor_name(state.actor_b)}"
+
+
+def _what(h: Happening) -> str:
+    name = cameo_name(h.cameo)
+    code = f"{name} (CAMEO {h.cameo})" if name else f"CAMEO {h.cameo}"
+    return f"{actor_name(h.source)} -> {actor_name(h.target)}: {code}"
+
+
+def _mentions_of(h: Happening, update: RelationUpdate, rules: AlertRules) -> list[Evidence]:
+    """The update's mentions of a happening, most confident first."""
+    mentions = [
+        e
+        for e in update.events_view()
+        if (e.relation.source, e.relation.target, e.relation.root) == (h.source, h.target, h.root)
+        and (e.relation.mode == "background") == h.background
+    ]
+    mentions.sort(key=lambda e: (-e.relation.confidence, e.event_index))
+    return [evidence_of(e) for e in mentions[: rules.evidence_per_alert]]
+
+
+def _happening_of(state: RelationState, alert: Alert, update: RelationUpdate) -> Happening | None:
+    if alert.cameo is None:
+        return None
+    root = int(alert.cameo[:2])
+    return next(
+        (
+            h
+            for h in touched_happenings(state, update)
+            if not h.background and (h.source, h.target, h.root) == (alert.source, alert.target, root)
+        ),
+        None,
+    )
+
+
+def _settled_enough(before: RelationState | None, after: RelationState) -> bool:
+    """Changes of the score count only when it rests on enough evidence before and after (see FoldParams.thin_*)."""
+    return before is not None and not before.thin and not after.thin
 
 
 def _band_change(before: RelationState | None, after: RelationState, rules: AlertRules) -> list[Alert]:
-    if before is None or before.band == after.band:
+    if before is None or before.band == after.band or not _settled_enough(before, after):
         return []
     worse = _BAND_RANK[after.band] < _BAND_RANK[before.band]
     severity: Severity = "critical" if after.band == "hostile" else "warning" if worse else "info"
     message = (
         f"{_pair(after)} moved from {before.band} to {after.band} "
-        f"(score {before.score:+.2f} -> {after.score:+.2f})"
+        f"(score {before.score:+.2f} -> {after.score:+.2f}; {after.happening_count} happenings in "
+        f"{after.article_count} articles)"
     )
     facts = [before.band, after.band, after.last_seen.date().isoformat()]
     evidence = after.evidence[: rules.evidence_per_alert]
@@ -152,50 +248,53 @@ def _band_change(before: RelationState | None, after: RelationState, rules: Aler
 
 
 def _escalation(
-    before: RelationState | None, after: RelationState, event: RelationEvent, rules: AlertRules
+    before: RelationState | None, after: RelationState, h: Happening, update: RelationUpdate, rules: AlertRules
 ) -> list[Alert]:
-    relation = event.relation
-    evidence = evidence_of(event)
+    if "escalation" in h.alerted:
+        return []
     reasons = []
-    if relation.goldstein <= rules.escalation_goldstein:
-        reasons.append(f"Goldstein {relation.goldstein:+.1f} (CAMEO {relation.cameo})")
-    if relation.quad_class == 4:
+    if h.goldstein <= rules.escalation_goldstein:
+        reasons.append(f"Goldstein {h.goldstein:+.1f}")
+    if h.quad_class == 4:
         last = None if before is None else before.last_material_conflict
-        if last is None or evidence.time - last >= timedelta(days=rules.conflict_quiet_days):
+        if last is None or h.first - last >= timedelta(days=rules.conflict_quiet_days):
             reasons.append(f"first material conflict in {rules.conflict_quiet_days} days")
     if not reasons:
         return []
-    message = f"Escalation {relation.source} -> {relation.target}: " + "; ".join(reasons)
+    message = f"Escalation {_what(h)}; " + "; ".join(reasons)
     severity: Severity = "critical" if len(reasons) == 2 else "warning"
-    return [
-        _alert("escalation", severity, [event.event_id], before, after, message, [evidence], evidence.time)
-    ]
-
-
-MATERIAL_INTENT_PREFIX = "031"
-"""CAMEO 031x, intent to engage in material (economic, military, judicial, intelligence) cooperation: an agreed
-plan for joint drills is news before the first drill, so it counts for the new-material-cooperation alert."""
+    facts = [h.source, h.target, str(h.root), update.update_id]
+    evidence = _mentions_of(h, update, rules)
+    return [_alert("escalation", severity, facts, before, after, message, evidence, h.last, h)]
 
 
 def _new_material_cooperation(
-    before: RelationState | None, after: RelationState, event: RelationEvent
+    before: RelationState | None,
+    after: RelationState,
+    touched: list[Happening],
+    update: RelationUpdate,
+    rules: AlertRules,
 ) -> list[Alert]:
-    relation = event.relation
-    committed = relation.cameo.startswith(MATERIAL_INTENT_PREFIX)
-    if relation.quad_class != 2 and not committed:
+    if after.first_material_cooperation is None:
         return []
-    if before is not None and before.counts_ab.material_cooperation + before.counts_ba.material_cooperation:
+    if before is not None and before.first_material_cooperation is not None:
         return []
-    evidence = evidence_of(event)
-    what = "commitment to material cooperation" if committed else "material cooperation"
-    message = f"First {what} in {_pair(after)}: {relation.source} -> {relation.target} CAMEO {relation.cameo}"
-    # One per dyad: whichever event turns out to be the first, it is the same condition.
-    return [_alert("new_material_cooperation", "info", [], before, after, message, [evidence], evidence.time)]
+    material = [h for h in touched if h.quad_class == 2] or [h for h in touched if is_commitment(h)]
+    if not material:
+        return []
+    h = material[0]
+    what = "material cooperation" if h.quad_class == 2 else "commitment to material cooperation, on both sides"
+    message = f"First {what} between {_pair(after)}: {_what(h)}"
+    evidence = [e for m in material for e in _mentions_of(m, update, rules)][: rules.evidence_per_alert]
+    # One per dyad: whichever happening turns out to be the first, it is the same condition.
+    return [_alert("new_material_cooperation", "info", [], before, after, message, evidence, h.last, h)]
 
 
-def _swing(before: RelationState | None, after: RelationState, rules: AlertRules) -> list[Alert]:
-    day_start = score_at_day_start(after)
-    if before is None or day_start is None:
+def _swing(
+    before: RelationState | None, after: RelationState, rules: AlertRules, params: FoldParams
+) -> list[Alert]:
+    day_start = score_at_day_start(after, params)
+    if before is None or day_start is None or not _settled_enough(before, after):
         return []
     delta = after.score - day_start
     previous = before.score - day_start
@@ -214,17 +313,16 @@ def _swing(before: RelationState | None, after: RelationState, rules: AlertRules
 
 
 def _watch(
-    before: RelationState | None, after: RelationState, event: RelationEvent, rules: AlertRules
+    before: RelationState | None, after: RelationState, h: Happening, update: RelationUpdate, rules: AlertRules
 ) -> list[Alert]:
+    if "watch" in h.alerted:
+        return []
     watched = sorted({after.actor_a, after.actor_b} & rules.watch_actors)
     if after.dyad in rules.watch_dyads:
         watched.append(after.dyad)
     if not watched:
         return []
-    relation = event.relation
-    evidence = evidence_of(event)
-    message = (
-        f"Watched {', '.join(watched)}: {relation.source} -> {relation.target} CAMEO {relation.cameo} "
-        f"(Goldstein {relation.goldstein:+.1f})"
-    )
-    return [_alert("watch", "info", [event.event_id], before, after, message, [evidence], evidence.time)]
+    message = f"Watched {', '.join(watched)}: {_what(h)} (Goldstein {h.goldstein:+.1f})"
+    facts = [h.source, h.target, str(h.root), update.update_id]
+    evidence = _mentions_of(h, update, rules)
+    return [_alert("watch", "info", facts, before, after, message, evidence, h.last, h)]

@@ -15,8 +15,9 @@ Role = Literal["GOV", "MIL", "MED", "LEG", "JUD", "DIP", "POL", "OPP", "REB", "B
 """What part of an actor acted: government, military, media, legislature, judiciary, diplomats, police,
 opposition, rebels, business, education/research, civilians; IGO for international organisations."""
 
-Mode = Literal["asserted", "reported", "intended"]
-"""asserted: the article says it happened; reported: a speaker says so; intended: agree to / plan / seek / try."""
+Mode = Literal["asserted", "reported", "intended", "background"]
+"""asserted: the article says it happened; reported: a speaker says so; intended: agree to / plan / seek / try;
+background: the text only refers to it as context ("over its invasion of Ukraine", "since the 2015 deal")."""
 
 Polarity = Literal["support", "oppose", "blame", "demand", "praise", "criticize"]
 
@@ -26,6 +27,12 @@ QuadClass = Literal[1, 2, 3, 4]
 Band = Literal["allied", "cooperative", "neutral", "tense", "hostile"]
 
 Span = tuple[int, int]
+
+
+def dyad_key(a: str, b: str) -> str:
+    """The unordered dyad key of two actors: both codes sorted, joined by '|' ('CHN|IRN'). The one rule."""
+    first, second = sorted((a, b))
+    return f"{first}|{second}"
 
 
 class _Message(BaseModel):
@@ -137,7 +144,7 @@ class EnrichedArticle(_Message):
 
 
 class RelationEvent(_Message):
-    """One dyadic event on its way to the relations table (`relation-events`, keyed by dyad)."""
+    """One dyadic event of an article: the per-event view of a RelationUpdate (see `RelationUpdate.events_view`)."""
 
     dyad: str = Field(description="Unordered dyad key, the two actor codes sorted and joined by '|'.")
     article_id: str
@@ -148,9 +155,47 @@ class RelationEvent(_Message):
 
     @property
     def event_id(self) -> str:
-        """Identity for idempotence: the same article version's n-th event is the same event."""
+        """Identity of one event: the same article version's n-th event is the same event."""
         version = f"@{self.article_digest[:16]}" if self.article_digest else ""
         return f"{self.article_id}{version}#{self.event_index}"
+
+
+class IndexedRelation(_Message):
+    """One event of a RelationUpdate: its position in the article's relations and the relation itself."""
+
+    event_index: int = Field(ge=0, description="Position of the event in its article's relations.")
+    relation: Relation
+
+
+class RelationUpdate(_Message):
+    """All of one article version's events for one dyad (`relation-events`, keyed by dyad): folded at once."""
+
+    dyad: str = Field(description="Unordered dyad key, the two actor codes sorted and joined by '|'.")
+    article_id: str
+    article_digest: str = Field("", description="Digest of the article version the events come from.")
+    publisher: str | None = Field(None, description="Who published the article (`Article.source`), if known.")
+    event_time: datetime = Field(description="published_at of the article, else its arrival time.")
+    events: list[IndexedRelation] = Field(min_length=1, description="The article's events for this dyad.")
+
+    @property
+    def update_id(self) -> str:
+        """Identity for idempotence: the same article version's update for a dyad is the same update."""
+        version = f"@{self.article_digest[:16]}" if self.article_digest else ""
+        return f"{self.article_id}{version}"
+
+    def events_view(self) -> list[RelationEvent]:
+        """The update as one RelationEvent per event."""
+        return [
+            RelationEvent(
+                dyad=self.dyad,
+                article_id=self.article_id,
+                article_digest=self.article_digest,
+                event_index=e.event_index,
+                event_time=self.event_time,
+                relation=e.relation,
+            )
+            for e in self.events
+        ]
 
 
 class QuadCounts(_Message):
@@ -172,6 +217,7 @@ class Evidence(_Message):
     source: str
     target: str
     goldstein: float
+    mode: Mode = "asserted"
     time: datetime
 
 
@@ -188,44 +234,90 @@ class DaySums(DecayedSums):
     day: date
 
 
+class Happening(_Message):
+    """One real-world event behind its reports: the mentions of one directed dyad and CAMEO root, news or
+    background alike, whose event times lie within the merge window of each other (single linkage)."""
+
+    source: str
+    target: str
+    root: int = Field(ge=1, le=20)
+    quad_class: QuadClass
+    background: bool = Field(description="Every mention only refers to it as context: weighs little, never alerts.")
+    cameo: str = Field(description="The code of its strongest mention (highest confidence, then most specific).")
+    goldstein: float = Field(ge=-10, le=10, description="Goldstein value of that mention.")
+    mode: Mode = Field(description="Mode of that mention.")
+    confidence: float = Field(ge=0, le=1, description="Highest confidence of its mentions.")
+    codes: list[str] = Field(default_factory=list, description="Distinct CAMEO codes of its mentions (bounded).")
+    first: datetime = Field(description="Earliest event time of its mentions.")
+    last: datetime = Field(description="Latest event time of its mentions: the time its weight decays from.")
+    mentions: int = Field(ge=1, description="Events folded into it, every report counted.")
+    article_count: int = Field(ge=1, description="Distinct articles reporting it (estimated above 16).")
+    publisher_count: int = Field(ge=0, description="Distinct publishers reporting it (estimated above 16).")
+    articles: list[str] = Field(default_factory=list, description="Smallest short hashes of its article ids.")
+    publishers: list[str] = Field(default_factory=list, description="Smallest short hashes of its publishers.")
+    article_id: str = Field(description="Article of its strongest mention.")
+    event_index: int = Field(ge=0, description="Index of that mention in its article's relations.")
+    alerted: list[str] = Field(default_factory=list, description="Alert kinds it has raised (once each).")
+
+
 class RelationState(_Message):
     """Current state of one bilateral relation: a row of the `relations` table and topic."""
 
     BOOKKEEPING: ClassVar[frozenset[str]] = frozenset(
-        {"settled", "window_days", "applied_events", "forgotten_through", "recent_alert_ids"}
+        {"settled", "window_days", "sealed_counts_ab", "sealed_counts_ba", "sealed_background", "applied",
+         "horizon", "recent_alert_ids"}
     )
     """Fields the fold keeps for itself (decayed sums, idempotence memory); not for people."""
 
     dyad: str
     actor_a: str = Field(description="First actor of the sorted pair.")
     actor_b: str
-    score: float = Field(ge=-10, le=10, description="Time-decayed, confidence-weighted mean Goldstein value.")
-    band: Band
+    score: float = Field(ge=-10, le=10, description="Time-decayed, weighted mean Goldstein value of its happenings.")
+    band: Band = Field(description="Named band of the score, with hysteresis around each threshold.")
     trend: float = Field(description="Change of the score over the last 7 days.")
-    counts_ab: QuadCounts = Field(default_factory=QuadCounts, description="Events with actor_a as source.")
-    counts_ba: QuadCounts = Field(default_factory=QuadCounts, description="Events with actor_b as source.")
+    thin: bool = Field(
+        True, description="Too little evidence (news happenings, articles) for its band to raise band changes."
+    )
+    counts_ab: QuadCounts = Field(
+        default_factory=QuadCounts, description="News happenings with actor_a as source, per quad class."
+    )
+    counts_ba: QuadCounts = Field(
+        default_factory=QuadCounts, description="News happenings with actor_b as source, per quad class."
+    )
+    happening_count: int = Field(0, ge=0, description="Happenings, news and background.")
+    background_count: int = Field(0, ge=0, description="Happenings only ever mentioned as background.")
+    happenings: list[Happening] = Field(
+        default_factory=list, description="Recent happenings (inside the memory horizon), newest first."
+    )
     evidence: list[Evidence] = Field(
         default_factory=list, description="The last pieces of evidence, newest first."
     )
     first_seen: datetime
     last_seen: datetime = Field(description="Latest event time; the reference time of every decayed sum.")
-    article_count: int = Field(ge=0)
-    event_count: int = Field(ge=0)
+    article_count: int = Field(ge=0, description="Distinct articles folded.")
+    event_count: int = Field(ge=0, description="Events folded: every mention in every article.")
     last_material_conflict: datetime | None = Field(
-        default=None, description="Latest event time of a quad-4 event."
+        default=None, description="Latest event time of a quad-4 mention (news or background)."
+    )
+    first_material_cooperation: datetime | None = Field(
+        default=None,
+        description="Time of the first news of material cooperation (quad 2, or a commitment both sides make).",
     )
     settled: DecayedSums = Field(
-        default_factory=DecayedSums, description="Sums of the events older than the trend window."
+        default_factory=DecayedSums, description="Sums of the sealed happenings older than the trend window."
     )
     window_days: list[DaySums] = Field(
-        default_factory=list, description="Sums per UTC day inside the trend window, oldest first."
+        default_factory=list, description="Sums of sealed happenings per UTC day inside the trend window."
     )
-    applied_events: dict[date, list[str]] = Field(
-        default_factory=dict,
-        description="Digests 'article/event' of the applied events by event day, for idempotence (bounded).",
+    sealed_counts_ab: QuadCounts = Field(default_factory=QuadCounts, description="counts_ab of sealed happenings.")
+    sealed_counts_ba: QuadCounts = Field(default_factory=QuadCounts, description="counts_ba of sealed happenings.")
+    sealed_background: int = Field(0, ge=0, description="Sealed background happenings.")
+    applied: list[str] = Field(
+        default_factory=list,
+        description="'epoch/article/version' short hashes of the applied updates inside the horizon (bounded).",
     )
-    forgotten_through: date | None = Field(
-        None, description="Applied events up to this day were dropped from memory; older events are ignored."
+    horizon: datetime | None = Field(
+        None, description="Updates dated before this are ignored: their happenings are sealed, their ids gone."
     )
     recent_alert_ids: list[str] = Field(
         default_factory=list, description="Ids of the latest alerts on this dyad, oldest first (bounded)."
@@ -248,6 +340,11 @@ class Alert(_Message):
     severity: Severity
     dyad: str
     actors: tuple[str, str]
+    names: tuple[str, str] | None = Field(None, description="Display names of the two actors.")
+    source: str | None = Field(None, description="Source actor of the happening the alert is about.")
+    target: str | None = Field(None, description="Target actor of that happening.")
+    cameo: str | None = Field(None, description="CAMEO code of that happening.")
+    cameo_name: str | None = Field(None, description="The CAMEO codebook's name of that code.")
     before: dict[str, float | str | None] = Field(default_factory=dict)
     after: dict[str, float | str | None] = Field(default_factory=dict)
     message: str
@@ -278,6 +375,7 @@ MESSAGE_MODELS: dict[str, type[BaseModel]] = {
     "stance": Stance,
     "enriched-article": EnrichedArticle,
     "relation-event": RelationEvent,
+    "relation-update": RelationUpdate,
     "relation-state": RelationState,
     "alert": Alert,
     "dead-letter": DeadLetter,

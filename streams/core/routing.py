@@ -9,7 +9,14 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
-from streams.core.models import Article, DeadLetter, EnrichedArticle, RelationEvent
+from streams.core.models import (
+    Article,
+    DeadLetter,
+    EnrichedArticle,
+    IndexedRelation,
+    RelationUpdate,
+    dyad_key,
+)
 
 
 class BadArticle(ValueError):
@@ -20,12 +27,6 @@ class BadArticle(ValueError):
         self.reason = reason
         self.error_type = error_type
         self.article_id = article_id
-
-
-def dyad_key(a: str, b: str) -> str:
-    """The unordered dyad key: both actor codes sorted, joined by '|' ('CHN|IRN')."""
-    first, second = sorted((a, b))
-    return f"{first}|{second}"
 
 
 def decode_article(value: bytes | None) -> Article:
@@ -118,18 +119,29 @@ class Outgoing:
 
 
 def outputs_for(enriched: EnrichedArticle) -> list[Outgoing]:
-    """Every message an enriched article produces: itself, its stances, one relation event per dyadic event."""
+    """Every message an enriched article produces: itself, its stances, and one relation update per dyad
+    holding all of the article's events for that dyad (in the order the dyads first appear)."""
     out = [Outgoing("enriched", enriched.article_id, enriched.model_dump_json().encode())]
     out.extend(Outgoing("stances", enriched.article_id, s.model_dump_json().encode()) for s in enriched.stances)
+    out.extend(Outgoing("relation_events", u.dyad, u.model_dump_json().encode()) for u in relation_updates(enriched))
+    return out
+
+
+def relation_updates(enriched: EnrichedArticle) -> list[RelationUpdate]:
+    """The article's events grouped by dyad, one RelationUpdate each, in the order the dyads first appear."""
     event_time = enriched.published_at or enriched.received_at or datetime.now(UTC)
+    by_dyad: dict[str, list[IndexedRelation]] = {}
     for index, relation in enumerate(enriched.relations):
-        event = RelationEvent(
-            dyad=dyad_key(relation.source, relation.target),
+        dyad = dyad_key(relation.source, relation.target)
+        by_dyad.setdefault(dyad, []).append(IndexedRelation(event_index=index, relation=relation))
+    return [
+        RelationUpdate(
+            dyad=dyad,
             article_id=enriched.article_id,
             article_digest=enriched.digest,
-            event_index=index,
+            publisher=enriched.source,
             event_time=event_time,
-            relation=relation,
+            events=events,
         )
-        out.append(Outgoing("relation_events", event.dyad, event.model_dump_json().encode()))
-    return out
+        for dyad, events in by_dyad.items()
+    ]

@@ -7,8 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from streams.core.extract import Extractor
-from streams.core.models import Article
-from streams.core.routing import dyad_key
+from streams.core.models import Article, dyad_key
 
 PAIRS = [
     ("Japan", "India"),

@@ -1,4 +1,4 @@
-"""Unit (shell, with fakes): the order of writes when one relation event is applied, and what a replay does.
+"""Unit (shell, with fakes): the order of writes when one relation update is applied, and what a replay does.
 
 The integration tests kill real workers; this pins the ordering that makes those kills safe.
 """
@@ -6,16 +6,17 @@ The integration tests kill real workers; this pins the ordering that makes those
 from __future__ import annotations
 
 import asyncio
+import json
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
-from streams.agents import Shell, apply_relation_event
+from streams.agents import Shell, apply_relation_update
 from streams.core.alerts import AlertRules
 from streams.core.models import Alert, RelationState
 from streams.core.relations import FoldParams
 from streams.metrics import Metrics
 from streams.settings import Settings
-from tests.support.relation_events import event
+from tests.support.relation_events import event, relation, update
 
 
 class Journal(list):
@@ -51,7 +52,8 @@ class FakeTable(dict):
 
 def make_shell():
     journal = Journal()
-    topics = SimpleNamespace(relations=FakeTopic("relations", journal), alerts=FakeTopic("alerts", journal))
+    topics = SimpleNamespace(relations=FakeTopic("relations", journal), alerts=FakeTopic("alerts", journal),
+                             deadletter=FakeTopic("deadletter", journal))
     shell = Shell(
         settings=Settings(),
         topics=topics,
@@ -63,18 +65,17 @@ def make_shell():
     return shell, journal
 
 
-def message_of(relation_event):
-    message = SimpleNamespace(
-        value=relation_event.model_dump_json().encode(), topic="relation-events", partition=0, offset=0, key=None
-    )
+def message_of(value: bytes):
+    message = SimpleNamespace(value=value, topic="relation-events", partition=0, offset=0, key=None)
     return SimpleNamespace(message=message)
 
 
-def apply(shell, relation_event):
-    asyncio.run(apply_relation_event(shell, message_of(relation_event), FoldParams(), AlertRules()))
+def apply(shell, relation_update, params=None):
+    value = relation_update if isinstance(relation_update, bytes) else relation_update.model_dump_json().encode()
+    asyncio.run(apply_relation_update(shell, message_of(value), params or FoldParams(), AlertRules()))
 
 
-def test_a_new_event_updates_the_table_and_publishes_the_state():
+def test_a_new_update_updates_the_table_and_publishes_the_state():
     shell, journal = make_shell()
     apply(shell, event("a1", 3.0))
     state = RelationState.model_validate(shell.table["CHN|USA"])
@@ -96,7 +97,7 @@ def test_alerts_are_delivered_before_the_table_remembers_them():
     assert max(delivered) < table_write, journal
 
 
-def test_a_replayed_event_changes_nothing_but_publishes_the_current_state_again():
+def test_a_replayed_update_changes_nothing_but_publishes_the_current_state_again():
     shell, journal = make_shell()
     first = event("a1", 3.0)
     apply(shell, first)
@@ -113,3 +114,31 @@ def test_a_replayed_event_changes_nothing_but_publishes_the_current_state_again(
     assert republished == RelationState.model_validate(table_before["CHN|USA"])
     assert republished.event_count == 2
     assert shell.metrics.replays == 1
+
+
+def test_an_article_with_many_events_for_a_dyad_is_one_table_write_and_one_state_sent():
+    shell, journal = make_shell()
+    apply(shell, update("big", [relation(1.0)] * 3000))
+    assert journal.count(("table", "CHN|USA")) == 1
+    assert len(shell.topics.relations.records) == 1
+    assert RelationState.model_validate(shell.table["CHN|USA"]).event_count == 3000
+
+
+def test_an_update_dated_before_the_horizon_is_counted_as_late_and_changes_nothing():
+    shell, _ = make_shell()
+    params = FoldParams(memory_days=10)
+    apply(shell, event("a1", 1.0), params)
+    apply(shell, event("a2", 1.0, days=30), params)
+    table_before = dict(shell.table)
+    apply(shell, event("late", -9.0, cameo="190", days=5), params)
+    assert dict(shell.table) == table_before
+    assert (shell.metrics.relation_updates, shell.metrics.replays, shell.metrics.late_updates) == (2, 0, 1)
+    assert shell.topics.alerts.records == []
+
+
+def test_a_message_that_is_not_an_update_is_dead_lettered_with_its_article_id():
+    shell, _ = make_shell()
+    apply(shell, b'{"dyad": "CHN|USA", "article_id": "a9", "events": []}')
+    (dead,) = [json.loads(v) for _, v in shell.topics.deadletter.records]
+    assert dead["article_id"] == "a9" and dead["error_type"] == "InvalidUpdate"
+    assert shell.metrics.update_dead_letters == 1 and shell.table == {}

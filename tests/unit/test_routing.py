@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from streams.core.models import EnrichedArticle, Relation, RelationEvent, Stance
-from streams.core.routing import BadArticle, dead_letter, decode_article, dyad_key, outputs_for
+from streams.core.models import EnrichedArticle, Relation, RelationUpdate, Stance, dyad_key
+from streams.core.routing import BadArticle, dead_letter, decode_article, outputs_for
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
@@ -99,13 +99,14 @@ def _relation(source: str, target: str) -> Relation:
     )
 
 
-def test_an_enriched_article_fans_out_to_its_topics_with_dyad_keys():
+def test_an_enriched_article_fans_out_to_its_topics_with_one_update_per_dyad():
     enriched = EnrichedArticle(
         article_id="a1",
         extractor_version="t",
         received_at=NOW,
         digest="d" * 32,
-        relations=[_relation("IRN", "CHN"), _relation("RUS", "UKR")],
+        source="Wire Service",
+        relations=[_relation("IRN", "CHN"), _relation("RUS", "UKR"), _relation("CHN", "IRN")],
         stances=[
             Stance(holder="IRN", polarity="oppose", target="RUS", sentence="s", span=(0, 1), confidence=0.7)
         ],
@@ -117,13 +118,19 @@ def test_an_enriched_article_fans_out_to_its_topics_with_dyad_keys():
         ("relation_events", "CHN|IRN"),
         ("relation_events", "RUS|UKR"),
     ]
-    event = RelationEvent.model_validate_json(outs[2].value)
-    assert event.event_time == NOW and event.event_index == 0
-    assert event.event_id == "a1@dddddddddddddddd#0"
+    update = RelationUpdate.model_validate_json(outs[2].value)
+    assert [e.event_index for e in update.events] == [0, 2]
+    assert (update.event_time, update.publisher, update.update_id) == (NOW, "Wire Service", "a1@dddddddddddddddd")
+    assert [e.event_id for e in update.events_view()] == ["a1@dddddddddddddddd#0", "a1@dddddddddddddddd#2"]
     assert json.loads(outs[0].value)["article_id"] == "a1"
 
 
-def test_events_take_the_publication_time_over_the_arrival_time():
+def test_an_article_without_events_sends_no_update():
+    enriched = EnrichedArticle(article_id="a1", extractor_version="t", received_at=NOW)
+    assert [o.role for o in outputs_for(enriched)] == ["enriched"]
+
+
+def test_updates_take_the_publication_time_over_the_arrival_time():
     published = datetime(2026, 1, 2, tzinfo=UTC)
     enriched = EnrichedArticle(
         article_id="a1",
@@ -132,5 +139,5 @@ def test_events_take_the_publication_time_over_the_arrival_time():
         published_at=published,
         relations=[_relation("IRN", "CHN")],
     )
-    event = RelationEvent.model_validate_json(outputs_for(enriched)[-1].value)
-    assert event.event_time == published
+    update = RelationUpdate.model_validate_json(outputs_for(enriched)[-1].value)
+    assert update.event_time == published

@@ -9,22 +9,24 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from streams.core.models import Alert, Evidence, QuadCounts, RelationState
+from streams.core.models import Alert, Evidence, Happening, QuadCounts, RelationState
 from streams.relations_view import (
     ALERTS_KEEP,
     ActorNames,
+    AlertsQuery,
     BadQuery,
     Mirror,
     RelationsQuery,
     inert_json,
     openapi_document,
+    parse_alerts_query,
     parse_relations_query,
     parse_since,
     safe_url,
 )
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-INTERNAL = {"applied_events", "window_days", "settled", "forgotten_through", "recent_alert_ids"}
+INTERNAL = set(RelationState.BOOKKEEPING) | {"articles", "publishers"}
 
 
 def state(a: str, b: str, score: float, band: str = "neutral", *, events: int = 1, hours: int = 0,
@@ -32,18 +34,26 @@ def state(a: str, b: str, score: float, band: str = "neutral", *, events: int = 
     return RelationState(
         dyad=f"{a}|{b}", actor_a=a, actor_b=b, score=score, band=band, trend=0.5,  # type: ignore[arg-type]
         counts_ab=QuadCounts(verbal_cooperation=events), first_seen=T0, last_seen=T0 + timedelta(hours=hours),
-        article_count=1, event_count=events, evidence=evidence or [],
-        applied_events={T0.date(): ["a1/0"]}, recent_alert_ids=["alert:x"],
+        article_count=1, event_count=events, evidence=evidence or [], happening_count=events,
+        happenings=[happening(a, b)], applied=["1772366400/abc/def"], recent_alert_ids=["alert:x"],
     )
+
+
+def happening(a: str, b: str) -> Happening:
+    return Happening(source=a, target=b, root=5, quad_class=1, background=False, cameo="057", goldstein=8.0,
+                     mode="asserted", confidence=0.9, codes=["057"], first=T0, last=T0, mentions=2,
+                     article_count=2, publisher_count=1, articles=["0a1b2c3d", "1a1b2c3d"], publishers=["2a2b2c2d"],
+                     article_id="a1", event_index=0)
 
 
 def record(s: RelationState) -> tuple[bytes, bytes]:
     return s.dyad.encode(), s.model_dump_json().encode()
 
 
-def alert(n: int, hours: float) -> Alert:
-    return Alert(id=f"alert:{n}", kind="watch", severity="info", dyad="CHN|IRN", actors=("CHN", "IRN"),
-                 message=f"alert number {n}", time=T0 + timedelta(hours=hours))
+def alert(n: int, hours: float, kind: str = "watch", severity: str = "info", dyad: str = "CHN|IRN") -> Alert:
+    return Alert(id=f"alert:{n}", kind=kind, severity=severity, dyad=dyad,  # type: ignore[arg-type]
+                 actors=tuple(dyad.split("|")), message=f"alert number {n}",  # type: ignore[arg-type]
+                 time=T0 + timedelta(hours=hours))
 
 
 def evidence(article_id: str, sentence: str = "China and Iran agreed to hold drills.") -> Evidence:
@@ -81,7 +91,10 @@ def test_the_json_served_has_names_and_no_bookkeeping_fields(mirror):
     detail = json.loads(mirror.relation("CHN", "IRN").model_dump_json())  # type: ignore[union-attr]
     assert listed["name_a"] == "China" and listed["name_b"] == "Iran"
     assert not INTERNAL & set(listed) and not INTERNAL & set(detail)
+    assert not INTERNAL & set(detail["happenings"][0])
     assert "evidence" not in listed and detail["evidence"][0]["article_id"] == "a1"
+    assert listed["thin"] is True and listed["happening_count"] == 1
+    assert detail["happenings"][0]["cameo_name"] and detail["happenings"][0]["mentions"] == 2
 
 
 def test_a_relation_is_found_in_either_order_and_in_any_case(mirror):
@@ -139,15 +152,44 @@ def test_since_reads_iso_8601_and_takes_a_time_without_zone_as_utc():
 def test_alerts_come_newest_first_once_each_and_since_filters_them(mirror):
     for n, hours in ((1, 0), (2, 2), (3, 1), (2, 2)):
         mirror.apply_alert(alert(n, hours).model_dump_json().encode())
-    assert [a.id for a in mirror.alerts_since(None).alerts] == ["alert:2", "alert:3", "alert:1"]
-    assert [a.id for a in mirror.alerts_since(T0 + timedelta(minutes=30)).alerts] == ["alert:2", "alert:3"]
+    assert [a.id for a in mirror.alerts_matching().alerts] == ["alert:2", "alert:3", "alert:1"]
+    since = AlertsQuery(since=T0 + timedelta(minutes=30))
+    assert [a.id for a in mirror.alerts_matching(since).alerts] == ["alert:2", "alert:3"]
+
+
+def test_alerts_filter_by_kind_dyad_actor_severity_and_limit(mirror):
+    for n, (kind, severity, dyad) in enumerate([
+        ("escalation", "critical", "RUS|UKR"), ("escalation", "warning", "CHN|USA"),
+        ("band_change", "info", "CHN|IRN"), ("new_material_cooperation", "info", "CHN|IRN"),
+    ]):
+        mirror.apply_alert(alert(n, n, kind, severity, dyad).model_dump_json().encode())
+
+    def ids(**params: str) -> list[str]:
+        return [a.id for a in mirror.alerts_matching(parse_alerts_query(params)).alerts]
+
+    assert ids(kind="escalation") == ["alert:1", "alert:0"]
+    assert ids(dyad="irn-chn") == ids(dyad="CHN|IRN") == ["alert:3", "alert:2"]
+    assert ids(actor="chn") == ["alert:3", "alert:2", "alert:1"]
+    assert ids(severity="warning") == ["alert:1", "alert:0"]
+    assert ids(limit="1") == ["alert:3"]
+    assert ids(kind="escalation", actor="RUS", severity="critical") == ["alert:0"]
+
+
+@pytest.mark.parametrize(
+    ("params", "hint"),
+    [({"kind": "panic"}, "escalation"), ({"severity": "high"}, "critical"), ({"dyad": "CHN"}, "dyad=CHN|IRN"),
+     ({"limit": "0"}, "1 to 500"), ({"limit": "ten"}, "1 to 500")],
+)
+def test_a_wrong_alerts_parameter_is_refused_with_the_values_that_work(params, hint):
+    with pytest.raises(BadQuery, match=hint):
+        parse_alerts_query(params)
 
 
 def test_the_mirror_keeps_only_the_newest_alerts(mirror):
     for n in range(ALERTS_KEEP + 20):
         mirror.apply_alert(alert(n, hours=n).model_dump_json().encode())
     mirror.apply_alert(alert(9999, hours=-5).model_dump_json().encode())
-    kept = mirror.alerts_since(None).alerts
+    kept = mirror.alerts_matching(AlertsQuery(limit=ALERTS_KEEP)).alerts
     assert len(kept) == ALERTS_KEEP
     assert kept[0].id == f"alert:{ALERTS_KEEP + 19}" and kept[-1].id == "alert:20"
 
@@ -184,7 +226,9 @@ def test_the_openapi_document_is_3_1_describes_every_route_and_every_ref_resolve
     refs = {m for m in _refs(doc)}
     assert refs and refs <= {f"#/components/schemas/{n}" for n in doc["components"]["schemas"]}
     detail = doc["components"]["schemas"]["RelationDetail"]["properties"]
-    assert "evidence" in detail and not INTERNAL & set(detail)
+    assert "evidence" in detail and "happenings" in detail and not INTERNAL & set(detail)
+    alert_params = {p["name"] for p in doc["paths"]["/api/alerts"]["get"]["parameters"]}
+    assert alert_params == {"since", "kind", "dyad", "actor", "severity", "limit"}
 
 
 def _refs(node: object) -> list[str]:
