@@ -111,10 +111,14 @@ function renderTable() {
       (() => {
         const td = el("td");
         td.append(el("span", { class: `band band-${r.band}` }, r.band));
+        if (r.thin) {
+          td.append(" ", el("span", { class: "thin", title: "thin evidence: fewer than two news happenings from two articles" }, "thin"));
+        }
         return td;
       })(),
       trend,
-      el("td", { class: "num" }, String(r.event_count)),
+      el("td", { class: "num", title: `${r.event_count} mentions, ${r.background_count} happenings only as background` },
+        String(r.happening_count)),
       el("td", { class: "num" }, String(r.article_count)),
       el("td", { class: "quads" }, `${quads(r.counts_ab)} / ${quads(r.counts_ba)}`),
       el("td", { title: fmtTime(r.last_seen) }, fmtTime(r.last_seen).slice(5, 16)),
@@ -152,19 +156,19 @@ function renderNetwork() {
     }),
   );
   const children = [];
-  for (const r of [...rows].sort((x, y) => x.event_count - y.event_count)) {
+  for (const r of [...rows].sort((x, y) => x.happening_count - y.happening_count)) {
     const a = pos.get(r.actor_a);
     const b = pos.get(r.actor_b);
     const line = svg("line", {
       x1: a.x, y1: a.y, x2: b.x, y2: b.y,
       stroke: scoreColour(r.score),
-      "stroke-width": (1.5 + 2.5 * Math.log2(1 + r.event_count)).toFixed(1),
+      "stroke-width": (1.5 + 2.5 * Math.log2(1 + r.happening_count)).toFixed(1),
       "stroke-linecap": "round",
       class: r.dyad === state.selected ? "edge selected" : "edge",
       "data-dyad": r.dyad,
     });
     const title = svg("title");
-    title.textContent = `${r.name_a} – ${r.name_b}: score ${fmtScore(r.score)} (${r.band}), ${r.event_count} events`;
+    title.textContent = `${r.name_a} – ${r.name_b}: score ${fmtScore(r.score)} (${r.band}), ${r.happening_count} events (happenings)${r.thin ? ", thin evidence" : ""}`;
     line.append(title);
     line.addEventListener("click", () => select(r.dyad));
     children.push(line);
@@ -235,6 +239,7 @@ async function loadDetail() {
   if (status === 404) {
     document.getElementById("detail-title").textContent = `${a} – ${b}`;
     document.getElementById("detail-summary").textContent = body.error;
+    document.getElementById("happenings").replaceChildren();
     document.getElementById("evidence").replaceChildren();
     return;
   }
@@ -242,8 +247,25 @@ async function loadDetail() {
     `${body.name_a} (${body.actor_a}) – ${body.name_b} (${body.actor_b})`;
   document.getElementById("detail-summary").textContent =
     `score ${fmtScore(body.score)}, ${body.band}, trend ${fmtScore(body.trend)} over 7 days; ` +
-    `${body.event_count} events in ${body.article_count} articles since ${fmtTime(body.first_seen)}. ` +
-    `Latest evidence, newest first:`;
+    `${body.happening_count} happenings (${body.background_count} only as background), ` +
+    `${body.event_count} mentions in ${body.article_count} articles since ${fmtTime(body.first_seen)}` +
+    (body.thin ? "; thin evidence" : "") + ". Recent happenings, then the latest evidence, newest first:";
+  const happenings = body.happenings.map((h) => {
+    const li = el("li", { class: h.background ? "happening background" : "happening" });
+    li.append(
+      el("span", { class: "when" }, fmtTime(h.first).slice(0, 10)),
+      " ",
+      el("span", { class: "dir" }, `${h.source} → ${h.target}`),
+      " ",
+      el("span", { class: "cameo", title: `CAMEO ${h.cameo}` }, h.cameo_name || `CAMEO ${h.cameo}`),
+      " ",
+      el("span", { class: "counts" },
+        `${h.mentions} mentions, ${h.article_count} articles, ${h.publisher_count} publishers` +
+        (h.background ? ", background" : "")),
+    );
+    return li;
+  });
+  document.getElementById("happenings").replaceChildren(...happenings);
   const items = body.evidence.map((e) => {
     const li = el("li", { class: "evidence" });
     const meta = el("div", { class: "meta" });
