@@ -314,7 +314,7 @@ class RelationState(_Message):
     sealed_background: int = Field(0, ge=0, description="Sealed background happenings.")
     applied: list[str] = Field(
         default_factory=list,
-        description="'epoch/article/version' short hashes of the applied updates inside the horizon (bounded).",
+        description="'time stamp/article hash/version hash' of the applied updates inside the horizon (bounded).",
     )
     horizon: datetime | None = Field(
         None, description="Updates dated before this are ignored: their happenings are sealed, their ids gone."

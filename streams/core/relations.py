@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left, insort
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -183,8 +184,7 @@ def update_status(state: RelationState | None, update: RelationUpdate) -> Status
         return "new"
     time = _checked_time(update)
     # By article version alone: an article enriched again after a crash arrives with another arrival time.
-    version = _version_of(update)
-    if any(k.endswith(version) for k in state.applied):
+    if _holds(state.applied, _version_of(update) + "\n"):
         return "replay"
     if state.horizon is not None and time < state.horizon:
         return "late"
@@ -217,7 +217,7 @@ def fold(
     key = _applied_key(update, time)
     applied, horizon = _remember(state.applied if state else [], key, horizon, params.updates_keep)
     live, sealed = _seal(live, horizon, params)
-    applied = [k for k in applied if _key_time(k) >= horizon - timedelta(seconds=1)]
+    applied = applied[bisect_left(applied, _stamp(horizon - timedelta(seconds=1))) :]
 
     window_start = last_seen.date() - timedelta(days=params.trend_days - 1)
     settled, window_days = _add_sealed(settled, window_days, sealed, last_seen, window_start, params)
@@ -537,31 +537,44 @@ def _seal(live: list[Happening], horizon: datetime, params: FoldParams) -> tuple
     return kept[: params.happenings_keep], sealed
 
 
+_EPOCH_OFFSET = 3_000_000_000
+"""Added to epoch seconds so that every time from 1900 to 9000 is a positive 12-digit stamp that sorts as text."""
+
+
+def _stamp(time: datetime) -> str:
+    return f"{int(time.timestamp() // 1) + _EPOCH_OFFSET:012d}"
+
+
+def _stamp_time(key: str) -> datetime:
+    return datetime.fromtimestamp(int(key[:12]) - _EPOCH_OFFSET, tz=UTC)
+
+
 def _version_of(update: RelationUpdate) -> str:
     return f"/{short_hash(update.article_id)}/{short_hash(update.article_digest, 6)}"
 
 
 def _applied_key(update: RelationUpdate, time: datetime) -> str:
-    """'epoch seconds/article hash/version hash': the time tells when the id may be forgotten."""
-    return f"{int(time.timestamp() // 1)}{_version_of(update)}"
+    """'stamp/article hash/version hash', sorting by time: the stamp tells when the id may be forgotten."""
+    return _stamp(time) + _version_of(update)
 
 
-def _key_time(key: str) -> datetime:
-    return datetime.fromtimestamp(int(key.split("/", 1)[0]), tz=UTC)
+def _holds(applied: list[str], needle: str) -> bool:
+    """Whether some key holds `needle` (keys hold no newline: one search over them all joined, at C speed)."""
+    return needle in "\n".join(applied) + "\n"
 
 
 def _article_seen(applied: list[str], key: str) -> bool:
-    article = "/" + key.split("/")[1] + "/"
-    return any(article in k for k in applied)
+    return _holds(applied, "/" + key.split("/")[1] + "/")
 
 
 def _remember(applied: list[str], key: str, horizon: datetime, keep: int) -> tuple[list[str], datetime]:
     """Applied-update ids plus `key`, oldest first; past `keep` the oldest are forgotten and the horizon moves
     past them, so that a replay of a forgotten update is ignored as late instead of counted again."""
-    keys = sorted([*applied, key], key=lambda k: (int(k.split("/", 1)[0]), k))
+    keys = list(applied)
+    insort(keys, key)
     if len(keys) > keep:
         dropped, keys = keys[: len(keys) - keep], keys[len(keys) - keep :]
-        horizon = max(horizon, _key_time(dropped[-1]) + timedelta(seconds=1))
+        horizon = max(horizon, _stamp_time(dropped[-1]) + timedelta(seconds=1))
     return keys, horizon
 
 
