@@ -2,7 +2,10 @@
 
 Every test publishes a modest batch, injects one fault while the worker is busy, and then requires the
 relations table (read from its compacted topic) to equal the one computed offline: nothing lost, nothing
-counted twice. Each prints a FIGURES line (records in and out, seconds to recover) for docs/reliability.md.
+counted twice. The books are checked too: every (article, dyad) update the offline run expects is on
+relation-events, and each worker that lived through the test balances its relations books (updates in =
+folded + replays + late + dead letters) with every distinct update folded exactly once. Each prints a FIGURES
+line (records in and out, seconds to recover) for docs/reliability.md.
 A worker killed with SIGKILL and restarted is covered in test_relations_topology.py.
 """
 
@@ -27,7 +30,15 @@ from tests.support.articles import expected_table, make_articles
 from tests.support.broker import KAFKA_LIBS
 from tests.support.cluster import kafka_cluster
 from tests.support.polling import wait_for
-from tests.support.workers import TopicReader, WorkerProcess, fresh_env, pipeline_diagnosis, settings_from
+from tests.support.workers import (
+    TopicReader,
+    WorkerProcess,
+    distinct_updates,
+    fresh_env,
+    pipeline_diagnosis,
+    relation_books,
+    settings_from,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -63,12 +74,48 @@ def count_records(bootstrap: str, topic: str, settle: float = 3.0) -> int:
         reader.close()
 
 
-def report(fault: str, settings: Settings, bootstrap: str, articles: int, recovered_s: float) -> None:
+def report(
+    fault: str,
+    settings: Settings,
+    bootstrap: str,
+    articles: int,
+    recovered_s: float,
+    expected_updates: int,
+    whole: list[WorkerProcess],
+) -> None:
+    """Print the FIGURES line and check the books. `whole`: the workers that ran from start to end unharmed,
+    alone, so that their books must show every distinct update folded exactly once."""
     enriched = count_records(bootstrap, settings.topic_enriched)
-    events = count_records(bootstrap, settings.topic_relation_events)
-    print(f"\nFIGURES {fault}: articles in {articles}, enriched records {enriched}, relation-event records "
-          f"{events}, table complete {recovered_s:.1f}s after the fault")
+    updates = count_records(bootstrap, settings.topic_relation_events)
+    distinct = len(distinct_updates(bootstrap, settings))
+    books = [relation_books(w.log()) for w in whole]
+    print(f"\nFIGURES {fault}: articles in {articles}, enriched records {enriched}, relation-update records "
+          f"{updates} ({distinct} distinct, {expected_updates} expected), relations books {books}, table "
+          f"complete {recovered_s:.1f}s after the fault")
     assert enriched >= articles, "an article was lost before enrichment"
+    assert distinct == expected_updates, "an (article, dyad) update was lost before the relations agent"
+    for worker in whole:
+        settled = balanced_books(worker, folded=distinct)
+        assert settled["late"] == settled["dead"] == 0, settled
+
+
+def balanced_books(worker: WorkerProcess, folded: int | None = None) -> dict[str, int]:
+    """The worker's relations books once they balance (updates in = folded + replays + late + dead letters;
+    a progress line may fall between the two counts of one update), with `folded` updates if given."""
+
+    def balanced() -> dict[str, int] | None:
+        b = relation_books(worker.log())
+        if b is None or b["updates_in"] != b["folded"] + b["replays"] + b["late"] + b["dead"]:
+            return None
+        return b if folded is None or b["folded"] == folded else None
+
+    return wait_for(balanced, timeout=30, interval=1.0,
+                    what=lambda: f"balanced books with {folded} folded: {relation_books(worker.log())}")
+
+
+def updates_of(expected) -> int:  # type: ignore[no-untyped-def]
+    """One update per (article, dyad): the offline table's article counts, summed."""
+    return sum(e.article_count for e in expected.values())
 
 
 def first_updates(relations: TopicReader, worker: WorkerProcess, n: int = 3) -> None:
@@ -84,7 +131,8 @@ def test_a_broker_stopped_and_restarted_mid_stream_loses_and_doubles_nothing(tmp
         settings = settings_from(env)
         ensure_topics(settings, bootstrap)
         articles = make_articles(60, seed=31, prefix="bounce")
-        expected = counts_of(expected_table(extractor, articles))
+        table = expected_table(extractor, articles)
+        expected = counts_of(table)
         worker = workers(env)
         publish_articles(settings, bootstrap, articles)
         relations = TopicReader(bootstrap, settings.topic_relations)
@@ -105,7 +153,7 @@ def test_a_broker_stopped_and_restarted_mid_stream_loses_and_doubles_nothing(tmp
         finally:
             relations.close()
         assert worker.alive()
-        report("broker stop 5s + start", settings, bootstrap, len(articles), recovered)
+        report("broker stop 5s + start", settings, bootstrap, len(articles), recovered, updates_of(table), [worker])
     finally:
         kafka.stop()
 
@@ -117,7 +165,8 @@ def test_one_of_two_workers_killed_mid_stream_hands_its_partitions_over_without_
     settings = settings_from(env)
     ensure_topics(settings, kafka_bootstrap)
     articles = make_articles(80, seed=37, prefix="rebalance")
-    expected = counts_of(expected_table(extractor, articles))
+    table = expected_table(extractor, articles)
+    expected = counts_of(table)
     survivor, victim = workers(env), workers(env)
     relations = TopicReader(kafka_bootstrap, settings.topic_relations)
     try:
@@ -135,7 +184,8 @@ def test_one_of_two_workers_killed_mid_stream_hands_its_partitions_over_without_
     finally:
         relations.close()
     assert survivor.alive()
-    report("one of two workers SIGKILLed", settings, kafka_bootstrap, len(articles), recovered)
+    report("one of two workers SIGKILLed", settings, kafka_bootstrap, len(articles), recovered, updates_of(table), [])
+    balanced_books(survivor)
 
 
 def test_a_three_broker_cluster_keeps_every_record_when_one_broker_dies_mid_stream(
@@ -147,7 +197,8 @@ def test_a_three_broker_cluster_keeps_every_record_when_one_broker_dies_mid_stre
         settings = settings_from(env)
         ensure_topics(settings, bootstrap)
         articles = make_articles(60, seed=41, prefix="replica")
-        expected = counts_of(expected_table(extractor, articles))
+        table = expected_table(extractor, articles)
+        expected = counts_of(table)
         worker = workers(env)
         relations = TopicReader(bootstrap, settings.topic_relations)
         try:
@@ -170,7 +221,7 @@ def test_a_three_broker_cluster_keeps_every_record_when_one_broker_dies_mid_stre
             relations.close()
         assert worker.alive()
         report("one of three brokers SIGKILLed (RF 3, min ISR 2)", settings, bootstrap, len(articles),
-               recovered)
+               recovered, updates_of(table), [worker])
 
 
 def test_a_table_recovery_stalled_on_an_offset_without_a_record_is_restarted_then_completed(

@@ -121,8 +121,12 @@ def test_the_api_serves_relations_evidence_alerts_and_markup_as_inert_text(
 
     alerts = wait_for(lambda: get_json(f"{base}/api/alerts?since=2000-01-01T00:00:00Z")["alerts"], timeout=60,
                       what="alerts served")
-    assert {"escalation", "new_material_cooperation"} <= {a["kind"] for a in alerts}
+    assert {"new_material_cooperation"} <= {a["kind"] for a in alerts}
     assert get_json(f"{base}/api/alerts?since=2999-01-01")["alerts"] == []
+    picked = get_json(f"{base}/api/alerts?kind=new_material_cooperation&dyad=IRN-CHN&actor=irn&limit=5")["alerts"]
+    assert picked and {(a["kind"], a["dyad"]) for a in picked} == {("new_material_cooperation", "CHN|IRN")}
+    assert get_json(f"{base}/api/alerts?severity=critical")["alerts"] == []
+    assert get(f"{base}/api/alerts?kind=panic")[0] == 400
     assert get_json(f"{base}/openapi.json")["openapi"] == "3.1.0"
     assert get_json(f"{base}/readyz")["mirror_loaded"] is True
     assert b"dyadwatch_articles_in_total" in get(f"{base}/metrics")[2]

@@ -10,13 +10,29 @@ import sys
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from kafka import KafkaConsumer
 
 from streams.settings import Settings
 
+if TYPE_CHECKING:
+    from streams.core.models import RelationUpdate
+
 _STAMP = re.compile(r"^\[[^\]]*\] \[\d+\] ")
+_PROGRESS = re.compile(
+    r"relation updates in (?P<updates_in>\d+) = folded (?P<folded>\d+) \+ replays (?P<replays>\d+) "
+    r"\+ late (?P<late>\d+) \+ dead letters (?P<dead>\d+)"
+)
+
+
+def relation_books(log: str) -> dict[str, int] | None:
+    """The relations agent's books from a worker log's last progress line: updates in, folded, replays, late,
+    dead (letters); None before the first line."""
+    found = _PROGRESS.findall(log)
+    if not found:
+        return None
+    return dict(zip(_PROGRESS.groupindex, map(int, found[-1]), strict=True))
 _NUMBER = re.compile(r"\d+(\.\d+)?")
 
 
@@ -171,18 +187,27 @@ def read_all(bootstrap: str, topic: str, timeout_ms: int = 3000) -> list[tuple[b
         consumer.close()
 
 
-def pipeline_diagnosis(bootstrap: str, settings: Settings) -> str:
-    """Where the books stop balancing: per dyad, the distinct relation events on the topic, the event count of
-    the last changelog record of the table, and of the last record on the relations topic."""
-    import json
+def distinct_updates(bootstrap: str, settings: Settings) -> dict[tuple[str, str], RelationUpdate]:
+    """The distinct relation updates on the relation-events topic, by (dyad, article version)."""
+    from streams.core.models import RelationUpdate
 
-    from streams.core.models import RelationEvent
-
-    events: dict[str, set[str]] = {}
+    updates: dict[tuple[str, str], RelationUpdate] = {}
     for _, value in read_all(bootstrap, settings.topic_relation_events):
         if value:
-            event = RelationEvent.model_validate_json(value)
-            events.setdefault(event.dyad, set()).add(f"{event.article_id}@{event.event_id}")
+            update = RelationUpdate.model_validate_json(value)
+            updates[(update.dyad, update.update_id)] = update
+    return updates
+
+
+def pipeline_diagnosis(bootstrap: str, settings: Settings) -> str:
+    """Where the books stop balancing: per dyad, the distinct relation events on the topic (in distinct
+    updates), the event count of the last changelog record of the table, and of the last record on the
+    relations topic."""
+    import json
+
+    events: dict[str, set[str]] = {}
+    for update in distinct_updates(bootstrap, settings).values():
+        events.setdefault(update.dyad, set()).update(e.event_id for e in update.events_view())
     changelog = {
         json.loads(k): json.loads(v)["event_count"]
         for k, v in read_all(bootstrap, f"{settings.app_id}-relations-changelog")
