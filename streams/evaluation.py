@@ -34,12 +34,18 @@ def quad_of_root(root: int) -> int:
     return quad_class_of(root)
 
 
+MODES_TAG = "modes"
+"""Items with this tag mark every background event (`"mode": "background"`); only they are scored for modes."""
+
+
 @dataclass(frozen=True)
 class Event:
     source: str
     target: str
     cameo: str
     quad: int
+    background: bool = False
+    """Referred to only as context (gold `"mode": "background"`, or an extracted `Relation.mode`)."""
 
     @property
     def root(self) -> int:
@@ -106,7 +112,9 @@ def parse_gold_line(line: str) -> GoldItem:
             raise ValueError(f"{item_id}: quad {ev['quad']} does not fit cameo {cameo}; it should be {quad}")
         if ev["source"] == ev["target"]:
             raise ValueError(f"{item_id}: self-dyad {ev['source']}; code events between two distinct actors")
-        events.append(Event(ev["source"], ev["target"], cameo, quad))
+        if ev.get("mode", "background") != "background":
+            raise ValueError(f"{item_id}: mode {ev['mode']!r}: mark background events only, as 'mode': 'background'")
+        events.append(Event(ev["source"], ev["target"], cameo, quad, ev.get("mode") == "background"))
     stances = [StanceKey(st["holder"], st["polarity"], st.get("target")) for st in raw.get("stances", [])]
     return GoldItem(
         id=item_id,
@@ -128,7 +136,7 @@ def articles_for(items: Iterable[GoldItem]) -> list[Article]:
 
 
 def labels_of(article: EnrichedArticle) -> Labels:
-    events = tuple(Event(r.source, r.target, r.cameo, r.quad_class) for r in article.relations)
+    events = tuple(Event(r.source, r.target, r.cameo, r.quad_class, r.mode == "background") for r in article.relations)
     stances = tuple(StanceKey(s.holder, s.polarity, s.target) for s in article.stances)
     return Labels(events, stances)
 
@@ -203,6 +211,8 @@ class Report:
     """directed_quad counts over the items carrying each corpus tag (negation, passive, no-event, ...)."""
     per_construction: dict[str, dict[str, PRF]] = field(default_factory=dict)
     """Counts at each level over the items carrying each construction tag (`CONSTRUCTIONS`)."""
+    background: PRF = field(default_factory=PRF)
+    """Background events (directed_quad) on the items tagged `modes`: does the extractor tell context from news?"""
     items: int = 0
 
     def as_dict(self) -> dict[str, Any]:
@@ -210,6 +220,7 @@ class Report:
             "items": self.items,
             **{level: prf.as_dict() for level, prf in self.levels.items()},
             "stance": self.stance.as_dict(),
+            "background": self.background.as_dict(),
             "per_root_recall": {
                 f"{root:02d}": {"gold": rr.gold, "directed": rr.directed, "same_root": rr.same_root}
                 for root, rr in sorted(self.per_root.items())
@@ -247,6 +258,11 @@ def score(items: Sequence[GoldItem], predictions: Mapping[str, Labels]) -> Repor
         for tag in item.tags:
             report.per_tag.setdefault(tag, PRF()).add(gold_quads, predicted_quads)
         report.stance.add(Counter(gold.stances), Counter(predicted.stances))
+        if MODES_TAG in item.tags:
+            report.background.add(
+                Counter(e.key("directed_quad") for e in gold.events if e.background),
+                Counter(e.key("directed_quad") for e in predicted.events if e.background),
+            )
         _count_roots(report, gold.events, predicted.events)
         _collect_errors(
             report, item, predicted.events, gold_quads - predicted_quads, predicted_quads - gold_quads
@@ -351,7 +367,7 @@ def format_table(results: Mapping[str, SplitResult]) -> str:
         )
         for name, report in systems:
             measured = list(report.levels.items()) + (
-                [("stance", report.stance)] if name == "extractor" else []
+                [("stance", report.stance), ("background", report.background)] if name == "extractor" else []
             )
             for level, prf in measured:
                 rows.append(

@@ -197,11 +197,32 @@ def test_a_gold_line_is_parsed_with_the_quad_derived_from_the_cameo_root() -> No
         ({"source": "SAU", "target": "SAU", "cameo": "033"}, "self-dyad"),
         ({"source": "SAU", "target": "SDN", "cameo": "19"}, "at least 3 digits"),
         ({"source": "SAU", "target": "SDN", "cameo": "250"}, "outside 1..20"),
+        ({"source": "SAU", "target": "SDN", "cameo": "033", "mode": "reported"}, "mark background events only"),
     ],
 )
 def test_a_badly_coded_gold_event_is_rejected_with_a_fix(event: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_gold_line(line(events=[event]))
+
+
+def test_background_events_are_scored_only_on_items_that_mark_modes() -> None:
+    background = Event("RUS", "UKR", "190", 4, background=True)
+    news = Event("RUS", "UKR", "190", 4)
+    marked = GoldItem("dev-0001", "t", Labels((background, ev("POL", "LTU", "040"))), (), ("modes",))
+    unmarked = gold("dev-0002", news)
+    report = score(
+        [marked, unmarked],
+        {"dev-0001": Labels((news, Event("POL", "LTU", "040", 1, background=True))),
+         "dev-0002": Labels((background,))},
+    )
+    assert (report.background.tp, report.background.fp, report.background.fn) == (0, 1, 1)
+    assert report.levels["directed_quad"].f1 == 1.0, "a mode never changes the event levels"
+
+
+def test_a_gold_background_event_is_read_from_its_mode() -> None:
+    parsed = parse_gold_line(line(events=[{"source": "RUS", "target": "UKR", "cameo": "190", "mode": "background"}],
+                                  tags=["modes"]))
+    assert parsed.labels.events == (Event("RUS", "UKR", "190", 4, background=True),)
 
 
 def test_enriched_articles_reduce_to_their_scored_labels() -> None:
