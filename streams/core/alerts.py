@@ -25,6 +25,7 @@ from streams.core.relations import (
     evidence_of,
     fold,
     is_commitment,
+    last_conflict_by,
     mark_alerted,
     score_at_day_start,
     touched_happenings,
@@ -41,7 +42,8 @@ class AlertRules:
     """Which conditions raise alerts.
 
     escalation_goldstein: a news happening at or below this Goldstein value is an escalation.
-    conflict_quiet_days: a material-conflict (quad 4) happening after this many days without one is an escalation.
+    conflict_quiet_days: a material-conflict (quad 4) happening after this many days without one by the same side
+        (news or background) is an escalation.
     swing_threshold: a score change of at least this much within one UTC day is a swing.
     watch_actors / watch_dyads: any news happening on these actors or dyads ('CHN|USA', either order) alerts.
     remember_alerts: how many alert ids a state keeps so that the same condition does not alert twice.
@@ -256,9 +258,10 @@ def _escalation(
     if h.goldstein <= rules.escalation_goldstein:
         reasons.append(f"Goldstein {h.goldstein:+.1f}")
     if h.quad_class == 4:
-        last = None if before is None else before.last_material_conflict
+        # Per side: a retaliation the next day is the other side's first step, not more of the same.
+        last = None if before is None else last_conflict_by(before, h.source)
         if last is None or h.first - last >= timedelta(days=rules.conflict_quiet_days):
-            reasons.append(f"first material conflict in {rules.conflict_quiet_days} days")
+            reasons.append(f"first material conflict by {actor_name(h.source)} in {rules.conflict_quiet_days} days")
     if not reasons:
         return []
     message = f"Escalation {_what(h)}; " + "; ".join(reasons)

@@ -299,6 +299,12 @@ class RelationState(_Message):
     last_material_conflict: datetime | None = Field(
         default=None, description="Latest event time of a quad-4 mention (news or background)."
     )
+    last_material_conflict_ab: datetime | None = Field(
+        default=None, description="Latest event time of a quad-4 mention with actor_a as source."
+    )
+    last_material_conflict_ba: datetime | None = Field(
+        default=None, description="Latest event time of a quad-4 mention with actor_b as source."
+    )
     first_material_cooperation: datetime | None = Field(
         default=None,
         description="Time of the first news of material cooperation (quad 2, or a commitment both sides make).",

@@ -268,6 +268,8 @@ def fold(
         article_count=article_count,
         event_count=(state.event_count if state else 0) + len(update.events),
         last_material_conflict=_latest_conflict(state, update, time),
+        last_material_conflict_ab=_latest_conflict(state, update, time, source=actor_a),
+        last_material_conflict_ba=_latest_conflict(state, update, time, source=actor_b),
         first_material_cooperation=_first_material_cooperation(state, live, params),
         settled=settled,
         window_days=window_days,
@@ -589,11 +591,21 @@ def _sum_counts(counts: QuadCounts) -> int:
     )
 
 
-def _latest_conflict(state: RelationState | None, update: RelationUpdate, time: datetime) -> datetime | None:
-    latest = state.last_material_conflict if state is not None else None
-    if any(e.relation.quad_class == 4 for e in update.events):
+def _latest_conflict(
+    state: RelationState | None, update: RelationUpdate, time: datetime, source: str | None = None
+) -> datetime | None:
+    """The latest quad-4 mention of the dyad, or of one source's side of it."""
+    latest = None
+    if state is not None:
+        latest = state.last_material_conflict if source is None else last_conflict_by(state, source)
+    if any(e.relation.quad_class == 4 and source in (None, e.relation.source) for e in update.events):
         latest = time if latest is None else max(latest, time)
     return latest
+
+
+def last_conflict_by(state: RelationState, source: str) -> datetime | None:
+    """The latest quad-4 mention with `source` as the side that acted."""
+    return state.last_material_conflict_ab if source == state.actor_a else state.last_material_conflict_ba
 
 
 def _first_material_cooperation(

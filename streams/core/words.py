@@ -55,6 +55,14 @@ class WordLists:
     directions: frozenset[str]
     place_nouns: frozenset[str]
     kept_discards: frozenset[str]
+    context_preps: frozenset[str]
+    context_nouns: frozenset[str]
+    reaction_verbs: frozenset[str]
+    context_marks: frozenset[str]
+    recent_days: frozenset[str]
+    past_markers: frozenset[str]
+    dating_preps: frozenset[str]
+    time_units: frozenset[str]
 
 
 @cache

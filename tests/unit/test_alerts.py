@@ -131,6 +131,15 @@ def test_material_conflict_after_a_quiet_month_is_an_escalation_and_a_recent_one
     assert kinds(run(recent)[1]).count("escalation") == 1
 
 
+def test_a_retaliation_the_next_day_is_the_other_sides_first_material_conflict():
+    expelled = event("a1", -5.0, cameo="174", source="LTU", target="BLR")
+    in_return = event("a2", -5.0, cameo="174", source="BLR", target="LTU", days=1)
+    more = event("a3", -5.0, cameo="173", source="BLR", target="LTU", days=3)
+    _, alerts = run([expelled, in_return, more])
+    assert [(a.source, a.kind) for a in alerts] == [("LTU", "escalation"), ("BLR", "escalation")]
+    assert "first material conflict by Belarus" in alerts[1].message
+
+
 def test_a_deadly_attack_after_a_quiet_month_is_critical():
     _, alerts = run([event("a1", -10.0, cameo="190")])
     assert next(a for a in alerts if a.kind == "escalation").severity == "critical"

@@ -9,6 +9,7 @@ Modules, in the order the data flows through them:
 - `patterns`    PETRARCH2's verb patterns compiled onto the plain parse: a verb phrase -> CAMEO code and frame
 - `arguments`   clause and argument finding: subjects, objects, owners and conjuncts -> parties
 - `governance`  who acts for whom: reports, intentions, refusals, denials, speakers and the mode
+- `background`  an event the text only refers to as context ('since Russia's invasion of Ukraine'): mode background
 - `findings`    a cue token -> Finding (code, parties, governance, topic), shared by events and stances
 - `assembly`    findings -> Relation and Stance records, one per dyad, root and sentence
 

@@ -42,7 +42,7 @@ def relations_from(finding: Finding, sentence: Sentence) -> list[Relation]:
                 root=entry.root,
                 quad_class=entry.quad_class,
                 goldstein=entry.goldstein,
-                mode=finding.mode,
+                mode="background" if finding.background else finding.mode,
                 confidence=round(max(0.1, min(1.0, confidence)), 2),
                 trigger=finding.trigger.text,
                 speaker=finding.speaker,

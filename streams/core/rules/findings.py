@@ -9,6 +9,7 @@ from functools import cache
 from streams.core import cameo
 from streams.core.models import Mode
 from streams.core.rules.arguments import arguments, each_other, is_event_noun
+from streams.core.rules.background import is_background
 from streams.core.rules.cues import Cue, CueLexicon
 from streams.core.rules.governance import governance, governs_cue, judged_parties
 from streams.core.rules.patterns import VerbPatterns
@@ -32,6 +33,8 @@ class Finding:
     """Directed (source, target) pairs; empty for a stance on a policy ('opposes the tariffs')."""
     topic: str | None
     code: str | None
+    background: bool = False
+    """The text refers to the event only as context (see `rules.background`); for events, not stances."""
 
 
 def findings_in(
@@ -166,7 +169,8 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> Finding | N
     if not pairs and not (about_policy and sources):
         return None
     topic = topic_of(an, tok, cue) if cue.polarity else None
-    return Finding(cue, tok, sources, targets, gov.mode, gov.speaker, gov.refused, pairs, topic, code)
+    background = code is not None and is_background(an, tok)
+    return Finding(cue, tok, sources, targets, gov.mode, gov.speaker, gov.refused, pairs, topic, code, background)
 
 
 def refined_code(an: Analysis, cue: Cue, tok: Token) -> str | None:
