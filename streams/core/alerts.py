@@ -21,6 +21,7 @@ from streams.core.models import (
 from streams.core.names import actor_name
 from streams.core.relations import (
     DEFAULT_PARAMS,
+    MATERIAL_INTENT_PREFIX,
     FoldParams,
     evidence_of,
     fold,
@@ -100,11 +101,13 @@ def evaluate(
     if before is not None and after == before:
         return []
     touched = [h for h in touched_happenings(after, update) if not h.background]
+    band_change = _band_change(before, after, rules)
     raised = [
-        *_band_change(before, after, rules),
+        *band_change,
         *(a for h in touched for a in _escalation(before, after, h, update, rules)),
         *_new_material_cooperation(before, after, touched, update, rules),
-        *_swing(before, after, rules, params),
+        # A swing that changes the band is said by the band change already.
+        *([] if band_change else _swing(before, after, rules, params)),
         *(a for h in touched for a in _watch(before, after, h, update, rules)),
     ]
     remembered = set(after.recent_alert_ids)
@@ -181,7 +184,7 @@ def _alert(
     )
 
 
-def _summary(state: RelationState | None) -> dict[str, float | str | None]:
+def _summary(state: RelationState | None) -> dict[str, int | float | str | None]:
     if state is None:
         return {}
     return {
@@ -194,7 +197,7 @@ def _summary(state: RelationState | None) -> dict[str, float | str | None]:
 
 
 def _pair(state: RelationState) -> str:
-    return f"{actor_name(state.actor_a)}-{actor_name(state.actor_b)}"
+    return f"{actor_name(state.actor_a)} and {actor_name(state.actor_b)}"
 
 
 def _what(h: Happening) -> str:
@@ -203,15 +206,18 @@ def _what(h: Happening) -> str:
     return f"{actor_name(h.source)} -> {actor_name(h.target)}: {code}"
 
 
-def _mentions_of(h: Happening, update: RelationUpdate, rules: AlertRules) -> list[Evidence]:
-    """The update's mentions of a happening, most confident first."""
+def _mentions_of(
+    h: Happening, update: RelationUpdate, rules: AlertRules, prefix: str = ""
+) -> list[Evidence]:
+    """The update's mentions of a happening, those with a code starting with `prefix` first, then the most
+    confident."""
     mentions = [
         e
         for e in update.events_view()
         if (e.relation.source, e.relation.target, e.relation.root) == (h.source, h.target, h.root)
         and (e.relation.mode == "background") == h.background
     ]
-    mentions.sort(key=lambda e: (-e.relation.confidence, e.event_index))
+    mentions.sort(key=lambda e: (not e.relation.cameo.startswith(prefix), -e.relation.confidence, e.event_index))
     return [evidence_of(e) for e in mentions[: rules.evidence_per_alert]]
 
 
@@ -286,9 +292,13 @@ def _new_material_cooperation(
     if not material:
         return []
     h = material[0]
-    what = "material cooperation" if h.quad_class == 2 else "commitment to material cooperation, on both sides"
-    message = f"First {what} between {_pair(after)}: {_what(h)}"
-    evidence = [e for m in material for e in _mentions_of(m, update, rules)][: rules.evidence_per_alert]
+    if h.quad_class == 2:
+        message = f"First material cooperation between {_pair(after)}: {_what(h)}"
+        prefix = ""
+    else:
+        message = f"{_pair(after)} commit to material cooperation, both sides (a first for them): {_what(h)}"
+        prefix = MATERIAL_INTENT_PREFIX
+    evidence = [e for m in material for e in _mentions_of(m, update, rules, prefix)][: rules.evidence_per_alert]
     # One per dyad: whichever happening turns out to be the first, it is the same condition.
     return [_alert("new_material_cooperation", "info", [], before, after, message, evidence, h.last, h)]
 

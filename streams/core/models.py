@@ -351,8 +351,10 @@ class Alert(_Message):
     target: str | None = Field(None, description="Target actor of that happening.")
     cameo: str | None = Field(None, description="CAMEO code of that happening.")
     cameo_name: str | None = Field(None, description="The CAMEO codebook's name of that code.")
-    before: dict[str, float | str | None] = Field(default_factory=dict)
-    after: dict[str, float | str | None] = Field(default_factory=dict)
+    before: dict[str, int | float | str | None] = Field(
+        default_factory=dict, description="The relation before the article: score, band, trend, happenings, articles."
+    )
+    after: dict[str, int | float | str | None] = Field(default_factory=dict, description="The same, after it.")
     message: str
     evidence: list[Evidence] = Field(default_factory=list)
     time: datetime

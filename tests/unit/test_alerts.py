@@ -162,7 +162,7 @@ def test_a_commitment_both_sides_make_alerts_as_new_material_cooperation_before_
     agreed = update("a1", [relation(5.2, cameo="0312"), relation(5.2, cameo="0312", source="CHN", target="USA")])
     _, alerts = run([agreed, event("a2", 7.4, cameo="062", days=3)])
     (new,) = [a for a in alerts if a.kind == "new_material_cooperation"]
-    assert "commitment" in new.message and new.cameo == "0312"
+    assert "commit to material cooperation, both sides" in new.message and new.cameo == "0312"
 
 
 def test_one_sides_wish_to_cooperate_materially_is_no_alert():
@@ -179,11 +179,18 @@ def test_an_intent_to_talk_is_not_material_cooperation():
 
 
 def test_a_sharp_swing_within_a_day_on_enough_evidence_alerts_once():
+    yesterday = [event(f"y{i}", 9.5, cameo=c, days=-1 + i / 10) for i, c in enumerate(["042", "051", "061"])]
+    today = [event("t1", -6.5, cameo="112"), event("t2", 5.5, cameo="036", days=0.1)]
+    state, alerts = run(yesterday + today)
+    swings = [a for a in alerts if a.kind == "swing"]
+    assert state.band == "allied" and len(swings) == 1 and swings[0].severity == "warning"
+
+
+def test_a_swing_that_changes_the_band_is_said_by_the_band_change_alone():
     yesterday = [event("y1", 4.0, days=-1), event("y2", 4.0, cameo="051", days=-0.9)]
     today = [event("t1", -10.0, cameo="190"), event("t2", -9.0, cameo="180", days=0.1)]
     _, alerts = run(yesterday + today)
-    swings = [a for a in alerts if a.kind == "swing"]
-    assert len(swings) == 1 and swings[0].severity == "warning"
+    assert "band_change" in kinds(alerts) and "swing" not in kinds(alerts)
 
 
 def test_a_small_change_within_a_day_is_no_swing():
