@@ -11,7 +11,7 @@ BUCKETS: list[tuple[str, tuple[str, ...]]] = [
     ("dyadwatch spaCy components (actors, events, stances)", ("core/actors.py", "core/events.py", "core/stances.py")),
     ("Doc -> EnrichedArticle", ("doc_to_enriched",)),
     ("spaCy/thinc trained pipeline", ("spacy/", "thinc/", "spacy_", "blis")),
-    ("relations fold, table, relations send", ("apply_relation_event",)),
+    ("relations fold, table, relations send", ("apply_relation_update",)),
     ("enrich: decode, encode, send outputs", ("enrich_batch",)),
     ("Kafka client and Faust runtime", ("aiokafka", "faust/", "mode/", "kafka/")),
 ]

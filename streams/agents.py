@@ -89,7 +89,7 @@ def _extract_batch(
 
 
 async def enrich_batch(shell: Shell, events: Sequence[EventT]) -> None:
-    """Articles -> enriched articles, stances and relation events; bad input -> dead letters."""
+    """Articles -> enriched articles, stances and relation updates (one per dyad); bad input -> dead letters."""
     received_at = datetime.now(UTC)
     shell.metrics.articles_in += len(events)
     valid: list[tuple[EventT, Article]] = []

@@ -1,4 +1,4 @@
-"""Integration: articles -> relation events -> the relations table, its topic and alerts, on a real broker."""
+"""Integration: articles -> relation updates -> the relations table, its topic and alerts, on a real broker."""
 
 from __future__ import annotations
 

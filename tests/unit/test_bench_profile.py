@@ -12,7 +12,7 @@ def test_samples_fall_into_the_first_matching_bucket_and_shares_add_up(tmp_path:
     raw.write_text(
         "thread (1): nlp_0;_extract_batch (streams/agents.py:65);forward (thinc/layers/maxout.py:52) 6\n"
         "thread (1): nlp_0;_extract_batch (streams/agents.py:65);rule (streams/core/events.py:10) 2\n"
-        "thread (2): MainThread;apply_relation_event (streams/agents.py:110);dumps (json/__init__.py:1) 1\n"
+        "thread (2): MainThread;apply_relation_update (streams/agents.py:110);dumps (json/__init__.py:1) 1\n"
         "thread (2): MainThread;something (somewhere.py:1) 1\n"
     )
     summary = summarize(raw)
