@@ -235,8 +235,8 @@ class DaySums(DecayedSums):
 
 
 class Happening(_Message):
-    """One real-world event behind its reports: the mentions of one directed dyad and CAMEO root, news or
-    background alike, whose event times lie within the merge window of each other (single linkage)."""
+    """One real-world event behind its reports: the mentions of one directed dyad, CAMEO root and mode class
+    (news, or background) whose event times lie within the merge window of one another (single linkage)."""
 
     source: str
     target: str

@@ -104,7 +104,8 @@ def test_the_page_shows_new_relations_live_with_their_evidence_and_markup_only_a
 
         page.locator('#relations tr[data-dyad="CHN|JPN"]').wait_for(timeout=120_000)
         page.locator('#relations tr[data-dyad="CHN|JPN"]').click()
-        page.wait_for_function("document.querySelector('#detail-title').textContent.includes('Japan')")
+        # A locator, not wait_for_function: a string predicate needs eval, which the page's CSP forbids.
+        page.locator("#detail-title", has_text="Japan").wait_for()
         page.locator("#evidence li").first.wait_for()
         shown = page.locator("#evidence").inner_text()
         assert '<script>alert("dw")</script>' in shown and "<img src=x onerror=alert(1)>" in shown

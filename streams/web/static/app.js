@@ -96,6 +96,10 @@ function actorCell(name, code) {
   return td;
 }
 
+function count(n, noun) {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 function renderTable() {
   const tbody = document.querySelector("#relations tbody");
   const rows = visibleRows();
@@ -247,8 +251,8 @@ async function loadDetail() {
     `${body.name_a} (${body.actor_a}) – ${body.name_b} (${body.actor_b})`;
   document.getElementById("detail-summary").textContent =
     `score ${fmtScore(body.score)}, ${body.band}, trend ${fmtScore(body.trend)} over 7 days; ` +
-    `${body.happening_count} happenings (${body.background_count} only as background), ` +
-    `${body.event_count} mentions in ${body.article_count} articles since ${fmtTime(body.first_seen)}` +
+    `${count(body.happening_count, "happening")} (${body.background_count} only as background), ` +
+    `${count(body.event_count, "mention")} in ${count(body.article_count, "article")} since ${fmtTime(body.first_seen)}` +
     (body.thin ? "; thin evidence" : "") + ". Recent happenings, then the latest evidence, newest first:";
   const happenings = body.happenings.map((h) => {
     const li = el("li", { class: h.background ? "happening background" : "happening" });
@@ -260,7 +264,7 @@ async function loadDetail() {
       el("span", { class: "cameo", title: `CAMEO ${h.cameo}` }, h.cameo_name || `CAMEO ${h.cameo}`),
       " ",
       el("span", { class: "counts" },
-        `${h.mentions} mentions, ${h.article_count} articles, ${h.publisher_count} publishers` +
+        `${count(h.mentions, "mention")}, ${count(h.article_count, "article")}, ${count(h.publisher_count, "publisher")}` +
         (h.background ? ", background" : "")),
     );
     return li;
