@@ -6,6 +6,7 @@ launcher's readiness probe and the setup of the user. Everything under test talk
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -84,7 +85,7 @@ def test_worker_publish_and_tail_all_work_through_a_scram_listener_and_never_log
         assert topics.returncode == 0, topics.stderr
         published = cli(env, "publish", str(article))
         assert published.returncode == 0, published.stderr
-        article_id = published.stdout.strip()
+        article_id = json.loads(published.stdout)["id"]
         assert article_id
 
         def enriched_line() -> str | None:

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-from streams.cli import parser
 from streams.settings import Settings
 from streams.topology import topic_specs
+from tests.support.cli import parse
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
@@ -82,7 +82,7 @@ def test_compose_runs_the_topics_job_two_headless_workers_and_the_view_with_real
         "view": ["worker"],
     }
     for command in commands.values():
-        parser().parse_args(command)
+        parse(command)
 
 
 def test_every_dyadwatch_container_joins_one_consumer_group_with_one_partition_count() -> None:
@@ -227,7 +227,7 @@ def test_worker_pods_probe_healthz_and_readyz_with_bounded_memory_and_config_fro
     pod = _kind("Deployment", name)["spec"]["template"]["spec"]
     (container,) = pod["containers"]
     assert container["args"] == ["worker"], "the probes need the web server (no --no-web)"
-    parser().parse_args(container["args"])
+    parse(container["args"])
     assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
     assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
     assert container["resources"]["requests"]["memory"] == "700Mi"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from streams.cli import _topic_name
+from streams.cli import topic_name
 from streams.core.inputs import InputError, articles_from_text
 from streams.settings import Settings
 from streams.topology import topic_specs
@@ -43,9 +43,9 @@ def test_settings_read_topic_names_and_lists_from_the_environment(monkeypatch):
     monkeypatch.setenv("DYADWATCH_WATCH_ACTORS", "CHN, IRN")
     settings = Settings()
     assert settings.topic_alerts == "geo-alerts" and settings.watch_actors == ["CHN", "IRN"]
-    assert _topic_name(settings, "alerts") == "geo-alerts"
-    assert _topic_name(settings, "articles.enriched") == "articles.enriched"
-    assert _topic_name(settings, "something-else") == "something-else"
+    assert topic_name(settings, "alerts") == "geo-alerts"
+    assert topic_name(settings, "articles.enriched") == "articles.enriched"
+    assert topic_name(settings, "something-else") == "something-else"
 
 
 def test_settings_are_frozen():

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from streams.cli import parser
 from streams.settings import Settings
 from streams.worker import _child_command
+from tests.support.cli import parse
 
 
 def test_each_child_worker_serves_the_web_view_on_its_own_port():
@@ -19,6 +19,6 @@ def test_children_start_without_the_web_view_when_it_is_disabled():
 
 
 def test_processes_defaults_to_the_workers_setting():
-    assert parser().parse_args(["worker"]).processes is None
-    assert parser().parse_args(["worker", "--processes", "2"]).processes == 2
+    assert parse(["worker"])["processes"] is None
+    assert parse(["worker", "--processes", "2"])["processes"] == 2
     assert Settings().workers == 1
