@@ -17,22 +17,26 @@ install: $(BIN)/dyadwatch
 
 ## run: local Kafka + worker in the background, then publish the sample article and show the results
 run: install
-	$(BIN)/dyadwatch kafka start
-	$(BIN)/dyadwatch topics
+	@$(BIN)/dyadwatch kafka start --human
+	@$(BIN)/dyadwatch topics --json > /dev/null
 	@mkdir -p $(DATA)
 	@if [ -f $(DATA)/worker.pid ] && kill -0 $$(cat $(DATA)/worker.pid) 2>/dev/null; then \
-	  echo "worker already running (pid $$(cat $(DATA)/worker.pid))"; \
+	  echo "worker already running (pid $$(cat $(DATA)/worker.pid)), log: $(DATA)/worker.log"; \
 	else \
 	  nohup $(BIN)/dyadwatch worker > $(DATA)/worker.log 2>&1 & echo $$! > $(DATA)/worker.pid; \
 	  echo "worker started (pid $$(cat $(DATA)/worker.pid)), log: $(DATA)/worker.log"; \
 	fi
-	$(BIN)/dyadwatch publish tests/data/samples/china-iran-defense-cooperation.txt
-	@echo "--- enriched article (waiting up to 60 s for the worker) ---"
-	@$(BIN)/dyadwatch tail articles.enriched --from-beginning --timeout 60 | head -c 2000; echo
-	@echo "--- relations table ---"
-	@$(BIN)/dyadwatch relations --timeout 5
+	@$(BIN)/dyadwatch publish --human tests/data/samples/china-iran-defense-cooperation.txt | tee $(DATA)/published
+	@echo; echo "--- the sample article as the worker enriched it (waiting up to 60 s) ---"
+	@$(BIN)/dyadwatch tail enriched --from-beginning --key "$$(head -1 $(DATA)/published)" -n 1 --timeout 60 --human
+	@echo "--- the relations table ---"
+	@$(BIN)/dyadwatch relations --human
 	@echo
-	@echo "Look here:  http://127.0.0.1:6066/   (the live relations view)"
+	@url=""; for i in $$(seq 1 120); do \
+	  url=$$(grep -o 'web view: http[^ ]*' $(DATA)/worker.log | tail -1 | cut -d' ' -f3); \
+	  [ -n "$$url" ] && break; sleep 0.5; \
+	done; \
+	echo "Look here:  $${url:-(the web view is not up: see $(DATA)/worker.log)}   (the live relations view)"
 	@echo "            $(BIN)/dyadwatch tail alerts --from-beginning"
 	@echo "            $(BIN)/dyadwatch relations"
 	@echo "Stop with:  make stop"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 
@@ -24,6 +26,8 @@ from streams.relations_view import (
     parse_alerts_query,
     parse_relations_query,
 )
+
+log = logging.getLogger(__name__)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -119,12 +123,38 @@ async def _add_security_headers(request: aiohttp_web.Request, response: aiohttp_
         response.headers.setdefault("Cache-Control", "no-store")
 
 
+def web_url(host: str, port: int) -> str:
+    """The address people open: a wildcard bind is reached on the loopback address."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
+    return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
+
+
+async def announce_web_url(app: faust.App, wait: float = 60.0) -> str | None:
+    """Log the view's address once its server listens (the real port, also when the setting asked for any)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while loop.time() < deadline:
+        addresses = app.web._runner.addresses  # type: ignore[attr-defined]  # noqa: SLF001 - Faust has no public call
+        if addresses:
+            url = web_url(app.conf.web_bind, int(addresses[0][1]))
+            log.info("web view: %s", url)
+            return url
+        await asyncio.sleep(0.1)
+    log.warning("web view: not listening after %.0f s (is port %s taken?)", wait, app.conf.web_port)
+    return None
+
+
 def register_views(app: faust.App, shell: Shell) -> None:
     """The page, its files and the read-only JSON API over a complete in-memory mirror of the relations."""
     mirror = Mirror(names=ActorNames.load())
     reader = MirrorReader(shell.settings, _bootstrap_of(app), mirror)
     app.service(reader)  # type: ignore[arg-type] - Faust starts an instance as well as a class
     app.web.web_app.on_response_prepare.append(_add_security_headers)
+
+    @app.task
+    async def announce() -> None:
+        await announce_web_url(app)
+
     static_dir = resources.files("streams") / "web" / "static"
     openapi = json.dumps(openapi_document(_package_version())).encode()
 
