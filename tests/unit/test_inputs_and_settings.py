@@ -6,7 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from streams.cli import topic_name
-from streams.core.inputs import InputError, articles_from_text
+from streams.core.inputs import InputError, article_lines, articles_from_text, decode_text
+from streams.core.models import Article
 from streams.settings import Settings
 from streams.topology import topic_specs
 
@@ -78,3 +79,71 @@ def test_the_topic_names_are_the_contract_by_default():
         "relations",
         "alerts",
     ]
+
+
+# decode_text and article_lines: what `publish` and `extract` read
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        ("Café in Zürich".encode("latin-1"),
+         "looks like Latin-1 (ISO-8859-1): save it as UTF-8, or pass --encoding latin-1"),
+        ("“Quoted” – café".encode("cp1252"), "looks like Windows-1252: save it as UTF-8, or pass --encoding cp1252"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like binary data (it has NUL bytes)"),
+        (bytes(range(1, 32)) * 4, "looks like binary data (100 control bytes in the first 124)"),
+        ("Chile and Peru".encode("utf-16-le"), "looks like UTF-16 text without a byte-order mark"),
+    ],
+)
+def test_text_that_is_not_utf8_says_what_it_looks_like_and_how_to_read_it(data, says):
+    with pytest.raises(InputError, match="^story.txt: ") as caught:
+        decode_text("story.txt", data)
+    assert says in str(caught.value)
+
+
+def test_a_byte_order_mark_is_dropped_and_a_given_encoding_is_used():
+    assert decode_text("a.txt", b"\xef\xbb\xbfChile") == "Chile"
+    assert decode_text("a.txt", "\ufeffChile".encode("utf-16")) == "Chile"
+    assert decode_text("a.txt", "Café".encode("latin-1"), "latin-1") == "Café"
+    with pytest.raises(InputError, match="'klingon' is not an encoding"):
+        decode_text("a.txt", b"x", "klingon")
+
+
+def test_json_lines_come_one_at_a_time_with_each_bad_line_as_file_line_reason():
+    raw = [b'\xef\xbb\xbf{"id": "a", "text": "Chile met Peru."}\n', b"\n", b'{"text": \n',
+           b'{"title": "no text"}\n', b'{"text": ""}\n', b"[1, 2]\n", "Caf\u00e9".encode("latin-1") + b"\n",
+           b'{"text": "Japan protested."}\n']
+    pulled: list[bytes] = []
+
+    def source():  # type: ignore[no-untyped-def]
+        for line in raw:
+            pulled.append(line)
+            yield line
+
+    results = article_lines("batch.jsonl", source())
+    first = next(results)
+    assert isinstance(first, Article) and first.id == "a"
+    assert len(pulled) == 1, "one line read, not the whole input"
+    rest = [str(r) if isinstance(r, InputError) else r.text for r in results]
+    assert rest == [
+        "batch.jsonl:3: invalid JSON (Expecting value at column 10)",
+        "batch.jsonl:4: no 'text' field; every article needs its text",
+        "batch.jsonl:5: text: text is empty: an article needs some text to analyse",
+        "batch.jsonl:6: expected a JSON object with at least a 'text' field",
+        "batch.jsonl:7: not UTF-8 (byte 0xe9 at offset 3); it looks like Latin-1 (ISO-8859-1): save it as UTF-8, "
+        "or pass --encoding latin-1",
+        "Japan protested.",
+    ]
+
+
+def test_invalid_json_on_a_line_names_the_line_and_the_column():
+    (bad,) = article_lines("b.jsonl", [b'{"text": \n'])
+    assert str(bad) == "b.jsonl:1: invalid JSON (Expecting value at column 10)"
+
+
+def test_an_article_text_over_1_mb_says_the_limit_and_that_it_is_not_the_message_limit():
+    with pytest.raises(InputError) as caught:
+        list(articles_from_text("big.txt", "x" * 1_000_001))
+    message = str(caught.value)
+    assert "1,000,001 bytes, over the article text limit of 1,000,000 bytes" in message
+    assert "16 MiB" in message and "DYADWATCH_MAX_MESSAGE_BYTES" in message
