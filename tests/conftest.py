@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,3 +15,12 @@ SAMPLE = DATA / "samples" / "china-iran-defense-cooperation.txt"
 @pytest.fixture(scope="session")
 def sample_text() -> str:
     return SAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> Iterator[str]:
+    """One real broker for the whole session, shared by the integration and end-to-end tests."""
+    from tests.support.broker import session_broker
+
+    with session_broker() as bootstrap:
+        yield bootstrap

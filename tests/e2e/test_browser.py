@@ -16,7 +16,6 @@ from streams.core.models import Article
 from streams.kafka.clients import publish_articles
 from tests.conftest import DATA
 from tests.support.articles import make_articles
-from tests.support.broker import session_broker
 from tests.support.polling import wait_for
 from tests.support.workers import WorkerProcess, fresh_env, settings_from
 
@@ -32,12 +31,6 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium: "
                        "apt-get update && apt-get install -y chromium"),
 ]
-
-
-@pytest.fixture(scope="module")
-def kafka_bootstrap() -> Iterator[str]:
-    with session_broker() as bootstrap:
-        yield bootstrap
 
 
 @pytest.fixture

@@ -8,16 +8,9 @@ from pathlib import Path
 import pytest
 
 from streams.kafka.admin import ensure_topics
-from tests.support.broker import session_broker
 from tests.support.workers import WorkerProcess, fresh_env, settings_from
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="session")
-def kafka_bootstrap() -> Iterator[str]:
-    with session_broker() as bootstrap:
-        yield bootstrap
 
 
 @pytest.fixture
