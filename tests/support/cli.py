@@ -27,12 +27,13 @@ def parse(argv: list[str]) -> dict[str, Any]:
         command, name, parent = sub, sub_name, ctx
 
 
-def run(*args: str, env: dict[str, str] | None = None, stdin: bytes | None = None,
+def run(*args: str, env: dict[str, str] | None = None, inherit: bool = True, stdin: bytes | None = None,
         timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    """`dyadwatch ARGS` as a process (stdout a pipe, so JSON unless --human), with the given environment."""
+    """`dyadwatch ARGS` as a process (stdout a pipe, so JSON unless --human), with `env` added to this process's
+    environment (or, inherit=False, as the whole environment)."""
     return subprocess.run(
         [sys.executable, "-m", "streams.cli", *args],
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **(env or {})} if inherit else dict(env or {}),
         input=stdin.decode() if stdin is not None else None,
         capture_output=True,
         text=True,
