@@ -177,7 +177,7 @@ def test_tail_gives_partition_offset_timestamp_and_key_in_json_and_in_a_kcat_for
                     env=topics_env).stdout.splitlines()
     assert len(formatted) == 3 and all(line.split("|")[0] == topics_env["DYADWATCH_TOPIC_ARTICLES"]
                                        for line in formatted)
-    assert sorted(int(line.split("|")[2]) for line in formatted) == [0, 1, 2]
+    assert len({(line.split("|")[1], line.split("|")[2]) for line in formatted}) == 3
 
 
 @pytest.mark.integration
