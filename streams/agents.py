@@ -162,7 +162,7 @@ async def apply_relation_update(shell: Shell, event: EventT, params: FoldParams,
             for alert in alerts
         ]
         await asyncio.gather(*sent)
-        shell.metrics.alerts += len(alerts)
+        shell.metrics.observe_alerts(alerts)
     shell.table[update.dyad] = after.model_dump(mode="json")
     await shell.topics.relations.send(key=update.dyad, value=after.model_dump_json().encode())
     shell.metrics.relation_updates += 1

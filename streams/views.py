@@ -14,7 +14,7 @@ from faust.web import Request, Response, View
 
 from streams.agents import Shell
 from streams.kafka.mirror import MirrorReader
-from streams.metrics import BUCKETS
+from streams.metrics import input_lag, prometheus_text
 from streams.relations_view import (
     ActorNames,
     BadQuery,
@@ -46,64 +46,16 @@ STATIC = {
 }
 
 
-def prometheus_text(shell: Shell, lag: int | None) -> str:
-    m = shell.metrics
-    lines = [
-        "# HELP dyadwatch_articles_in_total Messages taken off the articles topic.",
-        "# TYPE dyadwatch_articles_in_total counter",
-        f"dyadwatch_articles_in_total {m.articles_in}",
-        "# HELP dyadwatch_articles_enriched_total Articles enriched and sent on.",
-        "# TYPE dyadwatch_articles_enriched_total counter",
-        f"dyadwatch_articles_enriched_total {m.enriched}",
-        "# HELP dyadwatch_dead_letters_total Messages sent to the dead-letter topic.",
-        "# TYPE dyadwatch_dead_letters_total counter",
-        f"dyadwatch_dead_letters_total {m.dead_letters}",
-        "# HELP dyadwatch_events_out_total Dyadic events sent to relation-events (inside relation updates).",
-        "# TYPE dyadwatch_events_out_total counter",
-        f"dyadwatch_events_out_total {m.events_out}",
-        "# HELP dyadwatch_updates_out_total Relation updates (one per article and dyad) sent to relation-events.",
-        "# TYPE dyadwatch_updates_out_total counter",
-        f"dyadwatch_updates_out_total {m.updates_out}",
-        "# HELP dyadwatch_relation_updates_in_total Relation updates taken off relation-events.",
-        "# TYPE dyadwatch_relation_updates_in_total counter",
-        f"dyadwatch_relation_updates_in_total {m.updates_in}",
-        "# HELP dyadwatch_relation_updates_total Relation updates folded into the table.",
-        "# TYPE dyadwatch_relation_updates_total counter",
-        f"dyadwatch_relation_updates_total {m.relation_updates}",
-        "# HELP dyadwatch_relation_replays_total Relation updates already in the table (redelivered), ignored.",
-        "# TYPE dyadwatch_relation_replays_total counter",
-        f"dyadwatch_relation_replays_total {m.replays}",
-        "# HELP dyadwatch_relation_late_total Relation updates dated before their dyad's horizon, ignored.",
-        "# TYPE dyadwatch_relation_late_total counter",
-        f"dyadwatch_relation_late_total {m.late_updates}",
-        "# HELP dyadwatch_relation_dead_letters_total Relation updates dead-lettered (invalid or failed).",
-        "# TYPE dyadwatch_relation_dead_letters_total counter",
-        f"dyadwatch_relation_dead_letters_total {m.update_dead_letters}",
-        "# HELP dyadwatch_alerts_total Alerts sent.",
-        "# TYPE dyadwatch_alerts_total counter",
-        f"dyadwatch_alerts_total {m.alerts}",
-        "# HELP dyadwatch_article_processing_seconds NLP time per article (batch time / batch size).",
-        "# TYPE dyadwatch_article_processing_seconds histogram",
-    ]
-    for bound, count in zip(BUCKETS, m.batch_seconds_buckets, strict=True):
-        lines.append(f'dyadwatch_article_processing_seconds_bucket{{le="{bound}"}} {count}')
-    lines.append(f'dyadwatch_article_processing_seconds_bucket{{le="+Inf"}} {m.articles_extracted}')
-    lines.append(f"dyadwatch_article_processing_seconds_sum {m.batch_seconds_sum}")
-    lines.append(f"dyadwatch_article_processing_seconds_count {m.articles_extracted}")
-    if lag is not None:
-        lines += ["# HELP dyadwatch_consumer_lag Messages behind the end of the assigned partitions.",
-                  "# TYPE dyadwatch_consumer_lag gauge", f"dyadwatch_consumer_lag {lag}"]
-    return "\n".join(lines) + "\n"
-
-
-async def consumer_lag(app: faust.App) -> int | None:
+async def consumer_lag(app: faust.App, inputs: list[str]) -> dict[tuple[str, int], int] | None:
+    """Lag per partition of the input topics assigned to this worker; None before any assignment."""
     consumer = app.consumer
-    assigned = consumer.assignment()
+    assigned = [tp for tp in consumer.assignment() if tp.topic in inputs]
     if not assigned:
         return None
     highwaters = await consumer.highwaters(*assigned)
-    committed = {tp: consumer._committed_offset.get(tp) for tp in assigned}  # noqa: SLF001 - no public API
-    return sum(max(0, (hw or 0) - ((committed.get(tp) or -1) + 1)) for tp, hw in highwaters.items())
+    committed = consumer._committed_offset  # noqa: SLF001 - no public API
+    return input_lag({(tp.topic, tp.partition): hw for tp, hw in highwaters.items()},
+                     {(tp.topic, tp.partition): committed.get(tp) for tp in assigned}, inputs)
 
 
 def _package_version() -> str:
@@ -229,8 +181,10 @@ def register_views(app: faust.App, shell: Shell) -> None:
     @app.page("/metrics")
     class MetricsView(View):
         async def get(self, request: Request) -> Response:
+            inputs = [shell.settings.topic_articles, shell.settings.topic_relation_events]
             try:
-                lag = await consumer_lag(app)
+                lag = await consumer_lag(app, inputs)
             except Exception:  # noqa: BLE001 - metrics must answer even while rebalancing
                 lag = None
-            return self.text(prometheus_text(shell, lag), content_type="text/plain; version=0.0.4")
+            body = prometheus_text(shell.metrics, shell.settings.topics, lag)
+            return self.text(body, content_type="text/plain; version=0.0.4")

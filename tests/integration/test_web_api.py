@@ -129,4 +129,17 @@ def test_the_api_serves_relations_evidence_alerts_and_markup_as_inert_text(
     assert get(f"{base}/api/alerts?kind=panic")[0] == 400
     assert get_json(f"{base}/openapi.json")["openapi"] == "3.1.0"
     assert get_json(f"{base}/readyz")["mirror_loaded"] is True
-    assert b"dyadwatch_articles_in_total" in get(f"{base}/metrics")[2]
+
+    def idle_metrics() -> str | None:
+        text = get(f"{base}/metrics")[2].decode()
+        lag = [line for line in text.splitlines() if line.startswith("dyadwatch_consumer_lag{")]
+        return text if lag and all(line.endswith(" 0") for line in lag) else None
+
+    # An idle worker has no lag: only the input topics count, not the table's changelog it also reads.
+    metrics = wait_for(idle_metrics, timeout=60, what="lag 0 on every input partition once the articles are done")
+    lag_topics = {line.split('topic="')[1].split('"')[0] for line in metrics.splitlines()
+                  if line.startswith("dyadwatch_consumer_lag{")}
+    assert lag_topics <= {worker_settings.topic_articles, worker_settings.topic_relation_events}
+    assert f'dyadwatch_messages_in_total{{topic="{worker_settings.topic_articles}",kind="article"}} ' in metrics
+    assert 'dyadwatch_articles_total{outcome="enriched"} ' in metrics
+    assert 'dyadwatch_alerts_total{kind="escalation",severity=' in metrics
