@@ -72,13 +72,13 @@ def _dockerfile_instructions() -> list[tuple[str, str]]:
 # docker-compose.yml
 
 
-def test_compose_runs_the_topics_job_two_headless_workers_and_the_view_with_real_cli_commands() -> None:
+def test_compose_runs_the_topics_job_two_workers_and_the_view_with_real_cli_commands() -> None:
     services = _dyadwatch_services()
     commands = {name: svc["command"] for name, svc in services.items()}
     assert commands == {
         "topics": ["topics"],
-        "worker-1": ["worker", "--no-web"],
-        "worker-2": ["worker", "--no-web"],
+        "worker-1": ["worker"],
+        "worker-2": ["worker"],
         "view": ["worker"],
     }
     for command in commands.values():
@@ -127,15 +127,50 @@ def test_workers_wait_for_a_healthy_kafka_and_a_successful_topics_job() -> None:
         }, name
 
 
-def test_only_the_view_serves_http_on_all_container_interfaces_published_on_host_loopback() -> None:
+def test_every_worker_serves_http_inside_the_network_and_only_the_view_is_published_on_host_loopback() -> None:
     services = _dyadwatch_services()
-    view = _settings_from(services["view"]["environment"])
-    assert (view.web_host, view.web_port) == ("0.0.0.0", 6066)
+    for name in ("worker-1", "worker-2", "view"):
+        settings = _settings_from(services[name]["environment"])
+        assert (settings.web_enabled, settings.web_host, settings.web_port) == (True, "0.0.0.0", 6066), name
+        assert "healthcheck" not in services[name], f"{name} keeps the image's /healthz HEALTHCHECK"
     assert services["view"]["ports"] == ["127.0.0.1:6066:6066"]
-    assert "healthcheck" not in services["view"], "the view keeps the image's /healthz HEALTHCHECK"
     for name in ("topics", "worker-1", "worker-2"):
         assert "ports" not in services[name]
-        assert services[name]["healthcheck"] == {"disable": True}, f"{name} serves no /healthz"
+    assert services["topics"]["healthcheck"] == {"disable": True}, "the topics job serves no /healthz"
+
+
+def test_prometheus_scrapes_every_worker_on_its_web_port_and_grafana_gets_it_and_the_dashboard() -> None:
+    compose = _compose()["services"]
+    config = yaml.safe_load((ROOT / "deploy" / "prometheus" / "prometheus.yml").read_text(encoding="utf-8"))
+    (job,) = config["scrape_configs"]
+    targets = {t for group in job["static_configs"] for t in group["targets"]}
+    serving = {name for name, svc in _dyadwatch_services().items() if name != "topics"}
+    assert targets == {f"{name}:{_settings_from(_dyadwatch_services()[name]['environment']).web_port}"
+                       for name in serving}
+    assert job["metrics_path"] == "/metrics"
+    assert "./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro" in compose["prometheus"]["volumes"]
+    datasources = yaml.safe_load(
+        (ROOT / "deploy/grafana/provisioning/datasources/prometheus.yml").read_text(encoding="utf-8"))
+    assert datasources["datasources"][0]["url"] == "http://prometheus:9090"
+    provider = yaml.safe_load(
+        (ROOT / "deploy/grafana/provisioning/dashboards/dyadwatch.yml").read_text(encoding="utf-8"))
+    assert f"./deploy/grafana/dashboards:{provider['providers'][0]['options']['path']}:ro" \
+        in compose["grafana"]["volumes"]
+    for name in ("prometheus", "grafana"):
+        assert all(port.startswith("127.0.0.1:") for port in compose[name]["ports"]), name
+
+
+def test_every_series_the_dashboard_plots_is_one_the_workers_serve() -> None:
+    from streams.metrics import Metrics, prometheus_text
+
+    served = {line.split()[2] for line in prometheus_text(Metrics(), Settings().topics, {("articles", 0): 0})
+              .splitlines() if line.startswith("# TYPE ")}
+    dashboard = json.loads((ROOT / "deploy/grafana/dashboards/dyadwatch.json").read_text(encoding="utf-8"))
+    expressions = [t["expr"] for panel in dashboard["panels"] for t in panel["targets"]]
+    used = {name for expr in expressions for name in re.findall(r"\b(dyadwatch_[a-z_]+?)(?:_bucket)?\b", expr)}
+    assert used and used <= served, used - served
+    datasource_uids = {t["datasource"]["uid"] for panel in dashboard["panels"] for t in panel["targets"]}
+    assert datasource_uids == {"prometheus"}
 
 
 def test_compose_kafka_is_a_single_kraft_node_of_the_official_4x_image() -> None:
