@@ -32,6 +32,9 @@ ALERTS_KEEP = 500
 ARTICLES_KEEP = 50_000
 """Article id -> url entries the mirror keeps for evidence links, least recently seen dropped first."""
 
+HISTORY_KEEP = 240
+"""Score points the mirror keeps per dyad: the newest half as they came, older ones thinned to one per UTC day."""
+
 BAND_RANK: dict[str, int] = {"hostile": 0, "tense": 1, "neutral": 2, "cooperative": 3, "allied": 4}
 
 SortKey = Literal[
@@ -134,6 +137,34 @@ class RelationList(_Public):
     loaded: bool = Field(description="False while the view is still reading the relations topic.")
     count: int
     relations: list[RelationSummary]
+    source: str = Field("relations", description="The compacted Kafka topic the view mirrors the table from.")
+    latest_record_at: datetime | None = Field(
+        None, description="Write time of the newest relations record the view has read (none yet: null)."
+    )
+
+
+class ScorePoint(_Public):
+    """A relation's score after one update: at the time of its latest event."""
+
+    time: datetime = Field(description="The state's last_seen: the latest event time folded in.")
+    score: float = Field(ge=-10, le=10)
+    band: Band
+    event_count: int = Field(ge=0)
+
+
+class RelationHistory(_Public):
+    """A relation's score over time, oldest first, as the view has read it from the relations topic."""
+
+    dyad: str
+    actor_a: str
+    actor_b: str
+    name_a: str
+    name_b: str
+    count: int
+    points: list[ScorePoint] = Field(
+        description=f"Oldest first; the newest {HISTORY_KEEP // 2} updates as they came, older ones one per UTC "
+        "day. Updates the topic has compacted away before the view started are not in it."
+    )
 
 
 class AlertList(_Public):
@@ -239,6 +270,9 @@ class Mirror:
     states: dict[str, RelationState] = field(default_factory=dict)
     alerts: deque[Alert] = field(default_factory=lambda: deque(maxlen=ALERTS_KEEP))
     articles: OrderedDict[str, tuple[str | None, str | None]] = field(default_factory=OrderedDict)
+    history: dict[str, list[ScorePoint]] = field(default_factory=dict)
+    source: str = "relations"
+    latest_record_at: datetime | None = None
     version: int = 0
     rejected: int = 0
     loaded: bool = False
@@ -248,11 +282,16 @@ class Mirror:
         """HTTP entity tag of what the view would serve now: changes with every applied record and on load."""
         return f'"{self.version}{"" if self.loaded else "-loading"}"'
 
-    def apply_relation(self, key: bytes | None, value: bytes | None) -> bool:
-        """A record of the compacted relations topic: a state replaces the dyad's, a tombstone removes it."""
+    def apply_relation(self, key: bytes | None, value: bytes | None, timestamp_ms: int | None = None) -> bool:
+        """A record of the compacted relations topic: a state replaces the dyad's (and adds a point to its
+        history), a tombstone removes it."""
+        if timestamp_ms is not None and timestamp_ms >= 0:
+            written = datetime.fromtimestamp(timestamp_ms / 1000, UTC)
+            self.latest_record_at = max(written, self.latest_record_at or written)
         if value is None:
             if key is None or self.states.pop(key.decode(errors="replace"), None) is None:
                 return False
+            self.history.pop(key.decode(errors="replace"), None)
             self.version += 1
             return True
         try:
@@ -261,8 +300,18 @@ class Mirror:
             self.rejected += 1
             return False
         self.states[state.dyad] = state
+        self._add_point(state)
         self.version += 1
         return True
+
+    def _add_point(self, state: RelationState) -> None:
+        point = ScorePoint(time=state.last_seen, score=state.score, band=state.band, event_count=state.event_count)
+        points = self.history.setdefault(state.dyad, [])
+        if points and points[-1] == point:
+            return  # a republished state (a replay) is no new point
+        points.append(point)
+        if len(points) > HISTORY_KEEP:
+            self.history[state.dyad] = thinned(points, HISTORY_KEEP)
 
     def apply_alert(self, value: bytes | None) -> bool:
         """An alert record; alerts stay ordered by time and the same id is kept once."""
@@ -312,7 +361,8 @@ class Mirror:
         ]
         rows.sort(key=lambda r: r.dyad)
         rows.sort(key=lambda r: _sort_value(r, query.sort), reverse=query.descending)
-        return RelationList(version=self.version, loaded=self.loaded, count=len(rows), relations=rows)
+        return RelationList(version=self.version, loaded=self.loaded, count=len(rows), relations=rows,
+                            source=self.source, latest_record_at=self.latest_record_at)
 
     def relation(self, a: str, b: str) -> RelationDetail | None:
         """The relation between a and b, in either order; None when the view knows none."""
@@ -326,6 +376,16 @@ class Mirror:
         ]
         happenings = [happening_view(h) for h in state.happenings]
         return RelationDetail(**self.summary(state).model_dump(), happenings=happenings, evidence=evidence)
+
+    def relation_history(self, a: str, b: str) -> RelationHistory | None:
+        """The score over time of the relation between a and b, in either order; None when the view knows none."""
+        state = self.states.get(dyad_key(a.strip().upper(), b.strip().upper()))
+        if state is None:
+            return None
+        points = sorted(self.history.get(state.dyad, []), key=lambda p: p.time)
+        return RelationHistory(dyad=state.dyad, actor_a=state.actor_a, actor_b=state.actor_b,
+                               name_a=self.names.name(state.actor_a), name_b=self.names.name(state.actor_b),
+                               count=len(points), points=points)
 
     def alerts_matching(self, query: AlertsQuery = AlertsQuery()) -> AlertList:
         """The newest alerts that pass every filter of the query, at most `query.limit`."""
@@ -348,6 +408,17 @@ def happening_view(h: Happening) -> HappeningView:
     )
 
 
+def thinned(points: list[ScorePoint], keep: int) -> list[ScorePoint]:
+    """At most `keep` points: the newest keep // 2 as they are, the older ones reduced to the last of each UTC
+    day, and if that is still too many, the oldest days dropped."""
+    recent = points[-(keep // 2):]
+    by_day: dict[object, ScorePoint] = {}
+    for point in points[: -(keep // 2)]:
+        by_day[point.time.astimezone(UTC).date()] = point
+    older = list(by_day.values())[-(keep - len(recent)):] if keep > len(recent) else []
+    return [*older, *recent]
+
+
 def inert_json(model: BaseModel) -> bytes:
     """The model as JSON with <, > and & escaped (valid JSON, same data): no byte of it reads as markup."""
     body = model.model_dump_json().encode()
@@ -361,7 +432,7 @@ def not_found(a: str, b: str) -> ErrorBody:
 def openapi_document(version: str) -> dict[str, Any]:
     """OpenAPI 3.1 description of the read-only JSON API, schemas generated from the pydantic models."""
     schemas: dict[str, Any] = {}
-    for model in (RelationList, RelationDetail, AlertList, ErrorBody):
+    for model in (RelationList, RelationDetail, RelationHistory, AlertList, ErrorBody):
         schema = model.model_json_schema(mode="serialization", ref_template="#/components/schemas/{model}")
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
@@ -420,6 +491,11 @@ def openapi_document(version: str) -> dict[str, Any]:
                 "summary": "One relation with its evidence.",
                 "parameters": actor_path,
                 "responses": {"200": ok("RelationDetail", "The relation."),
+                              "404": ok("ErrorBody", "No relation between the two actors yet.")}}},
+            "/api/relations/{a}/{b}/history": {"get": {
+                "summary": "One relation's score over time, oldest first.",
+                "parameters": actor_path,
+                "responses": {"200": ok("RelationHistory", "The score points."),
                               "404": ok("ErrorBody", "No relation between the two actors yet.")}}},
             "/api/alerts": {"get": {
                 "summary": "The latest alerts, newest first, filtered.",

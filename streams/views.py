@@ -98,7 +98,7 @@ async def announce_web_url(app: faust.App, wait: float = 60.0) -> str | None:
 
 def register_views(app: faust.App, shell: Shell) -> None:
     """The page, its files and the read-only JSON API over a complete in-memory mirror of the relations."""
-    mirror = Mirror(names=ActorNames.load())
+    mirror = Mirror(names=ActorNames.load(), source=shell.settings.topic_relations)
     reader = MirrorReader(shell.settings, _bootstrap_of(app), mirror)
     app.service(reader)  # type: ignore[arg-type] - Faust starts an instance as well as a class
     app.web.web_app.on_response_prepare.append(_add_security_headers)
@@ -149,6 +149,14 @@ def register_views(app: faust.App, shell: Shell) -> None:
             if detail is None:
                 return json_body(self, inert_json(not_found(a, b)), 404)
             return json_body(self, inert_json(detail))
+
+    @app.page("/api/relations/{a}/{b}/history")
+    class RelationHistoryView(View):
+        async def get(self, request: Request, a: str, b: str) -> Response:
+            history = mirror.relation_history(a, b)
+            if history is None:
+                return json_body(self, inert_json(not_found(a, b)), 404)
+            return json_body(self, inert_json(history))
 
     @app.page("/api/alerts")
     class Alerts(View):

@@ -101,7 +101,7 @@ class MirrorReader(Service):
             for tp, records in batches.items():
                 for record in records:
                     if tp.topic == s.topic_relations:
-                        self.mirror.apply_relation(record.key, record.value)
+                        self.mirror.apply_relation(record.key, record.value, record.timestamp)
                     elif tp.topic == s.topic_alerts:
                         self.mirror.apply_alert(record.value)
                     else:

@@ -82,6 +82,12 @@ def test_an_unknown_relation_is_a_404_in_json_that_says_where_to_look(fetch):
     assert "/api/relations" in body
 
 
+def test_the_history_of_an_unknown_relation_is_a_404_in_json_too(fetch):
+    status, headers, body = fetch("GET", "/api/relations/CHN/BRA/history")
+    assert status == 404 and headers["Content-Type"].startswith("application/json")
+    assert "/api/relations" in body and headers["Cache-Control"] == "no-store"
+
+
 def test_a_bad_since_is_a_400_with_an_example(fetch):
     status, _, body = fetch("GET", "/api/alerts?since=yesterday")
     assert status == 400 and "since=2026" in body

@@ -261,3 +261,50 @@ def test_the_etag_changes_with_every_applied_record_and_when_the_mirror_is_loade
     mirror.loaded = True
     tags.append(mirror.etag)
     assert len(set(tags)) == 3
+
+
+# the score over time, and how fresh the table is
+
+
+def test_each_update_of_a_dyad_is_a_point_of_its_score_history_and_a_replay_adds_none(mirror):
+    for hours, score in ((0, 1.0), (5, 2.5), (5, 2.5), (9, -1.0)):
+        mirror.apply_relation(*record(state("CHN", "IRN", score, hours=hours)))
+    history = mirror.relation_history("irn", "CHN")
+    assert history is not None and history.dyad == "CHN|IRN" and history.name_b == "Iran"
+    assert [(p.time - T0, p.score) for p in history.points] == [
+        (timedelta(0), 1.0), (timedelta(hours=5), 2.5), (timedelta(hours=9), -1.0)]
+    assert mirror.relation_history("CHN", "USA") is None
+    mirror.apply_relation(b"CHN|IRN", None)
+    assert mirror.relation_history("CHN", "IRN") is None and "CHN|IRN" not in mirror.history
+
+
+def test_a_long_history_keeps_its_recent_updates_and_one_point_per_day_before_them(mirror):
+    from streams.relations_view import HISTORY_KEEP
+
+    for n in range(HISTORY_KEEP * 4):
+        mirror.apply_relation(*record(state("CHN", "IRN", (n % 20) / 2 - 5, events=n + 1, hours=n * 6)))
+    points = mirror.history["CHN|IRN"]
+    assert len(points) <= HISTORY_KEEP
+    assert points[-1].event_count == HISTORY_KEEP * 4, "the newest update is kept"
+    assert [p.event_count for p in points[-HISTORY_KEEP // 2:]] == list(
+        range(HISTORY_KEEP * 4 - HISTORY_KEEP // 2 + 1, HISTORY_KEEP * 4 + 1))
+    old = points[: -HISTORY_KEEP // 2]
+    assert len({p.time.date() for p in old}) == len(old), "one point per UTC day before the recent ones"
+    assert [p.time for p in points] == sorted(p.time for p in points)
+
+
+def test_the_list_says_which_topic_it_mirrors_and_when_its_newest_record_was_written():
+    mirror = Mirror(names=ActorNames({}), source="geo-relations")
+    assert mirror.relations().latest_record_at is None
+    mirror.apply_relation(*record(state("CHN", "IRN", 1.0)), timestamp_ms=1_772_366_400_000)
+    mirror.apply_relation(*record(state("CHN", "IRN", 2.0)), timestamp_ms=1_772_366_000_000)
+    listed = mirror.relations()
+    assert listed.source == "geo-relations"
+    assert listed.latest_record_at == datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def test_the_openapi_document_describes_the_history_route():
+    document = openapi_document("1.0")
+    route = document["paths"]["/api/relations/{a}/{b}/history"]["get"]
+    assert route["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/RelationHistory")
+    assert "points" in document["components"]["schemas"]["RelationHistory"]["properties"]
