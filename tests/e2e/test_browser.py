@@ -69,7 +69,7 @@ def test_the_page_shows_new_relations_live_with_their_evidence_and_markup_only_a
     console_errors: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: console_errors.append(str(e)))
@@ -106,7 +106,7 @@ def test_the_page_shows_new_relations_live_with_their_evidence_and_markup_only_a
         assert page.locator("script").count() == 1, "only the page's own script"
 
         page.locator('th[data-sort="score"]').click()
-        cells = page.locator("#relations tbody td:nth-child(3)").all_inner_texts()
+        cells = page.locator("#relations tbody td:nth-child(2)").all_inner_texts()
         scores = [float(t.replace("−", "-")) for t in cells]
         assert scores == sorted(scores, reverse=True)
         page.fill("#actor-filter", "Iran")
@@ -117,6 +117,35 @@ def test_the_page_shows_new_relations_live_with_their_evidence_and_markup_only_a
         page.locator('#relations tr[data-dyad="CHN|IRN"]').click()
         page.locator("#evidence li").first.wait_for()
         page.locator("#alerts li.alert").first.wait_for(timeout=30_000)
+
+        # The evidence panel draws the dyad's score over time from /api/relations/CHN/IRN/history.
+        page.wait_for_function("Number(document.querySelector('#history-chart').getAttribute('data-points')) > 0")
+        history = page.evaluate("fetch('/api/relations/IRN/CHN/history').then(r => r.json())")
+        assert history["dyad"] == "CHN|IRN" and history["count"] == len(history["points"]) > 0
+        assert page.locator("#history-chart circle").count() == history["count"]
+        assert page.locator("#history-chart rect.zone").count() == 5, "the five bands behind the line"
+        assert "Score over time" in page.inner_text("#history-caption")
+
+        # Every column is explained: a tooltip on each header and a legend that names each of them.
+        headers = page.locator("#relations thead th")
+        assert all(headers.nth(i).get_attribute("title") for i in range(headers.count()))
+        page.locator("#legend summary").click()
+        legend = page.inner_text("#legend")
+        for column in ("Dyad", "Score", "Band", "Trend 7d", "Events", "Articles", "A→B · B→A", "Last event"):
+            assert column in legend, column
+
+        # Alerts read with names, the page says where its data comes from and how fresh it is.
+        alerts = page.inner_text("#alerts")
+        assert "China" in alerts and "Iran" in alerts
+        freshness = page.inner_text("#freshness")
+        assert env["DYADWATCH_TOPIC_RELATIONS"] in freshness and "newest record written" in freshness
+
+        # No horizontal scroll at 1280 px: neither the page nor the table.
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth, "
+                               "document.querySelector('#table-section').scrollWidth, "
+                               "document.querySelector('#table-section').clientWidth]")
+        assert widths[0] <= widths[1] and widths[2] <= widths[3], widths
+        page.locator("#legend summary").click()
         page.wait_for_timeout(500)
         shot = tmp_path / "screenshot.png"
         page.screenshot(path=str(shot), full_page=True)

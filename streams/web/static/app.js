@@ -16,7 +16,18 @@ const state = {
   band: "",
   selected: null, // dyad "A|B"
   lastOk: null,
+  source: "relations",
+  latestRecordAt: null,
 };
+
+// Band thresholds of the score, as the legend states them (streams/core/relations.py).
+const BANDS = [
+  { band: "allied", from: 5, to: 10 },
+  { band: "cooperative", from: 1.5, to: 5 },
+  { band: "neutral", from: -1.5, to: 1.5 },
+  { band: "tense", from: -5, to: -1.5 },
+  { band: "hostile", from: -10, to: -5 },
+];
 
 function el(tag, attrs = {}, text = null) {
   const node = document.createElement(tag);
@@ -90,9 +101,23 @@ function visibleRows() {
   return rows;
 }
 
-function actorCell(name, code) {
-  const td = el("td", { title: `${name} (${code})` });
-  td.append(el("span", { class: "name" }, shortName(name)), " ", el("span", { class: "code" }, code));
+function dyadCell(r) {
+  const td = el("td", { class: "dyad", title: `${r.name_a} (${r.actor_a}) – ${r.name_b} (${r.actor_b})` });
+  td.append(
+    el("span", { class: "name" }, shortName(r.name_a)),
+    " – ",
+    el("span", { class: "name" }, shortName(r.name_b)),
+    el("span", { class: "code" }, `${r.actor_a}–${r.actor_b}`),
+  );
+  return td;
+}
+
+function quadsCell(r) {
+  const td = el("td", { class: "quads", title: "verbal coop · material coop · verbal conflict · material conflict" });
+  td.append(
+    el("span", { title: `${r.actor_a} as source` }, `${r.actor_a}→ ${quads(r.counts_ab)}`),
+    el("span", { title: `${r.actor_b} as source` }, `${r.actor_b}→ ${quads(r.counts_ba)}`),
+  );
   return td;
 }
 
@@ -109,8 +134,7 @@ function renderTable() {
     const trend = el("td", { class: "num" }, (r.trend > 0 ? "▲ " : r.trend < 0 ? "▼ " : "") + fmtScore(r.trend));
     trend.classList.add(r.trend > 0 ? "up" : r.trend < 0 ? "down" : "flat");
     tr.append(
-      actorCell(r.name_a, r.actor_a),
-      actorCell(r.name_b, r.actor_b),
+      dyadCell(r),
       el("td", { class: "num" }, fmtScore(r.score)),
       (() => {
         const td = el("td");
@@ -124,8 +148,8 @@ function renderTable() {
       el("td", { class: "num", title: `${r.event_count} mentions, ${r.background_count} happenings only as background` },
         String(r.happening_count)),
       el("td", { class: "num" }, String(r.article_count)),
-      el("td", { class: "quads" }, `${quads(r.counts_ab)} / ${quads(r.counts_ba)}`),
-      el("td", { title: fmtTime(r.last_seen) }, fmtTime(r.last_seen).slice(5, 16)),
+      quadsCell(r),
+      el("td", { class: "when", title: fmtTime(r.last_seen) }, fmtTime(r.last_seen).slice(5, 16)),
     );
     tr.addEventListener("click", () => select(r.dyad));
     tr.addEventListener("keydown", (e) => {
@@ -213,10 +237,31 @@ function renderStatus() {
   status.textContent = parts.join(" · ");
 }
 
+function ago(date) {
+  const seconds = Math.max(0, Math.round((Date.now() - date.getTime()) / 1000));
+  if (seconds < 90) return `${seconds} s ago`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min ago`;
+  if (seconds < 129600) return `${Math.round(seconds / 3600)} h ago`;
+  return `${Math.round(seconds / 86400)} days ago`;
+}
+
+function renderFreshness() {
+  const parts = [`Data: Kafka topic “${state.source}”, mirrored by this worker`];
+  if (state.latestRecordAt) {
+    const newest = new Date(state.latestRecordAt);
+    parts.push(`newest record written ${fmtTime(state.latestRecordAt)} (${ago(newest)})`);
+  } else {
+    parts.push("no record yet");
+  }
+  if (state.lastOk) parts.push(`checked ${state.lastOk.toLocaleTimeString()}, every ${POLL_MS / 1000} s`);
+  document.getElementById("freshness").textContent = parts.join(" · ");
+}
+
 function render() {
   renderTable();
   renderNetwork();
   renderStatus();
+  renderFreshness();
 }
 
 async function getJson(url) {
@@ -224,6 +269,71 @@ async function getJson(url) {
   const response = await fetch(url, { headers: { Accept: "application/json" }, cache: "no-cache" });
   if (!response.ok && response.status !== 404) throw new Error(`${url}: HTTP ${response.status}`);
   return { status: response.status, body: await response.json() };
+}
+
+function drawHistory(history) {
+  const root = document.getElementById("history-chart");
+  const caption = document.getElementById("history-caption");
+  const W = 640;
+  const H = 170;
+  const left = 34;
+  const right = 10;
+  const top = 8;
+  const bottom = 22;
+  const y = (score) => top + ((10 - score) / 20) * (H - top - bottom);
+  const children = [];
+  for (const b of BANDS) {
+    children.push(svg("rect", {
+      x: left, y: y(b.to), width: W - left - right, height: y(b.from) - y(b.to), class: `zone zone-${b.band}`,
+    }));
+  }
+  for (const tick of [-10, -5, 0, 5, 10]) {
+    children.push(svg("line", { x1: left, x2: W - right, y1: y(tick), y2: y(tick), class: tick === 0 ? "axis zero" : "axis" }));
+    const label = svg("text", { x: left - 4, y: y(tick) + 3, "text-anchor": "end", class: "tick" });
+    label.textContent = tick > 0 ? `+${tick}` : String(tick).replace("-", "−");
+    children.push(label);
+  }
+  const points = history.points.map((p) => ({ ...p, t: new Date(p.time).getTime() }));
+  if (points.length > 0) {
+    const t0 = points[0].t;
+    const t1 = points[points.length - 1].t;
+    // Updates whose latest event is at one moment (one article, say) are spread out in the order they came.
+    const byOrder = t1 === t0;
+    const n = points.length;
+    const xOf = (p, i) => {
+      if (n === 1) return (left + W - right) / 2;
+      const share = byOrder ? i / (n - 1) : (p.t - t0) / (t1 - t0);
+      return left + share * (W - left - right);
+    };
+    points.forEach((p, i) => { p.x = xOf(p, i); });
+    const x = (t) => (t === t0 ? points[0].x : points[n - 1].x);
+    if (points.length > 1) {
+      const d = points.map((p, i) => `${i === 0 ? "M" : "L"}${p.x.toFixed(1)},${y(p.score).toFixed(1)}`).join(" ");
+      children.push(svg("path", { d, class: "score-line" }));
+    }
+    for (const p of points) {
+      const dot = svg("circle", { cx: p.x.toFixed(1), cy: y(p.score).toFixed(1), r: 3, class: `dot band-dot-${p.band}` });
+      const title = svg("title");
+      title.textContent = `${fmtTime(p.time)}: score ${fmtScore(p.score)} (${p.band}), ${p.event_count} events`;
+      dot.append(title);
+      children.push(dot);
+    }
+    const labels = n > 1 && !byOrder ? [[t0, "start"], [t1, "end"]] : [[t0, "middle"]];
+    for (const [t, anchor] of labels) {
+      const at = anchor === "middle" ? (left + W - right) / 2 : x(t);
+      const label = svg("text", { x: at, y: H - 6, "text-anchor": anchor, class: "tick" });
+      label.textContent = new Date(t).toISOString().slice(0, 16).replace("T", " ");
+      children.push(label);
+    }
+  }
+  root.replaceChildren(...children);
+  root.setAttribute("data-points", String(points.length));
+  caption.textContent = points.length
+    ? `Score over time: ${points.length} update${points.length === 1 ? "" : "s"} read from “${state.source}”, ` +
+      (points.length > 1 && points[0].time === points[points.length - 1].time
+        ? "all with their latest event at that time, so shown in the order they came"
+        : "each placed at the time of its latest event") + " (hover a dot for its value)."
+    : "No score history yet.";
 }
 
 async function select(dyad) {
@@ -236,17 +346,20 @@ async function loadDetail() {
   if (!state.selected) return;
   const [a, b] = state.selected.split("|");
   const url = `/api/relations/${encodeURIComponent(a)}/${encodeURIComponent(b)}`;
-  const { status, body } = await getJson(url);
+  const [{ status, body }, history] = await Promise.all([getJson(url), getJson(`${url}/history`)]);
   const section = document.getElementById("detail");
   section.hidden = false;
   document.getElementById("detail-json").setAttribute("href", url);
+  document.getElementById("history-json").setAttribute("href", `${url}/history`);
   if (status === 404) {
     document.getElementById("detail-title").textContent = `${a} – ${b}`;
     document.getElementById("detail-summary").textContent = body.error;
     document.getElementById("happenings").replaceChildren();
     document.getElementById("evidence").replaceChildren();
+    drawHistory({ points: [] });
     return;
   }
+  drawHistory(history.status === 404 ? { points: [] } : history.body);
   document.getElementById("detail-title").textContent =
     `${body.name_a} (${body.actor_a}) – ${body.name_b} (${body.actor_b})`;
   document.getElementById("detail-summary").textContent =
@@ -296,19 +409,42 @@ async function loadDetail() {
   document.getElementById("evidence").replaceChildren(...items);
 }
 
+function alertNames(a) {
+  if (a.names) return a.names;
+  const row = state.relations.find((r) => r.dyad === a.dyad);
+  return row ? [row.name_a, row.name_b] : a.actors;
+}
+
+const KIND_LABEL = {
+  band_change: "band change",
+  escalation: "escalation",
+  new_material_cooperation: "new material cooperation",
+  swing: "swing",
+  watch: "watched",
+};
+
 async function loadAlerts() {
   const { body } = await getJson("/api/alerts");
   const items = body.alerts.slice(0, 15).map((a) => {
     const li = el("li", { class: `alert severity-${a.severity}` });
+    const [nameA, nameB] = alertNames(a);
+    const who = a.source && a.target
+      ? `${a.source === a.actors[0] ? nameA : nameB} → ${a.target === a.actors[0] ? nameA : nameB}`
+      : `${nameA} – ${nameB}`;
     li.append(
       el("span", { class: "when" }, fmtTime(a.time)),
       " ",
       el("span", { class: "severity" }, a.severity),
       " ",
-      el("span", { class: "kind" }, a.kind),
+      el("span", { class: "kind", title: a.kind }, KIND_LABEL[a.kind] || a.kind),
       " ",
-      el("span", { class: "message" }, a.message),
+      el("span", { class: "who" }, who),
     );
+    if (a.cameo) {
+      li.append(" ", el("span", { class: "cameo", title: `CAMEO ${a.cameo}` },
+        a.cameo_name ? `${a.cameo_name} (${a.cameo})` : `CAMEO ${a.cameo}`));
+    }
+    li.append(" ", el("span", { class: "message" }, a.message));
     li.addEventListener("click", () => select(a.dyad));
     return li;
   });
@@ -324,10 +460,13 @@ async function poll() {
       state.version = body.version;
       state.loaded = body.loaded;
       state.relations = body.relations;
+      state.source = body.source || state.source;
+      state.latestRecordAt = body.latest_record_at || null;
       render();
       await Promise.all([loadDetail(), loadAlerts()]);
     } else {
       renderStatus();
+      renderFreshness();
     }
   } catch (err) {
     document.getElementById("status").textContent = `cannot reach the view (${err.message}); retrying`;
