@@ -119,7 +119,7 @@ def test_the_page_shows_new_relations_live_with_their_evidence_and_markup_only_a
         page.locator("#alerts li.alert").first.wait_for(timeout=30_000)
 
         # The evidence panel draws the dyad's score over time from /api/relations/CHN/IRN/history.
-        page.wait_for_function("Number(document.querySelector('#history-chart').getAttribute('data-points')) > 0")
+        page.locator("#history-chart circle").first.wait_for()
         history = page.evaluate("fetch('/api/relations/IRN/CHN/history').then(r => r.json())")
         assert history["dyad"] == "CHN|IRN" and history["count"] == len(history["points"]) > 0
         assert page.locator("#history-chart circle").count() == history["count"]
