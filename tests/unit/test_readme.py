@@ -30,3 +30,24 @@ def test_the_readme_test_command_is_what_ci_runs():
     ci = (Path(__file__).resolve().parents[2] / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in README and "make test" in ci
     assert "make run" in README
+
+
+def test_every_command_of_the_command_line_is_in_the_readme_table():
+    import click
+
+    from streams.cli import cli
+
+    def names(group: click.Group, prefix: str = "dyadwatch") -> list[str]:
+        found = []
+        for name, command in group.commands.items():
+            if isinstance(command, click.Group):
+                found += names(command, f"{prefix} {name}")
+            else:
+                found.append(f"{prefix} {name}")
+        return found
+
+    table = [line for line in README.splitlines() if line.startswith("| `dyadwatch ")]
+    for command in names(cli):
+        words = command.split()
+        assert any(f"`{command}" in row or (words[-1] in ("stop", "status") and f"`{' '.join(words[:-1])} start"
+                                                                    in row) for row in table), command
