@@ -106,6 +106,8 @@ def run_workers(settings: Settings, bootstrap: str, processes: int) -> int:
 
 def _child_command(settings: Settings, index: int) -> list[str]:
     command = [sys.executable, "-m", "streams.cli", "worker", "--processes", "1"]
+    if settings.kafka_bootstrap:  # it may have come from --bootstrap, which the children do not see otherwise
+        command += ["--bootstrap", settings.kafka_bootstrap]
     if not settings.web_enabled:
         return [*command, "--no-web"]
     return [*command, "--web-port", str(settings.web_port + index if settings.web_port else 0)]

@@ -22,3 +22,9 @@ def test_processes_defaults_to_the_workers_setting():
     assert parse(["worker"])["processes"] is None
     assert parse(["worker", "--processes", "2"])["processes"] == 2
     assert Settings().workers == 1
+
+
+def test_children_get_the_parents_bootstrap_even_when_it_came_from_the_command_line():
+    command = _child_command(Settings(kafka_bootstrap="kafka-1:9092,kafka-2:9092"), 0)
+    assert command[command.index("--bootstrap") + 1] == "kafka-1:9092,kafka-2:9092"
+    assert parse(command[3:])["bootstrap"] == "kafka-1:9092,kafka-2:9092"
