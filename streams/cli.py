@@ -26,6 +26,7 @@ from streams.settings import Settings
 
 SCHEMA_DIR = Path("schemas")
 EXIT_FAILED, EXIT_USAGE, EXIT_NO_BROKER, EXIT_INTERRUPTED = 1, 2, 69, 130
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
 ROLES = ("articles", "enriched", "deadletter", "stances", "relation_events", "relations", "alerts")
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -348,7 +349,7 @@ def topics(bootstrap: str | None) -> None:
 
 def _open_input(path: str, max_bytes: int | None = None) -> tuple[IO[bytes], int | None]:
     """A binary stream of the input ('-' is stdin) and its size when known; missing files and folders are one
-    clear line."""
+    clear line, and so is a one-article file (.txt, .json) larger than max_bytes."""
     from streams.core.inputs import InputError
 
     if path == "-":
@@ -363,7 +364,8 @@ def _open_input(path: str, max_bytes: int | None = None) -> tuple[IO[bytes], int
     except OSError as exc:
         raise InputError(f"{path}: cannot read it ({exc.strerror or exc})") from None
     size = p.stat().st_size
-    if max_bytes is not None and size > max_bytes:
+    one_article = p.suffix.lower() not in JSONL_SUFFIXES
+    if max_bytes is not None and one_article and size > max_bytes:
         handle.close()
         raise InputError(
             f"{path}: {size:,} bytes, over the {max_bytes:,}-byte Kafka message limit (DYADWATCH_MAX_MESSAGE_BYTES) "
@@ -379,7 +381,7 @@ def _input_kind(path: str, handle: IO[bytes], jsonl: bool) -> tuple[str, IO[byte
         return "jsonl", handle
     suffix = Path(path).suffix.lower()
     if path != "-":
-        return {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}.get(suffix, "txt"), handle
+        return ("jsonl" if suffix in JSONL_SUFFIXES else "json" if suffix == ".json" else "txt"), handle
     import io
 
     buffered = io.BufferedReader(handle) if not isinstance(handle, io.BufferedReader) else handle  # type: ignore[arg-type]
@@ -491,6 +493,9 @@ def publish(paths: tuple[str, ...], encoding: str | None, strict: bool, bootstra
 
     out = ui()
     s = settings(kafka_bootstrap=bootstrap)
+    for path in paths:  # a typo in a file name is said before any broker is looked for
+        if path != "-":
+            _open_input(path, s.max_message_bytes)[0].close()
     address = client_bootstrap(s)
     report = InputReport()
     articles = _articles(list(paths), encoding, strict, report, out, max_bytes=s.max_message_bytes)

@@ -169,7 +169,7 @@ def article_summary(enriched: EnrichedArticle, name: Names, width: int = 120) ->
         parts += [Text("Events", style="bold underline"),
                   fitted_table(["who", "what", "goldstein", "sentence"], rows, width, flex="sentence", flex_min=30,
                                right=frozenset({"goldstein"}), show_header=False,
-                               caps={"who": max(20, width // 4), "what": max(24, width // 3)})]
+                               caps={"who": max(18, width // 5), "what": max(24, min(48, width * 2 // 5))})]
     if enriched.stances:
         rows = [[Text(stance_text(s, name)), Text(f"'{one_line(s.sentence)}'", style="dim")]
                 for s in enriched.stances]
