@@ -135,8 +135,8 @@ def test_the_page_shows_new_relations_live_with_their_evidence_and_markup_only_a
             assert column in legend, column
 
         # Alerts read with names, the page says where its data comes from and how fresh it is.
-        alerts = page.inner_text("#alerts")
-        assert "China" in alerts and "Iran" in alerts
+        who = page.locator("#alerts li.alert .who").all_inner_texts()
+        assert who and all(any(c.islower() for c in w) for w in who), f"alerts must name the actors: {who}"
         freshness = page.inner_text("#freshness")
         assert env["DYADWATCH_TOPIC_RELATIONS"] in freshness and "newest record written" in freshness
 
