@@ -306,10 +306,26 @@ def worker(no_web: bool, web_port: int | None, processes: int | None, bootstrap:
     s = settings(kafka_bootstrap=bootstrap, web_enabled=False if no_web else None, web_port=web_port)
     count = processes if processes is not None else s.workers
     count = count or os.cpu_count() or 1
+    if s.web_enabled:
+        for port in range(s.web_port, s.web_port + count):
+            _check_port_free(s.web_host, port)
     if count > 1:
         return run_workers(s, resolve_bootstrap(s), count)
     run_worker(s, resolve_bootstrap(s))
     return 0
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """The web view's port must be free before the worker starts: Faust would fail deep in its start."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp binds: TIME_WAIT is no conflict
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise Failure(f"cannot serve the web view on {host}:{port} ({exc.strerror}; another worker's view?): "
+                          "pass --web-port N, or --no-web") from None
 
 
 @cli.command(epilog=_example("dyadwatch topics", "DYADWATCH_PARTITIONS=12 dyadwatch topics --bootstrap kafka:9092"))

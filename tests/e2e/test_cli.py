@@ -89,6 +89,18 @@ def test_a_broker_that_does_not_answer_is_one_line_after_the_bootstrap_timeout(t
     assert_one_line(result, 69, "cannot reach Kafka at 127.0.0.1:9 within 10 s")
 
 
+def test_a_worker_whose_web_port_is_taken_says_so_in_one_line_before_starting_anything(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("worker", "--web-port", str(port), env=no_broker_env(tmp_path), inherit=False, timeout=60)
+    assert_one_line(result, 2, f"cannot serve the web view on 127.0.0.1:{port}", "--web-port N, or --no-web")
+    assert not (tmp_path / "data" / "kafka" / "kafka-state.json").exists()
+
+
 # files a new user gets wrong
 
 
