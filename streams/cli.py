@@ -165,8 +165,11 @@ class DyadwatchCommand(click.Command):
             stream=sys.stderr,
         )
         logging.getLogger("streams").setLevel(logging.DEBUG if verbose else logging.INFO)
-        # kafka-python logs every failed connection attempt; the command says what failed in one line instead.
-        logging.getLogger("kafka").setLevel(logging.DEBUG if verbose else logging.CRITICAL)
+        # kafka-python logs every failed connection attempt; the command says what failed in one line instead
+        # (the clients read its warnings to name the reason, so they are made, but not printed).
+        kafka_log = logging.getLogger("kafka")
+        kafka_log.setLevel(logging.DEBUG if verbose else logging.WARNING)
+        kafka_log.propagate = verbose
         with _user_errors():
             return super().invoke(ctx)
 

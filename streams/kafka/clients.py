@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -44,15 +47,52 @@ class Published:
     error: str | None = None
 
 
-def _unreachable(bootstrap: str, exc: Exception) -> NoBroker:
-    return NoBroker(
-        f"cannot reach Kafka at {bootstrap} within {BOOTSTRAP_TIMEOUT_MS // 1000} s ({type(exc).__name__}): "
-        f"is it running? {NO_BROKER_HINT}"
-    )
+class _Collect(logging.Handler):
+    """Keeps what kafka-python logs (WARNING and up) while a client bootstraps: its timeout says only that it
+    could not bootstrap, the log says why (refused, authentication failed, ...)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _bootstrap_reason(messages: list[str]) -> str | None:
+    """The telling part of kafka-python's log of a failed bootstrap: an authentication failure first, else the
+    last connection failure ('KafkaConnectionError: 111 ECONNREFUSED')."""
+    for message in reversed(messages):
+        if "auth" in message.lower():
+            return message
+    for message in reversed(messages):
+        found = re.search(r"(?:Bootstrap connection to \S+ failed|Connection failed): (.*?)(?: \(backoff [^)]*\))?$",
+                          message)
+        if found:
+            return found.group(1)
+    return None
+
+
+@contextmanager
+def _bootstrapping(bootstrap: str) -> Iterator[None]:
+    """Turns a failed bootstrap into NoBroker, with kafka-python's own reason when it logged one."""
+    collect = _Collect()
+    logger = logging.getLogger("kafka")
+    logger.addHandler(collect)
+    try:
+        yield
+    except KafkaTimeoutError as exc:
+        reason = _bootstrap_reason(collect.messages)
+        raise NoBroker(
+            f"cannot reach Kafka at {bootstrap} within {BOOTSTRAP_TIMEOUT_MS // 1000} s "
+            f"({reason or type(exc).__name__}): is it running, are the credentials right? {NO_BROKER_HINT}"
+        ) from exc
+    finally:
+        logger.removeHandler(collect)
 
 
 def make_producer(settings: Settings, bootstrap: str) -> KafkaProducer:
-    try:
+    with _bootstrapping(bootstrap):
         return KafkaProducer(
             bootstrap_servers=bootstrap,
             acks="all",
@@ -60,13 +100,11 @@ def make_producer(settings: Settings, bootstrap: str) -> KafkaProducer:
             bootstrap_timeout_ms=BOOTSTRAP_TIMEOUT_MS,
             **kafka_python_config(settings),
         )
-    except KafkaTimeoutError as exc:
-        raise _unreachable(bootstrap, exc) from exc
 
 
 def make_consumer(settings: Settings, bootstrap: str, *topics: str, **config: Any) -> KafkaConsumer:
     """A group-less consumer (nothing committed, nothing left behind on the cluster)."""
-    try:
+    with _bootstrapping(bootstrap):
         return KafkaConsumer(
             *topics,
             bootstrap_servers=bootstrap,
@@ -79,17 +117,14 @@ def make_consumer(settings: Settings, bootstrap: str, *topics: str, **config: An
             **config,
             **kafka_python_config(settings),
         )
-    except KafkaTimeoutError as exc:
-        raise _unreachable(bootstrap, exc) from exc
 
 
 def existing_topics(settings: Settings, bootstrap: str) -> set[str]:
     """The topics of the cluster; NoBroker when no broker answers."""
     consumer = make_consumer(settings, bootstrap)
     try:
-        return set(consumer.topics())
-    except KafkaTimeoutError as exc:
-        raise _unreachable(bootstrap, exc) from exc
+        with _bootstrapping(bootstrap):
+            return set(consumer.topics())
     finally:
         consumer.close()
 

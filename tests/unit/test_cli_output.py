@@ -158,3 +158,16 @@ def test_completion_scripts_call_back_into_dyadwatch():
     for shell in ("bash", "zsh", "fish"):
         result = CliRunner().invoke(cli, ["completion", shell])
         assert result.exit_code == 0 and "_DYADWATCH_COMPLETE" in result.output, shell
+
+
+def test_a_failed_bootstrap_is_explained_by_what_kafka_python_logged():
+    from streams.kafka.clients import _bootstrap_reason
+
+    refused = ["Connection failed: KafkaConnectionError: 111 ECONNREFUSED",
+               "Bootstrap connection to bootstrap-0 failed: KafkaConnectionError: 111 ECONNREFUSED (backoff 0.12 secs)",
+               "Bootstrap failed: KafkaTimeoutError: Unable to bootstrap from 127.0.0.1:9"]
+    assert _bootstrap_reason(refused) == "KafkaConnectionError: 111 ECONNREFUSED"
+    auth = [*refused[:1], "Bootstrap connection to bootstrap-0 failed: SaslAuthenticationFailedError: "
+            "Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256"]
+    assert "invalid credentials" in (_bootstrap_reason(auth) or "")
+    assert _bootstrap_reason([]) is None
