@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
@@ -270,7 +271,10 @@ def kafka_stop() -> None:
     """Stop the local Kafka."""
     out = ui()
     stopped = _local_kafka().stop()
-    out.line({"stopped": stopped}) if out.json else out.out.print("stopped" if stopped else "not running")
+    if out.json:
+        out.line({"stopped": stopped})
+    else:
+        out.out.print("stopped" if stopped else "not running")
 
 
 @kafka.command("status", epilog=_example("dyadwatch kafka status"))
@@ -426,7 +430,7 @@ def _articles(paths: list[str], encoding: str | None, strict: bool, report: Inpu
 
     for path in paths:
         handle, _size = _open_input(path, None if path == "-" else max_bytes)
-        with handle if path != "-" else _nothing():
+        with handle if path != "-" else nullcontext():
             kind, stream = _input_kind(path, handle, jsonl)
             name = "stdin" if path == "-" else path
             if kind == "jsonl":
@@ -449,14 +453,6 @@ def _articles(paths: list[str], encoding: str | None, strict: bool, report: Inpu
                 for article in articles_from_text(path if path != "-" else "stdin.txt", text):
                     report.read += 1
                     yield article
-
-
-class _nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *_: object) -> None:
-        return None
 
 
 def _counted(stream: IO[bytes], progress: Callable[[int], None] | None) -> Iterator[bytes]:
@@ -708,7 +704,7 @@ def extract(path: str, jsonl: bool, batch_size: int, encoding: str | None, stric
         with out.err.status("loading the spaCy model…"):
             extractor = load_extractor()
     names = actor_name() if not out.json else None
-    with bar if bar is not None else _nothing():
+    with bar if bar is not None else nullcontext():
         for enriched in extractor.extract_many(articles, batch_size=batch_size):
             if out.json:
                 out.line(enriched.model_dump_json())

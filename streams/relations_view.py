@@ -35,6 +35,12 @@ ARTICLES_KEEP = 50_000
 HISTORY_KEEP = 240
 """Score points the mirror keeps per dyad: the newest half as they came, older ones thinned to one per UTC day."""
 
+HISTORY_POINTS_KEEP = 200_000
+"""Score points the mirror keeps over all dyads (about 40 MB); past it, the dyads updated longest ago lose theirs."""
+
+Point = tuple[float, float, str, int]
+"""(time as a POSIX timestamp, score, band, event count): a score point, kept small."""
+
 BAND_RANK: dict[str, int] = {"hostile": 0, "tense": 1, "neutral": 2, "cooperative": 3, "allied": 4}
 
 SortKey = Literal[
@@ -270,7 +276,9 @@ class Mirror:
     states: dict[str, RelationState] = field(default_factory=dict)
     alerts: deque[Alert] = field(default_factory=lambda: deque(maxlen=ALERTS_KEEP))
     articles: OrderedDict[str, tuple[str | None, str | None]] = field(default_factory=OrderedDict)
-    history: dict[str, list[ScorePoint]] = field(default_factory=dict)
+    history: OrderedDict[str, list[Point]] = field(default_factory=OrderedDict)
+    """Dyad -> its score points in the order read; least recently updated dyad first."""
+    history_points: int = 0
     source: str = "relations"
     latest_record_at: datetime | None = None
     version: int = 0
@@ -291,7 +299,7 @@ class Mirror:
         if value is None:
             if key is None or self.states.pop(key.decode(errors="replace"), None) is None:
                 return False
-            self.history.pop(key.decode(errors="replace"), None)
+            self.history_points -= len(self.history.pop(key.decode(errors="replace"), []))
             self.version += 1
             return True
         try:
@@ -305,13 +313,20 @@ class Mirror:
         return True
 
     def _add_point(self, state: RelationState) -> None:
-        point = ScorePoint(time=state.last_seen, score=state.score, band=state.band, event_count=state.event_count)
+        point: Point = (state.last_seen.timestamp(), state.score, state.band, state.event_count)
         points = self.history.setdefault(state.dyad, [])
+        self.history.move_to_end(state.dyad)
         if points and points[-1] == point:
             return  # a republished state (a replay) is no new point
         points.append(point)
+        self.history_points += 1
         if len(points) > HISTORY_KEEP:
-            self.history[state.dyad] = thinned(points, HISTORY_KEEP)
+            kept = thinned(points, HISTORY_KEEP)
+            self.history_points -= len(points) - len(kept)
+            self.history[state.dyad] = kept
+        while self.history_points > HISTORY_POINTS_KEEP and len(self.history) > 1:
+            _, dropped = self.history.popitem(last=False)
+            self.history_points -= len(dropped)
 
     def apply_alert(self, value: bytes | None) -> bool:
         """An alert record; alerts stay ordered by time and the same id is kept once."""
@@ -382,7 +397,10 @@ class Mirror:
         state = self.states.get(dyad_key(a.strip().upper(), b.strip().upper()))
         if state is None:
             return None
-        points = sorted(self.history.get(state.dyad, []), key=lambda p: p.time)
+        points = [
+            ScorePoint(time=datetime.fromtimestamp(t, UTC), score=score, band=band, event_count=events)  # type: ignore[arg-type]
+            for t, score, band, events in sorted(self.history.get(state.dyad, []), key=lambda p: p[0])
+        ]
         return RelationHistory(dyad=state.dyad, actor_a=state.actor_a, actor_b=state.actor_b,
                                name_a=self.names.name(state.actor_a), name_b=self.names.name(state.actor_b),
                                count=len(points), points=points)
@@ -408,13 +426,13 @@ def happening_view(h: Happening) -> HappeningView:
     )
 
 
-def thinned(points: list[ScorePoint], keep: int) -> list[ScorePoint]:
+def thinned(points: list[Point], keep: int) -> list[Point]:
     """At most `keep` points: the newest keep // 2 as they are, the older ones reduced to the last of each UTC
     day, and if that is still too many, the oldest days dropped."""
     recent = points[-(keep // 2):]
-    by_day: dict[object, ScorePoint] = {}
+    by_day: dict[int, Point] = {}
     for point in points[: -(keep // 2)]:
-        by_day[point.time.astimezone(UTC).date()] = point
+        by_day[int(point[0] // 86_400)] = point
     older = list(by_day.values())[-(keep - len(recent)):] if keep > len(recent) else []
     return [*older, *recent]
 

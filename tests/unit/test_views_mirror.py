@@ -276,6 +276,7 @@ def test_each_update_of_a_dyad_is_a_point_of_its_score_history_and_a_replay_adds
     assert mirror.relation_history("CHN", "USA") is None
     mirror.apply_relation(b"CHN|IRN", None)
     assert mirror.relation_history("CHN", "IRN") is None and "CHN|IRN" not in mirror.history
+    assert mirror.history_points == 0
 
 
 def test_a_long_history_keeps_its_recent_updates_and_one_point_per_day_before_them(mirror):
@@ -283,14 +284,31 @@ def test_a_long_history_keeps_its_recent_updates_and_one_point_per_day_before_th
 
     for n in range(HISTORY_KEEP * 4):
         mirror.apply_relation(*record(state("CHN", "IRN", (n % 20) / 2 - 5, events=n + 1, hours=n * 6)))
-    points = mirror.history["CHN|IRN"]
-    assert len(points) <= HISTORY_KEEP
+    history = mirror.relation_history("CHN", "IRN")
+    assert history is not None
+    points = history.points
+    assert len(points) <= HISTORY_KEEP and mirror.history_points == len(points)
     assert points[-1].event_count == HISTORY_KEEP * 4, "the newest update is kept"
     assert [p.event_count for p in points[-HISTORY_KEEP // 2:]] == list(
         range(HISTORY_KEEP * 4 - HISTORY_KEEP // 2 + 1, HISTORY_KEEP * 4 + 1))
     old = points[: -HISTORY_KEEP // 2]
     assert len({p.time.date() for p in old}) == len(old), "one point per UTC day before the recent ones"
     assert [p.time for p in points] == sorted(p.time for p in points)
+
+
+def test_score_history_over_all_dyads_is_bounded_and_the_dyads_updated_longest_ago_give_theirs_up(
+    mirror, monkeypatch
+):
+    import streams.relations_view as view
+
+    monkeypatch.setattr(view, "HISTORY_POINTS_KEEP", 10)
+    for dyad in (("CHN", "IRN"), ("RUS", "USA"), ("CHN", "USA")):
+        for n in range(4):
+            mirror.apply_relation(*record(state(*dyad, float(n), events=n + 1, hours=n)))
+    assert mirror.history_points == 8
+    assert list(mirror.history) == ["RUS|USA", "CHN|USA"], "the least recently updated dyad lost its history"
+    assert mirror.relation_history("CHN", "IRN").points == []  # type: ignore[union-attr]
+    assert len(mirror.relation_history("CHN", "USA").points) == 4  # type: ignore[union-attr]
 
 
 def test_the_list_says_which_topic_it_mirrors_and_when_its_newest_record_was_written():
