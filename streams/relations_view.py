@@ -36,7 +36,7 @@ HISTORY_KEEP = 240
 """Score points the mirror keeps per dyad: the newest half as they came, older ones thinned to one per UTC day."""
 
 HISTORY_POINTS_KEEP = 200_000
-"""Score points the mirror keeps over all dyads (about 40 MB); past it, the dyads updated longest ago lose theirs."""
+"""Score points the mirror keeps over all dyads (32 MB measured); past it, the dyads updated longest ago lose theirs."""
 
 Point = tuple[float, float, str, int]
 """(time as a POSIX timestamp, score, band, event count): a score point, kept small."""
