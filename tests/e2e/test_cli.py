@@ -329,3 +329,24 @@ def test_extract_jsonl_answers_each_line_before_the_next_is_written(tmp_path):
         proc.stdin.close()
         proc.wait(60)
     assert proc.returncode == 0
+
+
+def test_tab_completion_offers_commands_topic_roles_and_options(tmp_path):
+    def complete(words: str) -> list[str]:
+        env = {**no_broker_env(tmp_path), "_DYADWATCH_COMPLETE": "bash_complete", "COMP_WORDS": words,
+               "COMP_CWORD": str(len(words.split()) - 1)}
+        return [line.split(",", 1)[1] for line in run(env=env, inherit=False).stdout.splitlines()]
+
+    assert complete("dyadwatch ta") == ["tail"]
+    assert complete("dyadwatch tail al") == ["alerts"]
+    assert complete("dyadwatch tail alerts --fo") == ["--follow", "--format"]
+    assert "_DYADWATCH_COMPLETE=bash_complete" in run("completion", "bash", env=no_broker_env(tmp_path),
+                                                      inherit=False).stdout
+
+
+def test_version_and_verbose_anywhere(tmp_path):
+    env = no_broker_env(tmp_path)
+    assert run("--version", env=env, inherit=False).stdout.startswith("dyadwatch ")
+    # without -v the same command says one line (test_a_broker_that_does_not_answer_...)
+    loud = run("relations", "--bootstrap", "127.0.0.1:9", "-v", env=env, inherit=False, timeout=60)
+    assert "DEBUG kafka" in loud.stderr and loud.returncode == 69
