@@ -150,9 +150,9 @@ def topic_name(s: Settings, name: str) -> str:
 
 
 def actor_name() -> Callable[[str], str]:
-    from streams.relations_view import ActorNames
+    from streams.core.names import actor_name as name
 
-    return ActorNames.load().name
+    return name
 
 
 class DyadwatchCommand(click.Command):

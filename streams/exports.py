@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from streams.core.export import COLUMN_NAMES, COLUMNS, Row, event_row
-from streams.core.models import RelationEvent
+from streams.core.models import RelationUpdate
 from streams.kafka.clients import read_to_end
 from streams.relations_view import safe_url
 from streams.settings import Settings
@@ -26,12 +26,12 @@ LATE_ARRIVAL = timedelta(days=1)
 PARQUET_ROW_GROUP = 10_000
 
 
-def _events(value: bytes | None) -> list[RelationEvent]:
-    """The events one relation-events record carries (none when it is not a valid record)."""
+def _update(value: bytes | None) -> RelationUpdate | None:
+    """The relation update a relation-events record carries (one article's events for one dyad), if valid."""
     try:
-        return [RelationEvent.model_validate_json(value or b"")]
+        return RelationUpdate.model_validate_json(value or b"")
     except ValidationError:
-        return []
+        return None
 
 
 def article_urls(settings: Settings, bootstrap: str, since: datetime | None, timeout: float) -> dict[str, str]:
@@ -61,13 +61,16 @@ def event_rows(settings: Settings, bootstrap: str, since: datetime | None, until
                               idle_timeout=timeout, on_partitions=on_total):
         if on_record is not None:
             on_record()
-        for event in _events(record.value):
+        update = _update(record.value)
+        if update is None:
+            continue
+        for event in update.events_view():
             if (since and event.event_time < since) or (until and event.event_time >= until):
                 continue
             if event.event_id in seen:
                 continue
             seen.add(event.event_id)
-            yield event_row(event, name, urls.get(event.article_id))
+            yield event_row(event, name, urls.get(event.article_id), update.publisher)
 
 
 def _text(value: Any) -> Any:

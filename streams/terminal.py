@@ -16,14 +16,14 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from streams.core.export import cameo_name
+from streams.core.alerts import cameo_name
 from streams.core.models import (
     Alert,
     DeadLetter,
     EnrichedArticle,
     QuadCounts,
-    RelationEvent,
     RelationState,
+    RelationUpdate,
     Stance,
 )
 from streams.kafka.clients import Record
@@ -104,15 +104,17 @@ def relations_table(states: Iterable[RelationState], name: Names, width: int = 1
 
     Fitted to `width`: the names give way first, then the quad counts, the time and the codes go.
     """
-    headers = ["Dyad", "Names", "Score", "Band", "Trend 7d", "Events", "Articles", "A→B", "B→A", "Last event"]
+    headers = ["Dyad", "Names", "Score", "Band", "Trend 7d", "Events", "Mentions", "Articles", "A→B", "B→A",
+               "Last event"]
     rows = [
         [
             Text(f"{s.actor_a}–{s.actor_b}", style="cyan"),
             Text(f"{name(s.actor_a)} – {name(s.actor_b)}"),
             Text(signed(s.score, 2)),
-            Text(s.band, style=BAND_STYLE.get(s.band, "")),
+            Text.assemble((s.band, BAND_STYLE.get(s.band, "")), (" thin" if s.thin else "", "dim")),
             Text(signed(s.trend, 2), style="green" if s.trend > 0 else "red" if s.trend < 0 else "dim"),
-            Text(str(s.event_count)),
+            Text(str(s.happening_count)),
+            Text(str(s.event_count), style="dim"),
             Text(str(s.article_count)),
             Text(quads(s.counts_ab), style="dim"),
             Text(quads(s.counts_ba), style="dim"),
@@ -121,13 +123,15 @@ def relations_table(states: Iterable[RelationState], name: Names, width: int = 1
         for s in states
     ]
     return fitted_table(headers, rows, width, flex="Names",
-                        right=frozenset({"Score", "Trend 7d", "Events", "Articles"}),
-                        drop=("B→A", "A→B", "Last event", "Dyad"))
+                        right=frozenset({"Score", "Trend 7d", "Events", "Mentions", "Articles"}),
+                        drop=("B→A", "A→B", "Mentions", "Last event", "Dyad"))
 
 
 RELATIONS_FOOTNOTE = (
-    "Score: time-decayed mean Goldstein value (-10 hostile … +10 cooperative); A→B/B→A: events per quad class "
-    "(verbal coop · material coop · verbal conflict · material conflict). --json for every field."
+    "Score: time-decayed mean Goldstein value (-10 hostile … +10 cooperative); thin: too little evidence for a band "
+    "change to alert; Events: happenings (reports of one event count once), Mentions: every report; A→B/B→A: news "
+    "happenings per quad class (verbal coop · material coop · verbal conflict · material conflict). --json for "
+    "every field."
 )
 
 
@@ -274,13 +278,15 @@ def _summary(role: str | None, value: bytes | None, name: Names) -> Text:
     try:
         if role == "alerts":
             a = Alert.model_validate_json(value)
+            names = a.names or (name(a.actors[0]), name(a.actors[1]))
             return Text.assemble((a.severity.upper(), SEVERITY_STYLE.get(a.severity, "")), " ", (a.kind, "bold"),
-                                 f"  {name(a.actors[0])} – {name(a.actors[1])}: {one_line(a.message)}")
+                                 f"  {names[0]} – {names[1]}: {one_line(a.message)}")
         if role == "relations":
             s = RelationState.model_validate_json(value)
             return Text.assemble(f"{name(s.actor_a)} – {name(s.actor_b)}  {signed(s.score, 2)} ",
-                                 (s.band, BAND_STYLE.get(s.band, "")),
-                                 f"  {s.event_count} events in {s.article_count} articles")
+                                 (s.band, BAND_STYLE.get(s.band, "")), (" thin" if s.thin else "", "dim"),
+                                 f"  {s.happening_count} events ({s.event_count} mentions) in "
+                                 f"{s.article_count} articles")
         if role == "enriched":
             e = EnrichedArticle.model_validate_json(value)
             first = e.relations[0] if e.relations else None
@@ -289,9 +295,12 @@ def _summary(role: str | None, value: bytes | None, name: Names) -> Text:
             return Text(f"{e.title or e.source or e.article_id}: {len(e.relations)} events, "
                         f"{len(e.stances)} stances{lead}")
         if role == "relation_events":
-            r = RelationEvent.model_validate_json(value).relation
-            return Text(f"{name(r.source)} -> {name(r.target)}  {r.cameo} {cameo_label(r.cameo)}  "
-                        f"({signed(r.goldstein)})  '{one_line(r.sentence)}'")
+            u = RelationUpdate.model_validate_json(value)
+            first = u.events[0].relation
+            more = f" (+{len(u.events) - 1} more)" if len(u.events) > 1 else ""
+            return Text(f"{u.article_id}: {len(u.events)} event{'s' * (len(u.events) != 1)}; {name(first.source)} "
+                        f"-> {name(first.target)}  {first.cameo} {cameo_label(first.cameo)}  "
+                        f"({signed(first.goldstein)}){more}")
         if role == "stances":
             st = Stance.model_validate_json(value)
             return Text(f"{stance_text(st, name)}  '{one_line(st.sentence)}'")

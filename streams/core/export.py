@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Literal
 
-from streams.core.cameo import lookup
+from streams.core.alerts import cameo_name
 from streams.core.models import RelationEvent
 
 ColumnType = Literal["date", "timestamp", "string", "int", "float"]
@@ -25,9 +25,10 @@ COLUMNS: tuple[tuple[str, ColumnType, str], ...] = (
     ("cameo_root", "int", "CAMEO root, the first two digits (GDELT EventRootCode)"),
     ("quad_class", "int", "1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict"),
     ("goldstein", "float", "Goldstein intensity, -10 .. +10 (GDELT GoldsteinScale)"),
-    ("mode", "string", "asserted, reported or intended (background once the events issue's modes land)"),
+    ("mode", "string", "asserted, reported, intended, or background (only referred to as context: weighs little)"),
     ("confidence", "float", "The extractor's confidence in the event, 0 .. 1"),
     ("article_id", "string", "Id of the article the event comes from"),
+    ("publisher", "string", "Who published the article (its source), when known"),
     ("event_index", "int", "Position of the event among the article's events"),
     ("url", "string", "The article's url, when it was published with one (GDELT SOURCEURL)"),
     ("sentence", "string", "The evidence sentence"),
@@ -39,16 +40,9 @@ COLUMN_NAMES: tuple[str, ...] = tuple(name for name, _, _ in COLUMNS)
 Row = dict[str, str | int | float | date | datetime | None]
 
 
-def cameo_name(code: str) -> str | None:
-    """The CAMEO codebook's name of a code, if the codebook knows it."""
-    try:
-        return lookup(code).name
-    except KeyError:
-        return None
-
-
-def event_row(event: RelationEvent, name: Callable[[str], str], url: str | None = None) -> Row:
-    """One event as one flat row of COLUMNS (names from `name`, the url from the enriched article)."""
+def event_row(event: RelationEvent, name: Callable[[str], str], url: str | None = None,
+              publisher: str | None = None) -> Row:
+    """One event as one flat row of COLUMNS (names from `name`; url and publisher from the article)."""
     r = event.relation
     return {
         "date": event.event_time.date(),
@@ -67,6 +61,7 @@ def event_row(event: RelationEvent, name: Callable[[str], str], url: str | None 
         "mode": r.mode,
         "confidence": r.confidence,
         "article_id": event.article_id,
+        "publisher": publisher,
         "event_index": event.event_index,
         "url": url,
         "sentence": " ".join(r.sentence.split()),

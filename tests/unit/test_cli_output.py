@@ -37,9 +37,10 @@ def relation(source: str, target: str, cameo: str, goldstein: float, sentence: s
                     goldstein=goldstein, confidence=0.9, sentence=sentence, span=(0, len(sentence)))
 
 
-def state(a: str, b: str, score: float, band: str, events: int) -> RelationState:
+def state(a: str, b: str, score: float, band: str, events: int, thin: bool = False) -> RelationState:
     return RelationState(dyad=f"{a}|{b}", actor_a=a, actor_b=b, score=score, band=band, trend=score,  # type: ignore[arg-type]
-                         first_seen=T, last_seen=T, article_count=1, event_count=events)
+                         first_seen=T, last_seen=T, article_count=1, event_count=events, happening_count=events // 2,
+                         thin=thin)
 
 
 def test_an_article_reads_as_one_line_per_event_with_names_cameo_label_and_goldstein():
@@ -57,12 +58,13 @@ def test_an_article_reads_as_one_line_per_event_with_names_cameo_label_and_golds
 
 
 def test_the_relations_table_fits_a_narrow_terminal_by_shortening_names_and_dropping_the_least_needed_columns():
-    states = [state("CHN", "NATO", -2.0, "tense", 1), state("CHN", "IRN", 4.04, "cooperative", 11)]
-    wide = rendered(relations_table(states, name, 140), 140)
+    states = [state("CHN", "NATO", -2.0, "tense", 1, thin=True), state("CHN", "IRN", 4.04, "cooperative", 11)]
+    wide = rendered(relations_table(states, name, 160), 160)
     assert "China – North Atlantic Treaty Organization" in wide and "A→B" in wide and "Last event" in wide
     narrow = rendered(relations_table(states, name, 60), 60)
     assert all(len(line) <= 60 for line in narrow.splitlines())
-    assert "A→B" not in narrow and "+4.04" in narrow and "cooperative" in narrow and "11" in narrow
+    assert "tense thin" in wide and "Mentions" in wide
+    assert "A→B" not in narrow and "+4.04" in narrow and "cooperative" in narrow and " 5 " in narrow
     assert "China – No…" in narrow or "China – Nor…" in narrow
 
 
@@ -83,7 +85,8 @@ def test_a_json_record_carries_topic_partition_offset_timestamp_key_and_the_pars
 def test_a_record_line_summarises_a_relation_state_by_names_and_band():
     value = state("CHN", "IRN", 4.04, "cooperative", 11).model_dump_json().encode()
     text = rendered(record_line(Record("relations", 1, 5, 1_772_366_400_000, b"CHN|IRN", value), "relations", name))
-    assert text.startswith("relations[1]@5 2026-03-01 12:00:00 CHN|IRN  China – Iran  +4.04 cooperative  11 events")
+    assert text.startswith("relations[1]@5 2026-03-01 12:00:00 CHN|IRN  China – Iran  +4.04 cooperative  "
+                           "5 events (11 mentions) in 1 articles")
 
 
 def _event(article: str, index: int) -> RelationEvent:
