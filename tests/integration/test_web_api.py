@@ -142,4 +142,4 @@ def test_the_api_serves_relations_evidence_alerts_and_markup_as_inert_text(
     assert lag_topics <= {worker_settings.topic_articles, worker_settings.topic_relation_events}
     assert f'dyadwatch_messages_in_total{{topic="{worker_settings.topic_articles}",kind="article"}} ' in metrics
     assert 'dyadwatch_articles_total{outcome="enriched"} ' in metrics
-    assert 'dyadwatch_alerts_total{kind="escalation",severity=' in metrics
+    assert 'dyadwatch_alerts_total{kind="new_material_cooperation",severity=' in metrics
