@@ -641,6 +641,8 @@ def tail(topic: str, from_beginning: bool, follow: bool, max_messages: int | Non
 @common
 def relations(actor: str | None, sort: str, timeout: float, full: bool, bootstrap: str | None) -> None:
     """The current relations table, read from the compacted relations topic up to its end."""
+    from pydantic import ValidationError
+
     from streams.core.models import RelationState
     from streams.kafka.clients import current_relations
     from streams.terminal import RELATIONS_FOOTNOTE, relations_table
@@ -649,7 +651,16 @@ def relations(actor: str | None, sort: str, timeout: float, full: bool, bootstra
     s = settings(kafka_bootstrap=bootstrap)
     address = client_bootstrap(s)
     _resolve_topic(s, address, "relations")
-    states = [RelationState.model_validate_json(v) for v in current_relations(s, address, timeout).values()]
+    states, unreadable = [], 0
+    for value in current_relations(s, address, timeout).values():
+        try:
+            states.append(RelationState.model_validate_json(value))
+        except ValidationError:
+            unreadable += 1
+    if unreadable:
+        out.problem(f"{unreadable} dyads on {s.topic_relations} are not RelationStates of this version (written by "
+                    "an older dyadwatch?) and are left out; docs/relations.md says how to upgrade (a new "
+                    "DYADWATCH_APP_ID and topics)")
     if actor:
         states = [st for st in states if actor.strip().upper() in (st.actor_a, st.actor_b)]
     order: dict[str, Callable[[RelationState], Any]] = {

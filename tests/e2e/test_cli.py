@@ -244,6 +244,21 @@ def test_relations_is_a_table_with_names_on_a_terminal_and_json_lines_in_a_pipe(
     assert [json.loads(line)["dyad"] for line in ukraine] == ["RUS|UKR"]
 
 
+@pytest.mark.integration
+def test_relations_leaves_out_a_state_of_another_version_and_says_so(topics_env):
+    _publish_states(topics_env, [_state("CHN", "IRN", 4.04, "cooperative", 11)])
+    settings = settings_from(topics_env)
+    producer = make_producer(settings, topics_env["DYADWATCH_KAFKA_BOOTSTRAP"])
+    producer.send(settings.topic_relations, key=b"RUS|UKR",
+                  value=b'{"dyad": "RUS|UKR", "applied_events": {}, "forgotten_through": null}')
+    producer.flush()
+    producer.close()
+    result = run("relations", env=topics_env)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert [json.loads(line)["dyad"] for line in result.stdout.splitlines()] == ["CHN|IRN"]
+    assert "1 dyads on" in result.stderr and "older dyadwatch" in result.stderr
+
+
 # export: the events, once each, for pandas, R or a spreadsheet
 
 
