@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 from collections.abc import Callable, Sequence
@@ -17,9 +16,9 @@ from pydantic import ValidationError
 
 from streams.core.alerts import AlertRules, fold_and_alert
 from streams.core.extract import Extractor
-from streams.core.models import Article, EnrichedArticle, RelationState, RelationUpdate
+from streams.core.models import Article, DeadLetterStage, EnrichedArticle, RelationState, RelationUpdate
 from streams.core.relations import FoldParams, update_status
-from streams.core.routing import BadArticle, dead_letter, decode_article, outputs_for
+from streams.core.routing import BadArticle, article_id_of, dead_letter, decode_article, outputs_for
 from streams.metrics import Metrics
 from streams.settings import Settings
 from streams.topics import Topics
@@ -48,9 +47,18 @@ class Shell:
     executor: ThreadPoolExecutor
     die: Callable[[str], None] = _exit_without_commit
 
-    async def send_dead_letter(self, event: EventT, reason: str, error_type: str, article_id: str | None) -> None:
+    async def send_dead_letter(
+        self,
+        event: EventT,
+        reason: str,
+        error_type: str,
+        article_id: str | None,
+        stage: DeadLetterStage = "article",
+    ) -> None:
         message = event.message
-        log.warning("dead-lettering %s[%s]@%s: %s", message.topic, message.partition, message.offset, reason)
+        log.warning(
+            "dead-lettering %s[%s]@%s (%s): %s", message.topic, message.partition, message.offset, stage, reason
+        )
         record = dead_letter(
             reason=reason,
             error_type=error_type,
@@ -62,14 +70,19 @@ class Shell:
             article_id=article_id,
             received_at=datetime.now(UTC),
             max_value_bytes=int(self.settings.max_message_bytes * 0.7),
+            stage=stage,
         )
         await self.topics.deadletter.send(key=article_id, value=record.model_dump_json().encode())
-        self.metrics.dead_letters += 1
+        if stage == "article":
+            self.metrics.dead_letters += 1
+        else:
+            self.metrics.update_dead_letters += 1
 
     async def send_update_dead_letter(self, event: EventT, reason: str, error_type: str) -> None:
-        """Dead-letter a relation-update message, with its article id when it can be read."""
-        await self.send_dead_letter(event, reason, error_type, _article_id_of(event))
-        self.metrics.update_dead_letters += 1
+        """Dead-letter a relation-update message (stage relation_update), with its article id when it can be read."""
+        await self.send_dead_letter(
+            event, reason, error_type, article_id_of(event.message.value), stage="relation_update"
+        )
 
 
 def _extract_batch(
@@ -166,16 +179,6 @@ async def apply_relation_update(shell: Shell, event: EventT, params: FoldParams,
     shell.table[update.dyad] = after.model_dump(mode="json")
     await shell.topics.relations.send(key=update.dyad, value=after.model_dump_json().encode())
     shell.metrics.relation_updates += 1
-
-
-def _article_id_of(event: EventT) -> str | None:
-    """The article id of a relation-update message that is not a valid update, when it can be read."""
-    try:
-        value = json.loads(event.message.value or b"")
-    except (ValueError, RecursionError):
-        return None
-    article_id = value.get("article_id") if isinstance(value, dict) else None
-    return article_id if isinstance(article_id, str) else None
 
 
 def register_agents(app: faust.App, shell: Shell) -> None:

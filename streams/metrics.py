@@ -12,6 +12,9 @@ class Metrics:
     articles_in: int = 0
     enriched: int = 0
     dead_letters: int = 0
+    """Dead letters of stage "article": articles in = enriched + dead_letters."""
+    update_dead_letters: int = 0
+    """Dead letters of stage "relation_update": relation events that could not be folded."""
     events_out: int = 0
     updates_out: int = 0
     updates_in: int = 0

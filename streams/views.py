@@ -51,7 +51,7 @@ def prometheus_text(shell: Shell, lag: int | None) -> str:
         "# HELP dyadwatch_articles_enriched_total Articles enriched and sent on.",
         "# TYPE dyadwatch_articles_enriched_total counter",
         f"dyadwatch_articles_enriched_total {m.enriched}",
-        "# HELP dyadwatch_dead_letters_total Messages sent to the dead-letter topic.",
+        "# HELP dyadwatch_dead_letters_total Articles sent to the dead-letter topic (dead letters of stage article).",
         "# TYPE dyadwatch_dead_letters_total counter",
         f"dyadwatch_dead_letters_total {m.dead_letters}",
         "# HELP dyadwatch_events_out_total Dyadic events sent to relation-events (inside relation updates).",

@@ -10,8 +10,10 @@ from datetime import UTC, datetime
 from pydantic import ValidationError
 
 from streams.core.models import (
+    MAX_ID_CHARS,
     Article,
     DeadLetter,
+    DeadLetterStage,
     EnrichedArticle,
     IndexedRelation,
     RelationUpdate,
@@ -67,6 +69,16 @@ def decode_article(value: bytes | None) -> Article:
     return article
 
 
+def article_id_of(value: bytes | None) -> str | None:
+    """The `article_id` of a JSON message, when it has a readable one; None for anything else (never raises)."""
+    try:
+        data = json.loads(value or b"")
+    except Exception:  # noqa: BLE001 - any message content, however broken, only means "no id"
+        return None
+    raw_id = data.get("article_id") if isinstance(data, dict) else None
+    return raw_id if isinstance(raw_id, str) and _is_utf8_text(raw_id) and len(raw_id) <= MAX_ID_CHARS else None
+
+
 def _is_utf8_text(value: str) -> bool:
     try:
         value.encode("utf-8")
@@ -87,6 +99,7 @@ def dead_letter(
     article_id: str | None,
     received_at: datetime,
     max_value_bytes: int,
+    stage: DeadLetterStage = "article",
 ) -> DeadLetter:
     """The dead-letter record for a message; the original bytes ride along (base64) up to max_value_bytes.
 
@@ -97,6 +110,7 @@ def dead_letter(
     return DeadLetter(
         reason=reason,
         error_type=error_type,
+        stage=stage,
         topic=topic,
         partition=partition,
         offset=offset,

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from streams.core.models import EnrichedArticle, Relation, RelationUpdate, Stance, dyad_key
-from streams.core.routing import BadArticle, dead_letter, decode_article, outputs_for
+from streams.core.routing import BadArticle, article_id_of, dead_letter, decode_article, outputs_for
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
@@ -141,3 +141,27 @@ def test_updates_take_the_publication_time_over_the_arrival_time():
     )
     update = RelationUpdate.model_validate_json(outputs_for(enriched)[-1].value)
     assert update.event_time == published
+
+
+@pytest.mark.parametrize(
+    ("value", "article_id"),
+    [
+        (b'{"article_id": "a1", "dyad": "x"}', "a1"),
+        (b'{"article_id": 5}', None),
+        (b'{"article_id": "' + b"x" * 300 + b'"}', None),
+        (b"[1]", None),
+        (b"\xff", None),
+        (None, None),
+        (b'{"article_id": "a1", "n": 1' + b"1" * 5000 + b"}", None),
+    ],
+)
+def test_the_article_id_of_a_relation_message_is_read_when_it_can_be_and_never_raises(value, article_id):
+    assert article_id_of(value) == article_id
+
+
+def test_a_dead_letter_names_its_stage():
+    letter = dead_letter(reason="r", error_type="E", topic="relation-events", value=b"{}", key=None, partition=0,
+                         offset=0, article_id="a1", received_at=NOW, max_value_bytes=100, stage="relation_update")
+    assert (letter.stage, letter.article_id) == ("relation_update", "a1")
+    assert dead_letter(reason="r", error_type="E", topic="articles", value=b"", key=None, partition=0, offset=0,
+                       article_id=None, received_at=NOW, max_value_bytes=100).stage == "article"
