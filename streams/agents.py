@@ -69,7 +69,7 @@ class Shell:
             offset=message.offset,
             article_id=article_id,
             received_at=datetime.now(UTC),
-            max_value_bytes=int(self.settings.max_message_bytes * 0.7),
+            max_bytes=self.settings.max_message_bytes,
             stage=stage,
         )
         await self.topics.deadletter.send(key=article_id, value=record.model_dump_json().encode())

@@ -76,8 +76,19 @@ def _read_inputs(paths: list[str]):  # type: ignore[no-untyped-def]
     from streams.core.inputs import articles_from_text
 
     for path in paths:
-        content = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-        yield from articles_from_text(path, content)
+        yield from articles_from_text(path, _read_text(path))
+
+
+def _read_text(path: str) -> str:
+    """A file's (or stdin's, for '-') text as UTF-8; an unreadable input is an InputError that names it."""
+    from streams.core.inputs import InputError
+
+    try:
+        return sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -119,7 +130,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from streams.core.extract import load_extractor
     from streams.core.inputs import articles_from_text
 
-    content = sys.stdin.read() if args.path == "-" else Path(args.path).read_text(encoding="utf-8")
+    content = _read_text(args.path)
     extractor = load_extractor()
     if args.jsonl:
         name = "-.jsonl" if args.path == "-" else args.path

@@ -40,7 +40,11 @@ class Settings(BaseSettings):
     topic_relations: str = Field("relations", description="RelationState per dyad (compacted).")
     topic_alerts: str = Field("alerts", description="Alert records.")
 
-    max_message_bytes: int = Field(16 * 1024 * 1024, description="Largest Kafka message accepted and produced.")
+    max_message_bytes: int = Field(
+        16 * 1024 * 1024,
+        ge=64 * 1024,
+        description="Largest Kafka message accepted and produced (at least 64 KiB: a dead letter must fit).",
+    )
     batch_size: int = Field(16, ge=1, description="Articles per nlp.pipe batch in the enrich agent.")
     stranded_check_interval: float = Field(
         5.0,

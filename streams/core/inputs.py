@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from streams.core.models import Article
+from streams.core.routing import json_value_error
 
 
 class InputError(ValueError):
@@ -27,6 +28,17 @@ def _article(data: object, where: str) -> Article:
         raise InputError(f"{where}: {problems}") from exc
 
 
+def _json(text: str, where: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from exc
+    except RecursionError as exc:
+        raise InputError(f"{where}: JSON nested too deeply to be an article") from exc
+    except ValueError as exc:
+        raise InputError(f"{where}: invalid JSON ({json_value_error(exc)})") from exc
+
+
 def articles_from_text(name: str, content: str) -> Iterator[Article]:
     """Articles in one input: by suffix (.txt plain text, .json one object, .jsonl one object per line).
 
@@ -38,16 +50,8 @@ def articles_from_text(name: str, content: str) -> Iterator[Article]:
     if suffix == ".jsonl":
         for number, line in enumerate(content.splitlines(), 1):
             if line.strip():
-                try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{name}:{number}: invalid JSON ({exc.msg})") from exc
-                yield _article(data, f"{name}:{number}")
+                yield _article(_json(line, f"{name}:{number}"), f"{name}:{number}")
     elif suffix == ".json":
-        try:
-            data = json.loads(content)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{name}: invalid JSON ({exc.msg})") from exc
-        yield _article(data, name)
+        yield _article(_json(content, name), name)
     else:
         yield _article({"text": content, "source": None if name == "-" else Path(name).name}, name)

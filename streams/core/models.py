@@ -380,10 +380,14 @@ class DeadLetter(_Message):
     topic: str
     partition: int | None = None
     offset: int | None = None
-    key_b64: str | None = Field(None, description="Original key bytes, base64.")
-    value_b64: str = Field(description="Original value bytes, base64.")
+    key_b64: str | None = Field(None, description="Original key bytes (the first key_size when cut), base64.")
+    key_size: int | None = Field(None, ge=0, description="Size of the original key in bytes; None: no key.")
+    key_truncated: bool = Field(False, description="True when the key was too large to carry whole.")
+    key_sha256: str | None = Field(None, description="Hex sha256 of the original key.")
+    value_b64: str = Field(description="Original value bytes (its beginning when cut), base64.")
     value_size: int = Field(ge=0)
     value_truncated: bool = Field(False, description="True when the original was too large to carry whole.")
+    value_sha256: str = Field("", description="Hex sha256 of the original value (of b'' for no value).")
     article_id: str | None = Field(
         None, description="The article id, when it could be read (for a relation update: the article it came from)."
     )

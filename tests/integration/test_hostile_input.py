@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import os
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 
@@ -18,6 +22,8 @@ from tests.support.workers import TopicReader
 pytestmark = pytest.mark.integration
 
 TEN_MB = 10 * 1024 * 1024
+HUGE_INTEGER = b'{"id": "big-int", "text": "Chile met Peru.", "n": 1' + b"1" * 4999 + b"}"
+"""Python refuses to parse an integer of more than 4,300 digits with a plain ValueError, not a JSONDecodeError."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,9 @@ HOSTILE = [
     Hostile("empty-text", article("empty-text", " \n\t "), "InvalidArticle"),
     Hostile("null-value", None, "EmptyMessage"),
     Hostile("ten-mb-body", article("ten-mb", "peace " * (TEN_MB // 6)), "InvalidArticle"),
+    Hostile("five-thousand-digit-integer", HUGE_INTEGER, "InvalidJson"),
+    Hostile("one-mb-key-twelve-mb-value", article("big-key", "war " * (12 * 1024 * 1024 // 4)), "InvalidArticle",
+            key=b"k" * (1024 * 1024)),
     Hostile("invalid-utf8", b'{"id": "bad-utf8", "text": "Poland \xff\xfe Belarus"}', "InvalidUtf8"),
     Hostile("raw-control-chars", b'{"id": "raw-ctl", "text": "Chile\x00\x07 met Peru"}', "InvalidJson"),
     Hostile("deep-nesting", nested(200_000), "JsonTooDeep"),
@@ -123,19 +132,42 @@ def test_every_hostile_message_ends_enriched_or_dead_lettered_and_the_books_bala
     assert len(enriched.records) + len(dead.records) == total, "articles in != enriched + dead letters"
     out = [EnrichedArticle.model_validate_json(v) for _, v in enriched.records]
     letters = [DeadLetter.model_validate_json(v) for _, v in dead.records]
-    by_key = {(base64.b64decode(d.key_b64) if d.key_b64 is not None else None): d for d in letters}
+    by_key = {d.key_sha256: d for d in letters}
     wanted_ids = sorted(json.loads(h.value or b"")["id"] for h in HOSTILE if h.ends_as == "enriched")
     assert sorted(e.article_id for e in out) == wanted_ids
     for hostile in HOSTILE:
         if hostile.ends_as == "enriched":
             continue
-        letter = by_key.get(hostile.record_key)
+        key = hostile.record_key
+        letter = by_key.get(hashlib.sha256(key).hexdigest() if key is not None else None)
         assert letter is not None, f"{hostile.name}: no dead letter"
         assert letter.error_type == hostile.ends_as, (hostile.name, letter.reason)
-        assert letter.reason and letter.topic == worker_settings.topic_articles
+        assert letter.reason and letter.topic == worker_settings.topic_articles and letter.stage == "article"
         assert letter.value_size == len(hostile.value or b"")
+        assert letter.value_sha256 == hashlib.sha256(hostile.value or b"").hexdigest()
+        assert letter.key_size == (len(key) if key is not None else None)
         assert letter.offset is not None and letter.partition is not None
-        if not letter.value_truncated:
-            assert base64.b64decode(letter.value_b64) == (hostile.value or b"")
+        kept_value = base64.b64decode(letter.value_b64)
+        assert (hostile.value or b"").startswith(kept_value)
+        assert letter.value_truncated == (len(kept_value) < len(hostile.value or b""))
+        if key is not None:
+            kept_key = base64.b64decode(letter.key_b64 or "")
+            assert key.startswith(kept_key) and letter.key_truncated == (len(kept_key) < len(key))
+    sizes = [len(v or b"") for _, v in dead.records]
+    assert max(sizes) <= worker_settings.max_message_bytes, "every dead letter fits the message limit"
     assert len({e.digest for e in out if e.article_id == "twice"}) == 2, "both versions of one id come out"
     assert worker.alive(), worker.log()[-3000:]
+
+
+def test_publishing_a_file_that_cannot_be_read_says_one_line_and_exits_non_zero(kafka_bootstrap, worker_env, tmp_path):
+    huge_integer = tmp_path / "huge-integer.json"
+    huge_integer.write_bytes(HUGE_INTEGER)
+    deep = tmp_path / "deep.jsonl"
+    deep.write_bytes(nested(200_000) + b"\n")
+    for path in (huge_integer, deep):
+        done = subprocess.run([sys.executable, "-m", "streams.cli", "publish", str(path)],
+                              env={**os.environ, **worker_env}, capture_output=True, text=True, timeout=120)
+        assert done.returncode != 0
+        assert "Traceback" not in done.stderr, done.stderr[-2000:]
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"dyadwatch: {path}"), done.stderr[-2000:]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from streams.cli import _topic_name
+from streams.cli import _topic_name, main
 from streams.core.inputs import InputError, articles_from_text
 from streams.settings import Settings
 from streams.topology import topic_specs
@@ -25,6 +25,29 @@ def test_a_jsonl_file_is_many_articles_and_keeps_given_ids():
 def test_a_bad_jsonl_line_names_the_file_and_line():
     with pytest.raises(InputError, match="batch.jsonl:2"):
         list(articles_from_text("batch.jsonl", '{"text": "ok"}\n{"text": \n'))
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("big.json", '{"text": "Chile met Peru.", "n": 1' + "1" * 4999 + "}", "big.json: invalid JSON (a number has"),
+        ("big.jsonl", '{"text": "a"}\n{"text": "b", "n": ' + "9" * 5000 + "}", "big.jsonl:2: invalid JSON"),
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "deep.json: JSON nested too deeply"),
+    ],
+)
+def test_json_that_python_cannot_hold_is_an_input_error_naming_the_place(name, content, says):
+    with pytest.raises(InputError) as refused:
+        list(articles_from_text(name, content))
+    assert str(refused.value).startswith(says)
+
+
+def test_publish_of_a_file_that_is_missing_or_not_utf8_says_one_line(tmp_path, capsys):
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(b"Caf\xe9 talks")
+    for path, says in ((tmp_path / "missing.txt", "cannot read it"), (latin, "not UTF-8 text")):
+        assert main(["publish", str(path)]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith(f"dyadwatch: {path}: {says}")
 
 
 def test_stdin_is_json_lines_when_it_starts_with_a_brace():
