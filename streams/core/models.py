@@ -133,7 +133,15 @@ class EnrichedArticle(_Message):
     title: str | None = None
     url: str | None = None
     source: str | None = None
-    published_at: datetime | None = None
+    published_at: datetime | None = Field(
+        None, description="The article's publication time; its arrival time when the one sent was not sane."
+    )
+    published_at_rejected: datetime | None = Field(
+        default=None,
+        description="The published_at sent with the article when it lay outside the sane window (before 1900, "
+        "or more than a day after arrival; see DYADWATCH_EARLIEST_PUBLISHED_AT, "
+        "DYADWATCH_PUBLISHED_AT_FUTURE_TOLERANCE): published_at then holds the arrival time.",
+    )
     received_at: datetime | None = Field(None, description="When the worker took the article off the topic.")
     language: str = "en"
     actors: list[str] = Field(default_factory=list, description="Distinct actor codes, sorted.")
