@@ -6,7 +6,6 @@ import asyncio
 import logging
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -15,11 +14,12 @@ from faust.types import EventT
 from pydantic import ValidationError
 
 from streams.core.alerts import AlertRules, fold_and_alert
-from streams.core.extract import Extractor
-from streams.core.models import Article, DeadLetterStage, EnrichedArticle, RelationState, RelationUpdate
+from streams.core.bounds import Refused
+from streams.core.models import Article, DeadLetterStage, RelationState, RelationUpdate
 from streams.core.relations import FoldParams, update_status
 from streams.core.routing import BadArticle, article_id_of, dead_letter, decode_article, outputs_for
 from streams.metrics import Metrics
+from streams.nlp import Nlp
 from streams.settings import Settings
 from streams.topics import Topics
 
@@ -37,14 +37,13 @@ def _exit_without_commit(reason: str) -> None:
 
 @dataclass
 class Shell:
-    """What the agents share: settings, topics, the table, the extractor (loaded once) and metrics."""
+    """What the agents share: settings, topics, the table, the NLP (a process of its own) and metrics."""
 
     settings: Settings
     topics: Topics
     table: faust.Table
-    extractor: Callable[[], Extractor]
+    nlp: Nlp
     metrics: Metrics
-    executor: ThreadPoolExecutor
     die: Callable[[str], None] = _exit_without_commit
 
     async def send_dead_letter(
@@ -85,22 +84,6 @@ class Shell:
         )
 
 
-def _extract_batch(
-    extractor: Extractor, articles: list[Article], received_at: datetime
-) -> list[EnrichedArticle | Exception]:
-    """Extract a batch with nlp.pipe; if the batch fails, retry one by one so only the bad article fails."""
-    try:
-        return list(extractor.extract_many(articles, received_at=received_at))
-    except Exception:  # noqa: BLE001 - the fallback below isolates the article that broke the batch
-        results: list[EnrichedArticle | Exception] = []
-        for article in articles:
-            try:
-                results.append(extractor.extract(article, received_at=received_at))
-            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the stream
-                results.append(exc)
-        return results
-
-
 async def enrich_batch(shell: Shell, events: Sequence[EventT]) -> None:
     """Articles -> enriched articles, stances and relation updates (one per dyad); bad input -> dead letters."""
     received_at = datetime.now(UTC)
@@ -115,15 +98,11 @@ async def enrich_batch(shell: Shell, events: Sequence[EventT]) -> None:
         return
     loop = asyncio.get_running_loop()
     started = loop.time()
-    results = await loop.run_in_executor(
-        shell.executor, _extract_batch, shell.extractor(), [a for _, a in valid], received_at
-    )
+    results = await shell.nlp.extract([a for _, a in valid], received_at)
     shell.metrics.observe_batch(len(valid), loop.time() - started)
     for (event, article), result in zip(valid, results, strict=True):
-        if isinstance(result, Exception):
-            await shell.send_dead_letter(
-                event, f"extraction failed: {type(result).__name__}: {result}", "ExtractionError", article.id
-            )
+        if isinstance(result, Refused):
+            await shell.send_dead_letter(event, result.reason, result.error_type, article.id)
             continue
         try:
             outputs = outputs_for(result)

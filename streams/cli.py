@@ -127,21 +127,31 @@ def cmd_relations(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+    from itertools import islice
+
+    from streams.core.bounds import BoundedExtractor, Refused
     from streams.core.extract import load_extractor
     from streams.core.inputs import articles_from_text
+    from streams.nlp import nlp_config
 
     content = _read_text(args.path)
-    extractor = load_extractor()
+    extractor = BoundedExtractor(load_extractor(), nlp_config(_settings(args)).bounds, batch_size=args.batch_size)
     if args.jsonl:
         name = "-.jsonl" if args.path == "-" else args.path
         articles = articles_from_text(name if name.endswith(".jsonl") else name + ".jsonl", content)
-        for enriched in extractor.extract_many(articles, batch_size=args.batch_size):
-            sys.stdout.write(enriched.model_dump_json() + "\n")
     else:
         name = args.path if args.path != "-" else "stdin.txt"
-        (article,) = articles_from_text(name if name.endswith((".json", ".txt")) else name + ".txt", content)
-        print(extractor.extract(article).model_dump_json(indent=2))
-    return 0
+        articles = articles_from_text(name if name.endswith((".json", ".txt")) else name + ".txt", content)
+    refused = 0
+    while batch := list(islice(articles, args.batch_size)):
+        for article, result in zip(batch, extractor.extract_many(batch, datetime.now(UTC)), strict=True):
+            if isinstance(result, Refused):
+                print(f"dyadwatch: article {article.id}: {result.reason} ({result.error_type})", file=sys.stderr)
+                refused += 1
+            else:
+                sys.stdout.write(result.model_dump_json(indent=None if args.jsonl else 2) + "\n")
+    return 1 if refused else 0
 
 
 def cmd_schemas(args: argparse.Namespace) -> int:

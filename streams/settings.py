@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -58,6 +59,46 @@ class Settings(BaseSettings):
         description="Seconds a table recovery may read nothing before the worker rejoins its group to restart it.",
     )
     batch_within: float = Field(0.05, gt=0, description="Seconds to wait for a batch to fill.")
+    nlp_timeout: float = Field(
+        120.0,
+        gt=0,
+        description="Seconds the NLP process may take per article; past it the process is restarted and the "
+        "article dead-lettered (NlpTimeout).",
+    )
+    max_symbol_run: int = Field(
+        16,
+        ge=1,
+        description="Longest run of punctuation, symbols or emoji the NLP sees; the rest of a run is blanked "
+        "(offsets stay true; spaCy's tokenizer is quadratic in such runs).",
+    )
+    max_word_chars: int = Field(
+        100, ge=1, description="Longest whitespace-free run the NLP sees; a longer one gets a space every so many."
+    )
+    part_tokens: int = Field(
+        5_000,
+        ge=100,
+        description="An article of more tokens is analysed in parts of at most this many, cut at sentence ends, "
+        "and merged.",
+    )
+    max_article_tokens: int = Field(
+        50_000, ge=1, description="An article of more tokens is dead-lettered (ArticleTooLong)."
+    )
+    max_sentence_bytes: int = Field(
+        1_000,
+        ge=16,
+        description="Evidence sentences (enriched articles, relation events, the table) are cut to this many "
+        "bytes of UTF-8.",
+    )
+    earliest_published_at: datetime = Field(
+        datetime(1900, 1, 1, tzinfo=UTC),
+        description="An article published earlier is given its arrival time (the one sent is kept in "
+        "published_at_rejected).",
+    )
+    published_at_future_tolerance: timedelta = Field(
+        timedelta(days=1),
+        description="An article published more than this after its arrival is given its arrival time "
+        "(ISO 8601 duration or seconds).",
+    )
     workers: int = Field(
         1, ge=0, description="Worker processes `dyadwatch worker` runs in one group; 0 = one per CPU core."
     )
@@ -137,6 +178,11 @@ class Settings(BaseSettings):
                     f"DYADWATCH_KAFKA_BOOTSTRAP must be host:port[,host:port...], got {value!r} (e.g. localhost:9092)"
                 )
         return ",".join(s.strip() for s in value.split(","))
+
+    @field_validator("earliest_published_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
     @field_validator("watch_actors", "watch_dyads", mode="before")
     @classmethod

@@ -6,7 +6,6 @@ The integration tests kill real workers; this pins the ordering that makes those
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 from streams.agents import Shell, apply_relation_update
@@ -57,9 +56,8 @@ def make_shell():
         settings=Settings(),
         topics=topics,
         table=FakeTable(journal),
-        extractor=lambda: None,
+        nlp=None,
         metrics=Metrics(),
-        executor=ThreadPoolExecutor(max_workers=1),
     )
     return shell, journal
 
