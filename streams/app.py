@@ -51,6 +51,12 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         web_host=settings.web_host,
         web_port=settings.web_port,
         web_in_thread=False,
+        # aiohttp closes a connection that is idle, or has not sent a whole request, after keepalive_timeout
+        # (its default is an hour); the view takes only GETs, so a request body may be small.
+        web_application_options={
+            "client_max_size": 64 * 1024,
+            "handler_args": {"keepalive_timeout": settings.web_idle_timeout},
+        },
         # Faust's /router and /table pages show only this worker's partitions and the raw table rows;
         # the view serves the complete table instead (streams/views.py).
         web_router_enabled=False,

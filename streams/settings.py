@@ -151,6 +151,28 @@ class Settings(BaseSettings):
     web_enabled: bool = Field(True, description="Serve the web view from `dyadwatch worker`.")
     web_host: str = Field("127.0.0.1", description="Address the web view binds to.")
     web_port: int = Field(6066, ge=0, le=65535, description="Port of the web view.")
+    web_allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Host names the web view answers besides 127.0.0.1, localhost, ::1 and DYADWATCH_WEB_HOST "
+        "(comma-separated); a request for any other Host gets 400 (no DNS rebinding).",
+    )
+    web_idle_timeout: float = Field(
+        15.0,
+        gt=0,
+        description="Seconds a web connection may sit idle, or take to send its request, before it is closed.",
+    )
+    web_write_timeout: float = Field(
+        30.0, gt=0, description="Seconds a web client may take to read one response before its connection is dropped."
+    )
+    web_max_rows: int = Field(
+        5_000, ge=1, description="Most relations one /api/relations response lists (`limit` asks for fewer)."
+    )
+    max_title_bytes: int = Field(
+        300, ge=16, description="Article titles the web view keeps are cut to this many bytes."
+    )
+    max_url_bytes: int = Field(
+        1_024, ge=16, description="Article urls longer than this many bytes are kept by the web view as no link."
+    )
 
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
         "PLAINTEXT", description="Kafka security protocol for the worker and every client."
@@ -184,7 +206,7 @@ class Settings(BaseSettings):
     def _aware(cls, value: datetime) -> datetime:
         return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
-    @field_validator("watch_actors", "watch_dyads", mode="before")
+    @field_validator("watch_actors", "watch_dyads", "web_allowed_hosts", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):

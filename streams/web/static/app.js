@@ -8,6 +8,7 @@ const BAND_RANK = { hostile: 0, tense: 1, neutral: 2, cooperative: 3, allied: 4 
 
 const state = {
   relations: [],
+  total: 0,
   version: -1,
   loaded: false,
   sort: "last_seen",
@@ -206,7 +207,11 @@ function renderNetwork() {
 function renderStatus() {
   const status = document.getElementById("status");
   const shown = visibleRows().length;
-  const parts = [`${state.relations.length} relations`];
+  const parts = [
+    state.total > state.relations.length
+      ? `the ${state.relations.length} latest of ${state.total} relations`
+      : `${state.relations.length} relations`,
+  ];
   if (shown !== state.relations.length) parts.push(`${shown} shown`);
   if (!state.loaded) parts.push("still reading the relations topic");
   if (state.lastOk) parts.push(`updated ${state.lastOk.toLocaleTimeString()}`);
@@ -324,6 +329,7 @@ async function poll() {
       state.version = body.version;
       state.loaded = body.loaded;
       state.relations = body.relations;
+      state.total = body.total;
       render();
       await Promise.all([loadDetail(), loadAlerts()]);
     } else {
