@@ -44,6 +44,8 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         producer_max_request_size=settings.max_message_bytes,
         consumer_max_fetch_size=settings.max_message_bytes,
         producer_acks=-1,
+        # A killed worker's partitions wait for this timeout before a new member gets them (Faust's default 60 s).
+        broker_session_timeout=settings.session_timeout,
         processing_guarantee="at_least_once",
         consumer_auto_offset_reset="earliest",
         web_enabled=settings.web_enabled,

@@ -53,6 +53,13 @@ class Settings(BaseSettings):
         description="Seconds between checks for fetched but unprocessed messages (see streams/kafka/consumer.py).",
     )
     progress_interval: float = Field(10.0, gt=0, description="Seconds between progress lines in the worker log.")
+    session_timeout: float = Field(
+        10.0,
+        ge=6,
+        le=90,
+        description="Seconds without a heartbeat after which the group drops a worker: how long a restarted "
+        "worker waits for a killed one's partitions (heartbeats every 3 s; the NLP runs in its own process).",
+    )
     recovery_stall_timeout: float = Field(
         60.0,
         gt=0,

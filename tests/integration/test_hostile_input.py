@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 import pytest
 from kafka import KafkaProducer
@@ -171,3 +172,52 @@ def test_publishing_a_file_that_cannot_be_read_says_one_line_and_exits_non_zero(
         assert "Traceback" not in done.stderr, done.stderr[-2000:]
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"dyadwatch: {path}"), done.stderr[-2000:]
+
+
+def test_dates_out_of_range_are_replaced_by_the_arrival_time_and_the_table_gets_every_event(
+    kafka_bootstrap, worker_settings, start_worker
+):
+    """Before: OverflowError in the fold, a dead letter 'relation update failed' without the article id, the
+    article counted as enriched and the event never in the table (one article dated 9999 froze a dyad)."""
+    worker = start_worker()
+    dated = {
+        "year-one": ("Egypt and Sudan signed a water agreement.", "0001-01-01T00:00:00Z"),
+        "year-9999": ("Kenya and Ethiopia signed a trade agreement.", "9999-12-31T23:00:00-05:00"),
+        "far-future": ("Chile and Peru signed a fishing agreement.", "2999-01-01T00:00:00Z"),
+    }
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
+    for article_id, (text, published_at) in dated.items():
+        producer.send(worker_settings.topic_articles, key=article_id.encode(),
+                      value=article(article_id, text, published_at=published_at)).get(timeout=60)
+    stray = {"dyad": "BRA|URY", "article_id": "stray", "event_index": 0, "event_time": "0001-01-01T00:00:00Z",
+             "relation": {"source": "BRA", "target": "URY", "cameo": "057", "root": 5, "quad_class": 1,
+                          "goldstein": 8.0, "confidence": 0.9, "sentence": "s", "span": [0, 1]}}
+    producer.send(worker_settings.topic_relation_events, key=b"BRA|URY", value=json.dumps(stray).encode()).get(60)
+    producer.close()
+
+    enriched = TopicReader(kafka_bootstrap, worker_settings.topic_enriched)
+    dead = TopicReader(kafka_bootstrap, worker_settings.topic_deadletter)
+    relations = TopicReader(kafka_bootstrap, worker_settings.topic_relations)
+    try:
+        def settled() -> bool:
+            table = {k: json.loads(v) for k, v in relations.poll() if k and v}
+            return len(enriched.poll()) >= 3 and len(dead.poll()) >= 1 and {
+                b"EGY|SDN", b"ETH|KEN", b"CHL|PER"} <= set(table)
+
+        wait_for(settled, timeout=240, what=lambda: f"3 enriched, 1 dead letter, 3 dyads; log:\n{worker.digest()}")
+        out = {e.article_id: e for e in (EnrichedArticle.model_validate_json(v) for _, v in enriched.poll())}
+        letters = [DeadLetter.model_validate_json(v) for _, v in dead.poll()]
+        table = {k.decode(): json.loads(v) for k, v in relations.poll() if k and v}
+    finally:
+        enriched.close()
+        dead.close()
+        relations.close()
+    for article_id, (_, published_at) in dated.items():
+        result = out[article_id]
+        assert result.published_at == result.received_at, article_id
+        assert result.published_at_rejected == datetime.fromisoformat(published_at.replace("Z", "+00:00"))
+    assert all(table[d]["event_count"] == 2 for d in ("EGY|SDN", "ETH|KEN", "CHL|PER")), table
+    (letter,) = letters
+    assert (letter.stage, letter.article_id, letter.error_type) == ("relation_update", "stray", "RelationUpdateError")
+    assert "OverflowError" in letter.reason
+    assert worker.alive()
