@@ -130,7 +130,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
     from itertools import islice
 
-    from streams.core.bounds import BoundedExtractor, Refused
+    from streams.core.bounded import BoundedExtractor
+    from streams.core.bounds import Refused
     from streams.core.extract import load_extractor
     from streams.core.inputs import articles_from_text
     from streams.nlp import nlp_config

@@ -83,7 +83,7 @@ def child_main(conn: Connection, config: NlpConfig) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the worker decides
     from threadpoolctl import threadpool_limits
 
-    from streams.core.bounds import BoundedExtractor
+    from streams.core.bounded import BoundedExtractor
     from streams.core.extract import load_extractor
 
     # One BLAS thread: spaCy's small matrices gain nothing from more, and OpenBLAS threads spinning against the

@@ -1,7 +1,6 @@
-"""Core layer: what one article may cost: text normalised for the tokenizer, a token budget, caps, sane dates.
+"""Core layer: what one article may cost and what is kept of it: the limits, and the small pure rules on them.
 
-`BoundedExtractor(extractor, bounds).extract_many(articles, received_at)` returns, per article and in order,
-an EnrichedArticle or a `Refused` (why the article is a dead letter). On the way:
+The limits (`Bounds`, filled by the worker from Settings) are applied by `streams.core.bounded.BoundedExtractor`:
 
 1. The text the NLP sees is normalised, length for length, so that every character offset stays an offset
    into the article's own text: a run of more than `symbol_run` characters that are neither letters, digits
@@ -14,28 +13,21 @@ an EnrichedArticle or a `Refused` (why the article is a dead letter). On the way
    lies in the second half of the part, and the parts' results merged: offsets are shifted back into the
    article's text, relations keep their order (the event index stays unique per article).
 3. Entity texts and evidence sentences are taken from the article's own text (not the normalised one), and
-   each sentence is cut to `sentence_bytes` of UTF-8: the table keeps them as evidence.
+   each sentence is cut to `sentence_bytes` of UTF-8 (`cut_utf8`): the table keeps them as evidence.
 4. A `published_at` before `earliest_published_at` or more than `future_tolerance` after the arrival time is
-   replaced by the arrival time; the enriched article keeps what was sent in `published_at_rejected`.
+   replaced by the arrival time (`sane_published_at`); the enriched article keeps the one sent in
+   `published_at_rejected`.
+
+No spaCy here: the worker's own process (the view's caps, the agents' Refused) imports this module, and only
+the NLP process loads spaCy.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
-from streams.core.models import Article, EnrichedArticle, Entity, Relation, Stance
-
-if TYPE_CHECKING:
-    from spacy.tokens import Doc
-
-    from streams.core.extract import Extractor
-
-SENTENCE_ENDS = frozenset({".", "!", "?", "…", "。", "！", "？"})
 ELLIPSIS = "…"
 
 
@@ -109,124 +101,3 @@ def sane_published_at(
     if bounds.earliest_published_at <= utc <= received_at + bounds.future_tolerance:
         return published_at, None
     return received_at, published_at
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """How one article is analysed: its normalised text and the character ranges of its parts."""
-
-    text: str
-    parts: list[tuple[int, int]]
-
-
-class BoundedExtractor:
-    """An Extractor kept inside the Bounds: normalised text, parts, caps and sane dates (see the module doc)."""
-
-    def __init__(self, extractor: Extractor, bounds: Bounds | None = None, batch_size: int = 16) -> None:
-        self.extractor = extractor
-        self.bounds = bounds or Bounds()
-        self.batch_size = batch_size
-
-    def extract_many(self, articles: Sequence[Article], received_at: datetime) -> list[EnrichedArticle | Refused]:
-        plans = [self._plan(article) for article in articles]
-        parts = [
-            article.model_copy(update={"text": plan.text[start:end]})
-            for article, plan in zip(articles, plans, strict=True)
-            if isinstance(plan, _Plan)
-            for start, end in plan.parts
-        ]
-        extracted = iter(self._extract_parts(parts, received_at))
-        results: list[EnrichedArticle | Refused] = []
-        for article, plan in zip(articles, plans, strict=True):
-            if isinstance(plan, Refused):
-                results.append(plan)
-                continue
-            pieces: list[tuple[int, EnrichedArticle]] = []
-            refused: Refused | None = None
-            for start, _ in plan.parts:
-                outcome = next(extracted)
-                if isinstance(outcome, Refused):
-                    refused = refused or outcome
-                else:
-                    pieces.append((start, outcome))
-            results.append(refused or self._merge(article, pieces, received_at))
-        return results
-
-    def _plan(self, article: Article) -> _Plan | Refused:
-        text = self.bounds.normalise(article.text)
-        budget = self.bounds.part_tokens
-        if len(text) <= budget:  # a token holds at least one character: no need to count
-            return _Plan(text, [(0, len(text))])
-        doc = self.extractor.nlp.tokenizer(text)
-        if len(doc) > self.bounds.article_tokens:
-            return Refused(
-                "ArticleTooLong",
-                f"article has {len(doc)} tokens, over the budget of {self.bounds.article_tokens} tokens per article "
-                "(DYADWATCH_MAX_ARTICLE_TOKENS); send it as several articles",
-            )
-        return _Plan(text, part_ranges(doc, budget))
-
-    def _extract_parts(self, parts: list[Article], received_at: datetime) -> list[EnrichedArticle | Refused]:
-        """nlp.pipe over every part; if the batch fails, part by part so that only the bad article fails."""
-        try:
-            return list(self.extractor.extract_many(parts, batch_size=self.batch_size, received_at=received_at))
-        except Exception:  # noqa: BLE001 - the fallback below isolates the part that broke the batch
-            results: list[EnrichedArticle | Refused] = []
-            for part in parts:
-                try:
-                    results.append(self.extractor.extract(part, received_at=received_at))
-                except Exception as exc:  # noqa: BLE001 - one bad article must not stop the stream
-                    results.append(Refused("ExtractionError", f"extraction failed: {type(exc).__name__}: {exc}"))
-            return results
-
-    def _merge(
-        self, article: Article, pieces: list[tuple[int, EnrichedArticle]], received_at: datetime
-    ) -> EnrichedArticle:
-        text, cap = article.text, self.bounds.sentence_bytes
-        entities: list[Entity] = []
-        relations: list[Relation] = []
-        stances: list[Stance] = []
-        actors: set[str] = set()
-        for offset, piece in pieces:
-            actors.update(piece.actors)
-            for e in piece.entities:
-                start, end = e.start + offset, e.end + offset
-                entities.append(e.model_copy(update={"start": start, "end": end, "text": text[start:end]}))
-            for r in piece.relations:
-                span = (r.span[0] + offset, r.span[1] + offset)
-                sentence = cut_utf8(text[span[0] : span[1]], cap)
-                relations.append(r.model_copy(update={"span": span, "sentence": sentence}))
-            for s in piece.stances:
-                span = (s.span[0] + offset, s.span[1] + offset)
-                sentence = cut_utf8(text[span[0] : span[1]], cap)
-                stances.append(s.model_copy(update={"span": span, "sentence": sentence}))
-        published_at, rejected = sane_published_at(article.published_at, received_at, self.bounds)
-        return pieces[0][1].model_copy(
-            update={
-                "actors": sorted(actors),
-                "entities": entities,
-                "relations": relations,
-                "stances": stances,
-                "published_at": published_at,
-                "published_at_rejected": rejected,
-                "digest": article.digest,
-            }
-        )
-
-
-def part_ranges(doc: Doc, part_tokens: int) -> list[tuple[int, int]]:
-    """Character ranges covering doc.text, each of at most part_tokens tokens, cut after a sentence end when one
-    lies in the second half of the part (else at the budget itself)."""
-    ends = [t.i + 1 for t in doc if t.text in SENTENCE_ENDS or (t.is_space and "\n" in t.text)]
-    ranges: list[tuple[int, int]] = []
-    start = 0
-    while len(doc) - start > part_tokens:
-        limit = start + part_tokens
-        at = bisect_right(ends, limit) - 1
-        cut = ends[at] if at >= 0 and ends[at] > start + part_tokens // 2 else limit
-        while cut < limit and doc[cut].is_space:  # whitespace after a sentence end stays with that sentence
-            cut += 1
-        ranges.append((doc[start].idx if ranges else 0, doc[cut].idx))
-        start = cut
-    ranges.append((doc[start].idx if ranges else 0, len(doc.text)))
-    return ranges

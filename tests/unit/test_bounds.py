@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta, timezone
+from types import SimpleNamespace
 
 import pytest
 import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streams.core.bounds import BoundedExtractor, Bounds, Refused, cut_utf8, part_ranges, sane_published_at
+from streams.core.bounded import BoundedExtractor, part_ranges
+from streams.core.bounds import Bounds, Refused, cut_utf8, sane_published_at
 from streams.core.extract import load_extractor
 from streams.core.models import Article, EnrichedArticle
 from tests.conftest import DATA, SAMPLE
@@ -48,20 +50,26 @@ def test_a_long_run_of_symbols_keeps_its_beginning_and_a_long_word_is_broken():
 
 
 def test_a_part_never_holds_more_tokens_than_the_budget_and_prefers_sentence_ends():
-    nlp = spacy.blank("en")
-    text = " ".join(f"Sentence {i} has five tokens." for i in range(40)) + " " + "word " * 30
-    doc = nlp(text)
+    doc = spacy.blank("en")(" ".join(f"Sentence {i} has five tokens." for i in range(40)) + " " + "word " * 30)
     ranges = part_ranges(doc, 23)
-    assert ranges[0][0] == 0 and ranges[-1][1] == len(text)
+    assert ranges[0][0] == 0 and ranges[-1][1] == len(doc)
     assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:], strict=False))
-    for start, end in ranges:
-        assert len(nlp(text[start:end])) <= 23
-    assert all(text[end - 2] == "." for _, end in ranges[:-3])  # cut after a full stop while there is one
+    assert all(0 < end - start <= 23 for start, end in ranges)
+    assert all(doc[end - 1].text == "." for _, end in ranges[:-3])  # cut after a full stop while there is one
 
 
 @pytest.fixture(scope="module")
 def extractor():
     return load_extractor()
+
+
+def test_news_articles_come_out_of_the_bounded_extractor_exactly_as_out_of_the_extractor(extractor):
+    """The stream (bounded) finds what the quality figures measure (the Extractor): same entities, events, stances."""
+    articles = [Article(id=f"c{i}", text=t) for i, t in enumerate([SAMPLE.read_text(encoding="utf-8"),
+                                                                     *corpus_texts()[:60]])]
+    bounded = BoundedExtractor(extractor).extract_many(articles, NOW)
+    plain = list(extractor.extract_many(articles, received_at=NOW))
+    assert bounded == plain
 
 
 def test_an_article_in_parts_merges_into_offsets_of_its_own_text_with_unique_event_indexes(extractor):
@@ -139,18 +147,22 @@ def test_the_enriched_article_flags_a_rejected_publication_time(extractor):
     assert EnrichedArticle.model_validate_json(result.model_dump_json()) == result
 
 
-def test_an_article_whose_extraction_raises_is_refused_and_the_batch_goes_on(extractor, monkeypatch):
-    bounded = BoundedExtractor(extractor)
-    real = extractor.extract
+def test_an_article_whose_extraction_raises_is_refused_and_the_batch_goes_on(extractor):
+    class FragileNlp:
+        """The real pipeline, except that a batch fails and so does any text about Peru."""
 
-    def fragile(article, received_at=None):
-        if "Peru" in article.text:
-            raise RuntimeError("broken")
-        return real(article, received_at)
+        tokenizer = extractor.nlp.tokenizer
 
-    monkeypatch.setattr(extractor, "extract", fragile)
-    monkeypatch.setattr(extractor, "extract_many", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("batch")))
+        def pipe(self, *args, **kwargs):
+            raise RuntimeError("batch")
+
+        def __call__(self, text):
+            if "Peru" in text:
+                raise RuntimeError("broken")
+            return extractor.nlp(text)
+
+    bounded = BoundedExtractor(SimpleNamespace(nlp=FragileNlp()))  # type: ignore[arg-type]
     articles = [Article(id="a", text="Japan met India."), Article(id="b", text="Chile met Peru.")]
     good, bad = bounded.extract_many(articles, NOW)
-    assert isinstance(good, EnrichedArticle) and good.article_id == "a"
+    assert isinstance(good, EnrichedArticle) and good.article_id == "a" and good.actors == ["IND", "JPN"]
     assert bad == Refused("ExtractionError", "extraction failed: RuntimeError: broken")

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from streams.core.bounds import BoundedExtractor, Bounds, Refused
+from streams.core.bounded import BoundedExtractor
+from streams.core.bounds import Bounds, Refused
 from streams.core.extract import load_extractor
 from streams.core.models import Article, EnrichedArticle
 from streams.nlp import NlpConfig, NlpProcess
@@ -75,3 +76,13 @@ def test_an_article_over_its_time_is_dead_lettered_and_the_loop_runs_meanwhile(s
     assert got[1].error_type == "NlpTimeout" and "DYADWATCH_NLP_TIMEOUT" in got[1].reason
     assert supervised.restarts == 2
     assert ticks >= 10, "the wait is on a thread: the worker's loop keeps running"
+
+
+def test_the_worker_process_never_imports_spacy():
+    """Only the NLP process loads the model: the worker's own memory holds Faust, Kafka and the table."""
+    import subprocess
+    import sys
+
+    code = "import sys, streams.worker, streams.views, streams.cli; print('spacy' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "False", done.stderr
