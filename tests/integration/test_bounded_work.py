@@ -170,3 +170,30 @@ def test_an_article_just_under_the_budget_is_analysed_in_parts_and_merged(
     finally:
         events.close()
     assert indexes == list(range(100)), "one event index per event of the article, none twice"
+
+
+def test_an_article_at_the_token_budget_is_enriched_and_the_worker_stays_small(
+    kafka_bootstrap, worker_settings, start_worker, sample_text
+):
+    """The largest article the worker takes (just under DYADWATCH_MAX_ARTICLE_TOKENS, ~260 KB of news text)."""
+    worker = start_worker()
+    wait_for(lambda: "[^Worker]: Ready" in worker.log(), timeout=180, what=lambda: f"ready; log:\n{worker.digest()}")
+    article = Article(id="at-budget", text="\n\n".join([sample_text] * 89))
+    outputs = Outputs(kafka_bootstrap, worker_settings)
+    peak = 0.0
+    try:
+        publish_articles(worker_settings, kafka_bootstrap, [article])
+
+        def done() -> list[EnrichedArticle]:
+            nonlocal peak
+            peak = max(peak, worker.peak_rss_mb())
+            return outputs.poll()[0]
+
+        (enriched,) = wait_for(done, timeout=300, what=lambda: f"the article; log:\n{worker.digest()}")
+        peak = max(peak, worker.peak_rss_mb())
+    finally:
+        outputs.close()
+    assert enriched.relations and all(article.text[e.start:e.end] == e.text for e in enriched.entities)
+    print(f"FIGURES article at the budget ({len(article.text)} chars, {len(enriched.relations)} events): "
+          f"worker + NLP process peak RSS {peak:.0f} MiB")
+    assert peak < 600
