@@ -70,6 +70,7 @@ def nlp_config(settings: Settings) -> NlpConfig:
             word_chars=settings.max_word_chars,
             part_tokens=settings.part_tokens,
             article_tokens=settings.max_article_tokens,
+            batch_tokens=settings.batch_tokens,
             sentence_bytes=settings.max_sentence_bytes,
             earliest_published_at=settings.earliest_published_at,
             future_tolerance=settings.published_at_future_tolerance,

@@ -90,6 +90,11 @@ class Settings(BaseSettings):
     max_article_tokens: int = Field(
         50_000, ge=1, description="An article of more tokens is dead-lettered (ArticleTooLong)."
     )
+    batch_tokens: int = Field(
+        16_000,
+        ge=100,
+        description="Most tokens one nlp.pipe call takes (articles or parts of one); the NLP's memory grows with it.",
+    )
     max_sentence_bytes: int = Field(
         1_000,
         ge=16,

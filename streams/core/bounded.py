@@ -80,12 +80,25 @@ class BoundedExtractor:
     def _extract_parts(
         self, parts: list[tuple[Doc, Article]], received_at: datetime
     ) -> list[EnrichedArticle | Refused]:
-        """nlp.pipe over every part; if the batch fails, part by part so that only the bad article fails."""
+        """Every part, in nlp.pipe calls of at most batch_size parts and bounds.batch_tokens tokens."""
+        results: list[EnrichedArticle | Refused] = []
+        call: list[tuple[Doc, Article]] = []
+        tokens = 0
+        for part in parts:
+            if call and (len(call) == self.batch_size or tokens + len(part[0]) > self.bounds.batch_tokens):
+                results += self._pipe(call, received_at)
+                call, tokens = [], 0
+            call.append(part)
+            tokens += len(part[0])
+        return results + (self._pipe(call, received_at) if call else [])
+
+    def _pipe(self, parts: list[tuple[Doc, Article]], received_at: datetime) -> list[EnrichedArticle | Refused]:
+        """One nlp.pipe call; if it fails, part by part so that only the bad article fails."""
         nlp = self.extractor.nlp
         try:
             return [
                 doc_to_enriched(doc, article, received_at)
-                for doc, article in nlp.pipe(parts, as_tuples=True, batch_size=self.batch_size)
+                for doc, article in nlp.pipe(parts, as_tuples=True, batch_size=len(parts))
             ]
         except Exception:  # noqa: BLE001 - the fallback below isolates the part that broke the batch
             results: list[EnrichedArticle | Refused] = []

@@ -196,4 +196,4 @@ def test_an_article_at_the_token_budget_is_enriched_and_the_worker_stays_small(
     assert enriched.relations and all(article.text[e.start:e.end] == e.text for e in enriched.entities)
     print(f"FIGURES article at the budget ({len(article.text)} chars, {len(enriched.relations)} events): "
           f"worker + NLP process peak RSS {peak:.0f} MiB")
-    assert peak < 600
+    assert peak < 800, "under the pods' memory limit in deploy/k8s"

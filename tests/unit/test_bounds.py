@@ -166,3 +166,23 @@ def test_an_article_whose_extraction_raises_is_refused_and_the_batch_goes_on(ext
     good, bad = bounded.extract_many(articles, NOW)
     assert isinstance(good, EnrichedArticle) and good.article_id == "a" and good.actors == ["IND", "JPN"]
     assert bad == Refused("ExtractionError", "extraction failed: RuntimeError: broken")
+
+
+def test_one_pipe_call_takes_at_most_the_batch_token_budget(extractor):
+    """The pipeline's memory grows with the tokens of one call (5,000: +160 MB, 50,000: +720 MB here)."""
+    calls: list[int] = []
+
+    class CountingNlp:
+        tokenizer = extractor.nlp.tokenizer
+
+        def pipe(self, parts, as_tuples, batch_size):
+            parts = list(parts)
+            calls.append(sum(len(doc) for doc, _ in parts))
+            return extractor.nlp.pipe(parts, as_tuples=as_tuples, batch_size=batch_size)
+
+    bounded = BoundedExtractor(SimpleNamespace(nlp=CountingNlp()), Bounds(part_tokens=300, batch_tokens=700))  # type: ignore[arg-type]
+    long = Article(id="long", text="Chile met Peru on Monday. " * 400)  # 2,400 tokens: 8 parts
+    shorts = [Article(id=f"s{i}", text="Japan met India.") for i in range(3)]
+    results = bounded.extract_many([*shorts, long], NOW)
+    assert all(isinstance(r, EnrichedArticle) for r in results)
+    assert calls and max(calls) <= 700 and sum(calls) == 3 * 4 + 2_400
