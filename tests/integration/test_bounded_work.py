@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from streams.core.models import Article, DeadLetter, EnrichedArticle, RelationEvent
+from streams.core.models import Article, DeadLetter, EnrichedArticle, RelationUpdate
 from streams.kafka.clients import publish_articles
 from tests.integration.test_web_api import free_port
 from tests.support.articles import make_articles
@@ -163,13 +163,17 @@ def test_an_article_just_under_the_budget_is_analysed_in_parts_and_merged(
     assert all(article.text[r.span[0]:r.span[1]].strip() == r.sentence.strip() for r in enriched.relations)
     assert all(article.text[e.start:e.end] == e.text for e in enriched.entities)
     print(f"FIGURES {len(article.text)} chars in parts of 2,000 tokens: peak RSS {peak:.0f} MiB")
-    events = TopicReader(kafka_bootstrap, worker_settings.topic_relation_events)
+    updates = TopicReader(kafka_bootstrap, worker_settings.topic_relation_events)
+
+    def indexes() -> list[int]:
+        return sorted(e.event_index for _, v in updates.poll() for e in RelationUpdate.model_validate_json(v).events)
+
     try:
-        wait_for(lambda: len(events.poll()) >= 100, timeout=60, what="100 relation events")
-        indexes = sorted(RelationEvent.model_validate_json(v).event_index for _, v in events.poll())
+        wait_for(lambda: len(indexes()) >= 100, timeout=60, what="100 events in relation updates")
+        found = indexes()
     finally:
-        events.close()
-    assert indexes == list(range(100)), "one event index per event of the article, none twice"
+        updates.close()
+    assert found == list(range(100)), "one event index per event of the article, none twice"
 
 
 def test_an_article_at_the_token_budget_is_enriched_and_the_worker_stays_small(
