@@ -19,7 +19,7 @@ from streams.core.models import Article, DeadLetterStage, RelationState, Relatio
 from streams.core.relations import FoldParams, update_status
 from streams.core.routing import BadArticle, article_id_of, dead_letter, decode_article, outputs_for
 from streams.metrics import Metrics
-from streams.nlp import Nlp
+from streams.nlp import WATCH_INTERVAL, Nlp
 from streams.settings import Settings
 from streams.topics import Topics
 
@@ -187,6 +187,10 @@ def register_agents(app: faust.App, shell: Shell) -> None:
             await app.consumer.redeliver_stranded()  # type: ignore[attr-defined]
         except Exception:  # noqa: BLE001 - a failed check (broker away, rebalance) is retried on the next tick
             log.warning("checking for stranded messages failed; retrying in %ss", settings.stranded_check_interval)
+
+    @app.timer(interval=WATCH_INTERVAL)
+    async def watch_nlp() -> None:
+        await shell.nlp.keep_alive()
 
     @app.agent(shell.topics.articles, name="enrich")
     async def enrich(stream: faust.StreamT[bytes]) -> None:

@@ -37,10 +37,16 @@ log = logging.getLogger(__name__)
 Outcome = EnrichedArticle | Refused
 
 
+WATCH_INTERVAL = 1.0
+"""Seconds between checks that an idle NLP process is still alive."""
+
+
 class Nlp(Protocol):
     """What the enrich agent needs of the NLP: per article and in order, its EnrichedArticle or a Refused."""
 
     async def extract(self, articles: Sequence[Article], received_at: datetime) -> list[Outcome]: ...
+
+    async def keep_alive(self) -> None: ...
 
 START_TIMEOUT = 300.0
 """Seconds a new NLP process may take to load the model and say it is ready."""
@@ -188,6 +194,16 @@ class NlpProcess:
                     outcomes.append(Refused(died.error_type, f"{died.reason} on this article alone"))
                     await self._restart()
             return outcomes
+
+    async def keep_alive(self) -> None:
+        """Start the child again if it died while idle (killed, out of memory): the next batch finds it ready."""
+        if self._lock.locked() or self._process is None or self._process.is_alive():
+            return
+        async with self._lock:
+            if self._process is not None and not self._process.is_alive():
+                log.warning("NLP process %s died while idle (exit code %s); starting it again",
+                            self._process.pid, self._process.exitcode)
+                await self._restart()
 
     async def _restart(self) -> None:
         loop = asyncio.get_running_loop()

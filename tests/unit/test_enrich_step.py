@@ -31,6 +31,9 @@ class FakeTopics(SimpleNamespace):
 
 
 class FakeNlp:
+    async def keep_alive(self):
+        pass
+
     async def extract(self, articles, received_at):
         return [
             Refused("ArticleTooLong", "too long") if "refuse" in a.text

@@ -86,3 +86,16 @@ def test_the_worker_process_never_imports_spacy():
     code = "import sys, streams.worker, streams.views, streams.cli; print('spacy' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_a_child_that_dies_while_idle_is_started_again_before_the_next_batch(supervised):
+    import os
+    import signal
+
+    first = supervised.pid
+    os.kill(first, signal.SIGKILL)
+    supervised._process.join(5)  # noqa: SLF001 - wait until the kill is visible, as the worker's next tick would
+    asyncio.run(supervised.keep_alive())
+    assert supervised.pid not in (None, first) and supervised.restarts == 1
+    asyncio.run(supervised.keep_alive())  # alive: nothing to do
+    assert supervised.restarts == 1
