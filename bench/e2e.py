@@ -22,7 +22,7 @@ from streams.core.models import Article, EnrichedArticle, dyad_key
 from streams.kafka.admin import ensure_topics
 from streams.kafka.clients import make_producer, publish_articles
 from streams.settings import Settings
-from tests.support.workers import WorkerProcess, fresh_env, settings_from
+from tests.support.workers import WorkerProcess, child_pids, fresh_env, settings_from
 
 EventKey = tuple[str, int]
 
@@ -130,13 +130,18 @@ class RelationsWatch:
 
 
 def memory_kb(pid: int) -> dict[str, int]:
-    """VmHWM (peak RSS) and VmRSS of a process, in kB, from /proc."""
+    """VmHWM (peak RSS) and VmRSS of a worker process and its children (its NLP process), in kB, from /proc."""
     wanted = {"VmHWM", "VmRSS"}
-    values: dict[str, int] = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, rest = line.partition(":")
-        if name in wanted:
-            values[name] = int(rest.split()[0])
+    values: dict[str, int] = dict.fromkeys(wanted, 0)
+    for one in [pid, *child_pids(pid)]:
+        try:
+            status = Path(f"/proc/{one}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            name, _, rest = line.partition(":")
+            if name in wanted:
+                values[name] += int(rest.split()[0])
     return values
 
 

@@ -115,3 +115,72 @@ def extraction_cli(articles: list[Article], tokens: int) -> dict[str, float]:
         "articles_per_s_net": round(len(articles) / net, 3),
         "tokens_per_s_net": round(tokens / net, 1),
     }
+
+
+def nlp_paths_ab(articles: list[Article], rounds: int = 3) -> list[dict[str, float]]:
+    """Articles/s of the three ways the worker's NLP has run, alternated `rounds` times on the same articles in
+    batches of BATCH_SIZE (alternation spreads the load of a shared machine over all three):
+    `thread` the Extractor on a thread of the calling process (the worker before the NLP process),
+    `bounded` the BoundedExtractor in the calling process (normalisation, parts, merge: the core's cost),
+    `process` the NlpProcess (a spawn child, JSON both ways over a pipe: what the worker runs now)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import UTC, datetime
+
+    from streams.core.bounded import BoundedExtractor
+    from streams.core.extract import load_extractor
+    from streams.nlp import NlpProcess, nlp_config
+    from streams.settings import Settings
+
+    settings = Settings()
+    config = nlp_config(settings)
+    extractor = load_extractor()
+    bounded = BoundedExtractor(extractor, config.bounds, batch_size=BATCH_SIZE)
+    process = NlpProcess(config, timeout=settings.nlp_timeout)
+    process.start()
+    batches = [articles[i : i + BATCH_SIZE] for i in range(0, len(articles), BATCH_SIZE)]
+    thread = ThreadPoolExecutor(max_workers=1)
+
+    async def through_thread() -> None:
+        loop = asyncio.get_running_loop()
+        for batch in batches:
+            await loop.run_in_executor(thread, lambda b=batch: list(extractor.extract_many(b, batch_size=BATCH_SIZE)))
+
+    async def through_bounded() -> None:
+        for batch in batches:
+            bounded.extract_many(batch, datetime.now(UTC))
+
+    async def through_process() -> None:
+        for batch in batches:
+            await process.extract(batch, datetime.now(UTC))
+
+    paths = {"thread": through_thread, "bounded": through_bounded, "process": through_process}
+    results: list[dict[str, float]] = []
+    try:
+        with threadpool_limits(1, user_api="blas"):
+            asyncio.run(through_process())  # warm both sides once, untimed
+            list(extractor.extract_many(articles[:BATCH_SIZE], batch_size=BATCH_SIZE))
+            for _ in range(rounds):
+                row: dict[str, float] = {}
+                for name, path in paths.items():
+                    started = time.perf_counter()
+                    asyncio.run(path())
+                    row[name] = round(len(articles) / (time.perf_counter() - started), 3)
+                results.append(row)
+                print(row, flush=True)
+    finally:
+        process.stop()
+    return results
+
+
+if __name__ == "__main__":
+    import argparse
+
+    from bench.corpus import make_corpus
+
+    parser = argparse.ArgumentParser(description="A/B of the worker's NLP paths (thread, bounded, process).")
+    parser.add_argument("--articles", type=int, default=96)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    nlp_paths_ab(make_corpus(args.articles, seed=args.seed), args.rounds)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -16,11 +14,12 @@ from faust.types import EventT
 from pydantic import ValidationError
 
 from streams.core.alerts import AlertRules, fold_and_alert
-from streams.core.extract import Extractor
-from streams.core.models import Article, EnrichedArticle, RelationState, RelationUpdate
+from streams.core.bounds import Refused
+from streams.core.models import Article, DeadLetterStage, RelationState, RelationUpdate
 from streams.core.relations import FoldParams, update_status
-from streams.core.routing import BadArticle, dead_letter, decode_article, outputs_for
+from streams.core.routing import BadArticle, article_id_of, dead_letter, decode_article, outputs_for
 from streams.metrics import Metrics
+from streams.nlp import WATCH_INTERVAL, Nlp
 from streams.settings import Settings
 from streams.topics import Topics
 
@@ -38,19 +37,27 @@ def _exit_without_commit(reason: str) -> None:
 
 @dataclass
 class Shell:
-    """What the agents share: settings, topics, the table, the extractor (loaded once) and metrics."""
+    """What the agents share: settings, topics, the table, the NLP (a process of its own) and metrics."""
 
     settings: Settings
     topics: Topics
     table: faust.Table
-    extractor: Callable[[], Extractor]
+    nlp: Nlp
     metrics: Metrics
-    executor: ThreadPoolExecutor
     die: Callable[[str], None] = _exit_without_commit
 
-    async def send_dead_letter(self, event: EventT, reason: str, error_type: str, article_id: str | None) -> None:
+    async def send_dead_letter(
+        self,
+        event: EventT,
+        reason: str,
+        error_type: str,
+        article_id: str | None,
+        stage: DeadLetterStage = "article",
+    ) -> None:
         message = event.message
-        log.warning("dead-lettering %s[%s]@%s: %s", message.topic, message.partition, message.offset, reason)
+        log.warning(
+            "dead-lettering %s[%s]@%s (%s): %s", message.topic, message.partition, message.offset, stage, reason
+        )
         record = dead_letter(
             reason=reason,
             error_type=error_type,
@@ -61,31 +68,20 @@ class Shell:
             offset=message.offset,
             article_id=article_id,
             received_at=datetime.now(UTC),
-            max_value_bytes=int(self.settings.max_message_bytes * 0.7),
+            max_bytes=self.settings.max_message_bytes,
+            stage=stage,
         )
         await self.topics.deadletter.send(key=article_id, value=record.model_dump_json().encode())
-        self.metrics.dead_letters += 1
+        if stage == "article":
+            self.metrics.dead_letters += 1
+        else:
+            self.metrics.update_dead_letters += 1
 
     async def send_update_dead_letter(self, event: EventT, reason: str, error_type: str) -> None:
-        """Dead-letter a relation-update message, with its article id when it can be read."""
-        await self.send_dead_letter(event, reason, error_type, _article_id_of(event))
-        self.metrics.update_dead_letters += 1
-
-
-def _extract_batch(
-    extractor: Extractor, articles: list[Article], received_at: datetime
-) -> list[EnrichedArticle | Exception]:
-    """Extract a batch with nlp.pipe; if the batch fails, retry one by one so only the bad article fails."""
-    try:
-        return list(extractor.extract_many(articles, received_at=received_at))
-    except Exception:  # noqa: BLE001 - the fallback below isolates the article that broke the batch
-        results: list[EnrichedArticle | Exception] = []
-        for article in articles:
-            try:
-                results.append(extractor.extract(article, received_at=received_at))
-            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the stream
-                results.append(exc)
-        return results
+        """Dead-letter a relation-update message (stage relation_update), with its article id when it can be read."""
+        await self.send_dead_letter(
+            event, reason, error_type, article_id_of(event.message.value), stage="relation_update"
+        )
 
 
 async def enrich_batch(shell: Shell, events: Sequence[EventT]) -> None:
@@ -102,15 +98,11 @@ async def enrich_batch(shell: Shell, events: Sequence[EventT]) -> None:
         return
     loop = asyncio.get_running_loop()
     started = loop.time()
-    results = await loop.run_in_executor(
-        shell.executor, _extract_batch, shell.extractor(), [a for _, a in valid], received_at
-    )
+    results = await shell.nlp.extract([a for _, a in valid], received_at)
     shell.metrics.observe_batch(len(valid), loop.time() - started)
     for (event, article), result in zip(valid, results, strict=True):
-        if isinstance(result, Exception):
-            await shell.send_dead_letter(
-                event, f"extraction failed: {type(result).__name__}: {result}", "ExtractionError", article.id
-            )
+        if isinstance(result, Refused):
+            await shell.send_dead_letter(event, result.reason, result.error_type, article.id)
             continue
         try:
             outputs = outputs_for(result)
@@ -168,16 +160,6 @@ async def apply_relation_update(shell: Shell, event: EventT, params: FoldParams,
     shell.metrics.relation_updates += 1
 
 
-def _article_id_of(event: EventT) -> str | None:
-    """The article id of a relation-update message that is not a valid update, when it can be read."""
-    try:
-        value = json.loads(event.message.value or b"")
-    except (ValueError, RecursionError):
-        return None
-    article_id = value.get("article_id") if isinstance(value, dict) else None
-    return article_id if isinstance(article_id, str) else None
-
-
 def register_agents(app: faust.App, shell: Shell) -> None:
     settings = shell.settings
     params = settings.fold_params()
@@ -205,6 +187,10 @@ def register_agents(app: faust.App, shell: Shell) -> None:
             await app.consumer.redeliver_stranded()  # type: ignore[attr-defined]
         except Exception:  # noqa: BLE001 - a failed check (broker away, rebalance) is retried on the next tick
             log.warning("checking for stranded messages failed; retrying in %ss", settings.stranded_check_interval)
+
+    @app.timer(interval=WATCH_INTERVAL)
+    async def watch_nlp() -> None:
+        await shell.nlp.keep_alive()
 
     @app.agent(shell.topics.articles, name="enrich")
     async def enrich(stream: faust.StreamT[bytes]) -> None:

@@ -44,6 +44,8 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         producer_max_request_size=settings.max_message_bytes,
         consumer_max_fetch_size=settings.max_message_bytes,
         producer_acks=-1,
+        # A killed worker's partitions wait for this timeout before a new member gets them (Faust's default 60 s).
+        broker_session_timeout=settings.session_timeout,
         processing_guarantee="at_least_once",
         consumer_auto_offset_reset="earliest",
         web_enabled=settings.web_enabled,
@@ -51,6 +53,12 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         web_host=settings.web_host,
         web_port=settings.web_port,
         web_in_thread=False,
+        # aiohttp closes a connection that is idle, or has not sent a whole request, after keepalive_timeout
+        # (its default is an hour); the view takes only GETs, so a request body may be small.
+        web_application_options={
+            "client_max_size": 64 * 1024,
+            "handler_args": {"keepalive_timeout": settings.web_idle_timeout},
+        },
         # Faust's /router and /table pages show only this worker's partitions and the raw table rows;
         # the view serves the complete table instead (streams/views.py).
         web_router_enabled=False,

@@ -700,32 +700,46 @@ def extract(path: str, jsonl: bool, batch_size: int, encoding: str | None, stric
     JSON lines are read and written one at a time, so memory does not grow with the file. A bad line is said
     on stderr as FILE:LINE: reason and skipped; the exit code is then 1 (--strict stops at the first).
     """
+    from itertools import islice
+
+    from streams.core.bounded import BoundedExtractor
+    from streams.core.bounds import Refused
     from streams.core.extract import load_extractor
+    from streams.nlp import nlp_config
     from streams.terminal import article_summary
 
     out = ui()
+    bounds = nlp_config(settings()).bounds
     report = InputReport()
     bar = _progress(out, _total_size([path]), "extracting")
     task = bar.add_task("extracting", total=_total_size([path])) if bar is not None else None
     advance = (lambda n: bar.advance(task, n)) if bar is not None and task is not None else None
     articles = _articles([path], encoding, strict, report, out, jsonl=jsonl, progress=advance)
     if out.json or bar is None:
-        extractor = load_extractor()
+        extractor = BoundedExtractor(load_extractor(), bounds, batch_size=batch_size)
     else:
         with out.err.status("loading the spaCy model…"):
-            extractor = load_extractor()
+            extractor = BoundedExtractor(load_extractor(), bounds, batch_size=batch_size)
     names = actor_name() if not out.json else None
+    refused = 0
     with bar if bar is not None else nullcontext():
-        for enriched in extractor.extract_many(articles, batch_size=batch_size):
-            if out.json:
-                out.line(enriched.model_dump_json())
-            else:
-                assert names is not None
-                out.out.print(article_summary(enriched, names, out.out.width))
-                out.out.print()
-    if report.failed:
+        # The worker's bounds (normalised text, token budgets, parts), one batch in memory at a time.
+        while batch := list(islice(articles, batch_size)):
+            for article, result in zip(batch, extractor.extract_many(batch, datetime.now(UTC)), strict=True):
+                if isinstance(result, Refused):
+                    refused += 1
+                    out.problem(f"article {article.id}: {result.reason} ({result.error_type})")
+                elif out.json:
+                    out.line(result.model_dump_json())
+                else:
+                    assert names is not None
+                    out.out.print(article_summary(result, names, out.out.width))
+                    out.out.print()
+    if report.failed or refused:
         stop = " (--strict: stopped there)" if report.stopped else ""
-        out.err.print(f"{report.read} articles extracted, {report.failed} bad lines{stop}", style="yellow")
+        lines = f", {report.failed} bad lines{stop}" if report.failed else ""
+        refusals = f", {refused} refused by the bounds" if refused else ""
+        out.err.print(f"{report.read - refused} articles extracted{lines}{refusals}", style="yellow")
         return EXIT_FAILED
     return 0
 

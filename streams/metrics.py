@@ -24,13 +24,15 @@ class Metrics:
     articles_in: int = 0
     enriched: int = 0
     dead_letters: int = 0
+    """Dead letters of stage "article": articles in = enriched + dead_letters."""
+    update_dead_letters: int = 0
+    """Dead letters of stage "relation_update": relation events that could not be folded."""
     events_out: int = 0
     updates_out: int = 0
     updates_in: int = 0
     relation_updates: int = 0
     replays: int = 0
     late_updates: int = 0
-    update_dead_letters: int = 0
     alerts: int = 0
     alerts_by_kind: Counter[tuple[str, str]] = field(default_factory=Counter)
     """(kind, severity) -> alerts sent."""
@@ -96,14 +98,14 @@ def prometheus_text(m: Metrics, topics: Mapping[str, str], lag: Mapping[tuple[st
     ])
     family("dyadwatch_articles_total", "counter", "Articles taken in, by outcome: enriched or dead-lettered.", [
         (_labels(outcome="enriched"), m.enriched),
-        (_labels(outcome="dead_letter"), m.dead_letters - m.update_dead_letters),
+        (_labels(outcome="dead_letter"), m.dead_letters),
     ])
     family("dyadwatch_records_out_total", "counter", "Records sent, by topic and kind.", [
         (_labels(topic=topics["enriched"], kind="enriched_article"), m.enriched),
         (_labels(topic=topics["relation_events"], kind="relation_update"), m.updates_out),
         (_labels(topic=topics["relations"], kind="relation_state"), m.relation_updates + m.replays + m.late_updates),
         (_labels(topic=topics["alerts"], kind="alert"), m.alerts),
-        (_labels(topic=topics["deadletter"], kind="dead_letter"), m.dead_letters),
+        (_labels(topic=topics["deadletter"], kind="dead_letter"), m.dead_letters + m.update_dead_letters),
     ])
     family("dyadwatch_events_out_total", "counter",
            "Dyadic events sent inside relation updates (one update per article and dyad).",

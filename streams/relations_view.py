@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from streams.core.alerts import cameo_name
+from streams.core.bounds import cut_utf8
 from streams.core.models import (
     Alert,
     AlertKind,
@@ -141,7 +142,8 @@ class RelationDetail(RelationSummary):
 class RelationList(_Public):
     version: int = Field(description="Grows with every change the view has read; poll and compare.")
     loaded: bool = Field(description="False while the view is still reading the relations topic.")
-    count: int
+    count: int = Field(description="Relations in this response.")
+    total: int = Field(description="Relations matching the query; more than count when `limit` cut the list.")
     relations: list[RelationSummary]
     source: str = Field("relations", description="The compacted Kafka topic the view mirrors the table from.")
     latest_record_at: datetime | None = Field(
@@ -192,9 +194,11 @@ class RelationsQuery:
     band: Band | None = None
     sort: str = "last_seen"
     descending: bool = True
+    limit: int | None = None
 
 
-def parse_relations_query(params: Mapping[str, str]) -> RelationsQuery:
+def parse_relations_query(params: Mapping[str, str], max_rows: int | None = None) -> RelationsQuery:
+    """The query of /api/relations; `limit` (at most max_rows, its default) bounds the rows of one response."""
     actor = params.get("actor", "").strip().upper() or None
     band = params.get("band", "").strip().lower() or None
     if band is not None and band not in BAND_RANK:
@@ -205,7 +209,14 @@ def parse_relations_query(params: Mapping[str, str]) -> RelationsQuery:
     order = params.get("order", "desc").strip().lower() or "desc"
     if order not in ("asc", "desc"):
         raise BadQuery(f"order={order!r} must be asc or desc")
-    return RelationsQuery(actor=actor, band=band, sort=sort, descending=order == "desc")  # type: ignore[arg-type]
+    limit = max_rows
+    if params.get("limit", "").strip():
+        text = params["limit"].strip()
+        if not text.isdigit() or int(text) < 1 or (max_rows is not None and int(text) > max_rows):
+            bound = f"from 1 to {max_rows}" if max_rows is not None else "of at least 1"
+            raise BadQuery(f"limit={text!r} must be a whole number {bound}")
+        limit = int(text)
+    return RelationsQuery(actor=actor, band=band, sort=sort, descending=order == "desc", limit=limit)  # type: ignore[arg-type]
 
 
 def parse_since(text: str | None) -> datetime | None:
@@ -270,9 +281,14 @@ def _sort_value(row: RelationSummary, key: str) -> Any:
 
 @dataclass
 class Mirror:
-    """The complete relations table (latest state per dyad), the latest alerts and article urls, in memory."""
+    """The complete relations table (latest state per dyad), the latest alerts and article urls, in memory.
+
+    Titles are cut to title_bytes and urls over url_bytes dropped: the mirror keeps up to ARTICLES_KEEP of them.
+    """
 
     names: ActorNames
+    title_bytes: int = 300
+    url_bytes: int = 1_024
     states: dict[str, RelationState] = field(default_factory=dict)
     alerts: deque[Alert] = field(default_factory=lambda: deque(maxlen=ALERTS_KEEP))
     articles: OrderedDict[str, tuple[str | None, str | None]] = field(default_factory=OrderedDict)
@@ -354,6 +370,9 @@ class Mirror:
             self.rejected += 1
             return False
         url, title = safe_url(record.get("url")), record.get("title")
+        if url is not None and len(url.encode("utf-8", errors="replace")) > self.url_bytes:
+            url = None  # a cut url is a broken link
+        title = cut_utf8(title, self.title_bytes) if isinstance(title, str) else None
         if url is None and title is None:
             return False
         self.articles[article_id] = (url, title)
@@ -376,7 +395,9 @@ class Mirror:
         ]
         rows.sort(key=lambda r: r.dyad)
         rows.sort(key=lambda r: _sort_value(r, query.sort), reverse=query.descending)
-        return RelationList(version=self.version, loaded=self.loaded, count=len(rows), relations=rows,
+        total = len(rows)
+        rows = rows[: query.limit] if query.limit is not None else rows
+        return RelationList(version=self.version, loaded=self.loaded, count=len(rows), total=total, relations=rows,
                             source=self.source, latest_record_at=self.latest_record_at)
 
     def relation(self, a: str, b: str) -> RelationDetail | None:
@@ -470,6 +491,9 @@ def openapi_document(version: str) -> dict[str, Any]:
                   "schema": {"type": "string", "enum": list(SORT_KEYS), "default": "last_seen"}}
     order_param = {"name": "order", "in": "query", "required": False,
                    "schema": {"type": "string", "enum": ["asc", "desc"], "default": "desc"}}
+    limit_param = {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1},
+                   "description": "At most this many relations, the first in the sort order (default and "
+                                  "maximum: DYADWATCH_WEB_MAX_ROWS)."}
     actor_path = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"},
                    "description": "An actor code; the two may come in either order."} for n in ("a", "b")]
     since_param = {"name": "since", "in": "query", "required": False,
@@ -503,7 +527,7 @@ def openapi_document(version: str) -> dict[str, Any]:
         "paths": {
             "/api/relations": {"get": {
                 "summary": "Every known relation, filtered and sorted.",
-                "parameters": [actor_param, band_param, sort_param, order_param],
+                "parameters": [actor_param, band_param, sort_param, order_param, limit_param],
                 "responses": {"200": ok("RelationList", "The relations."), "400": bad}}},
             "/api/relations/{a}/{b}": {"get": {
                 "summary": "One relation with its evidence.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -40,7 +41,11 @@ class Settings(BaseSettings):
     topic_relations: str = Field("relations", description="RelationState per dyad (compacted).")
     topic_alerts: str = Field("alerts", description="Alert records.")
 
-    max_message_bytes: int = Field(16 * 1024 * 1024, description="Largest Kafka message accepted and produced.")
+    max_message_bytes: int = Field(
+        16 * 1024 * 1024,
+        ge=64 * 1024,
+        description="Largest Kafka message accepted and produced (at least 64 KiB: a dead letter must fit).",
+    )
     batch_size: int = Field(16, ge=1, description="Articles per nlp.pipe batch in the enrich agent.")
     stranded_check_interval: float = Field(
         5.0,
@@ -48,12 +53,64 @@ class Settings(BaseSettings):
         description="Seconds between checks for fetched but unprocessed messages (see streams/kafka/consumer.py).",
     )
     progress_interval: float = Field(10.0, gt=0, description="Seconds between progress lines in the worker log.")
+    session_timeout: float = Field(
+        10.0,
+        ge=6,
+        le=90,
+        description="Seconds without a heartbeat after which the group drops a worker: how long a restarted "
+        "worker waits for a killed one's partitions (heartbeats every 3 s; the NLP runs in its own process).",
+    )
     recovery_stall_timeout: float = Field(
         60.0,
         gt=0,
         description="Seconds a table recovery may read nothing before the worker rejoins its group to restart it.",
     )
     batch_within: float = Field(0.05, gt=0, description="Seconds to wait for a batch to fill.")
+    nlp_timeout: float = Field(
+        120.0,
+        gt=0,
+        description="Seconds the NLP process may take per article; past it the process is restarted and the "
+        "article dead-lettered (NlpTimeout).",
+    )
+    max_symbol_run: int = Field(
+        16,
+        ge=1,
+        description="Longest run of punctuation, symbols or emoji the NLP sees; the rest of a run is blanked "
+        "(offsets stay true; spaCy's tokenizer is quadratic in such runs).",
+    )
+    max_word_chars: int = Field(
+        100, ge=1, description="Longest whitespace-free run the NLP sees; a longer one gets a space every so many."
+    )
+    part_tokens: int = Field(
+        5_000,
+        ge=100,
+        description="An article of more tokens is analysed in parts of at most this many, cut at sentence ends, "
+        "and merged.",
+    )
+    max_article_tokens: int = Field(
+        50_000, ge=1, description="An article of more tokens is dead-lettered (ArticleTooLong)."
+    )
+    batch_tokens: int = Field(
+        16_000,
+        ge=100,
+        description="Most tokens one nlp.pipe call takes (articles or parts of one); the NLP's memory grows with it.",
+    )
+    max_sentence_bytes: int = Field(
+        1_000,
+        ge=16,
+        description="Evidence sentences (enriched articles, relation events, the table) are cut to this many "
+        "bytes of UTF-8.",
+    )
+    earliest_published_at: datetime = Field(
+        datetime(1900, 1, 1, tzinfo=UTC),
+        description="An article published earlier is given its arrival time (the one sent is kept in "
+        "published_at_rejected).",
+    )
+    published_at_future_tolerance: timedelta = Field(
+        timedelta(days=1),
+        description="An article published more than this after its arrival is given its arrival time "
+        "(ISO 8601 duration or seconds).",
+    )
     workers: int = Field(
         1, ge=0, description="Worker processes `dyadwatch worker` runs in one group; 0 = one per CPU core."
     )
@@ -106,6 +163,28 @@ class Settings(BaseSettings):
     web_enabled: bool = Field(True, description="Serve the web view from `dyadwatch worker`.")
     web_host: str = Field("127.0.0.1", description="Address the web view binds to.")
     web_port: int = Field(6066, ge=0, le=65535, description="Port of the web view.")
+    web_allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Host names the web view answers besides 127.0.0.1, localhost, ::1 and DYADWATCH_WEB_HOST "
+        "(comma-separated); a request for any other Host gets 400 (no DNS rebinding).",
+    )
+    web_idle_timeout: float = Field(
+        15.0,
+        gt=0,
+        description="Seconds a web connection may sit idle, or take to send its request, before it is closed.",
+    )
+    web_write_timeout: float = Field(
+        30.0, gt=0, description="Seconds a web client may take to read one response before its connection is dropped."
+    )
+    web_max_rows: int = Field(
+        5_000, ge=1, description="Most relations one /api/relations response lists (`limit` asks for fewer)."
+    )
+    max_title_bytes: int = Field(
+        300, ge=16, description="Article titles the web view keeps are cut to this many bytes."
+    )
+    max_url_bytes: int = Field(
+        1_024, ge=16, description="Article urls longer than this many bytes are kept by the web view as no link."
+    )
 
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
         "PLAINTEXT", description="Kafka security protocol for the worker and every client."
@@ -134,7 +213,12 @@ class Settings(BaseSettings):
                 )
         return ",".join(s.strip() for s in value.split(","))
 
-    @field_validator("watch_actors", "watch_dyads", mode="before")
+    @field_validator("earliest_published_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+    @field_validator("watch_actors", "watch_dyads", "web_allowed_hosts", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):

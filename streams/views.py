@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 
@@ -26,6 +27,7 @@ from streams.relations_view import (
     parse_alerts_query,
     parse_relations_query,
 )
+from streams.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -96,11 +98,60 @@ async def announce_web_url(app: faust.App, wait: float = 60.0) -> str | None:
     return None
 
 
+def allowed_hosts(settings: Settings) -> frozenset[str]:
+    """The names the view answers to: the loopback names, the bound host and DYADWATCH_WEB_ALLOWED_HOSTS."""
+    names = {"127.0.0.1", "localhost", "::1", settings.web_host, *settings.web_allowed_hosts}
+    return frozenset(name.strip().lower().rstrip(".") for name in names if name.strip())
+
+
+def host_name(header: str) -> str:
+    """The name in a Host header, without its port: 'LocalHost:6066' -> 'localhost', '[::1]:80' -> '::1'."""
+    host = header.strip().lower()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    name, colon, port = host.rpartition(":")
+    return (name if colon and port.isdigit() else host).rstrip(".")
+
+
+def guard(settings: Settings) -> Callable[..., Awaitable[aiohttp_web.StreamResponse]]:
+    """Middleware: refuse a Host that is not one of the view's names (DNS rebinding), and write every response
+    under a deadline: a client that takes longer than DYADWATCH_WEB_WRITE_TIMEOUT to read it is dropped.
+    Idle connections and half-sent requests are closed by aiohttp's keep-alive timeout (streams/app.py)."""
+    allowed = allowed_hosts(settings)
+
+    @aiohttp_web.middleware
+    async def middleware(
+        request: aiohttp_web.Request, handler: Callable[[aiohttp_web.Request], Awaitable[aiohttp_web.StreamResponse]]
+    ) -> aiohttp_web.StreamResponse:
+        host = request.headers.get("Host")
+        if host is not None and host_name(host) not in allowed:
+            body = ErrorBody(error=f"this view does not answer for Host {host[:100]!r}; add the name to "
+                                   "DYADWATCH_WEB_ALLOWED_HOSTS to use it")
+            return aiohttp_web.Response(body=inert_json(body), status=400, content_type="application/json")
+        response = await handler(request)
+        if not response.prepared:
+            try:
+                async with asyncio.timeout(settings.web_write_timeout):
+                    await response.prepare(request)
+                    await response.write_eof()
+            except TimeoutError:
+                log.warning("web client %s did not read %s within %ss; dropped", request.remote, request.path,
+                            settings.web_write_timeout)
+                if request.transport is not None:
+                    request.transport.abort()
+        return response
+
+    return middleware
+
+
 def register_views(app: faust.App, shell: Shell) -> None:
     """The page, its files and the read-only JSON API over a complete in-memory mirror of the relations."""
-    mirror = Mirror(names=ActorNames.load(), source=shell.settings.topic_relations)
-    reader = MirrorReader(shell.settings, _bootstrap_of(app), mirror)
+    settings = shell.settings
+    mirror = Mirror(names=ActorNames.load(), title_bytes=settings.max_title_bytes, url_bytes=settings.max_url_bytes,
+                    source=settings.topic_relations)
+    reader = MirrorReader(settings, _bootstrap_of(app), mirror)
     app.service(reader)  # type: ignore[arg-type] - Faust starts an instance as well as a class
+    app.web.web_app.middlewares.append(guard(settings))
     app.web.web_app.on_response_prepare.append(_add_security_headers)
 
     @app.task
@@ -132,7 +183,7 @@ def register_views(app: faust.App, shell: Shell) -> None:
     class Relations(View):
         async def get(self, request: Request) -> Response:
             try:
-                query = parse_relations_query(request.query)
+                query = parse_relations_query(request.query, max_rows=settings.web_max_rows)
             except BadQuery as exc:
                 return error(self, str(exc), 400)
             # Pollers send back the ETag: an unchanged mirror costs a 304, not a serialised table.

@@ -7,17 +7,15 @@ import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import faust
-from threadpoolctl import threadpool_limits
 
 from streams.agents import Shell, register_agents
 from streams.app import create_app
-from streams.core.extract import Extractor
 from streams.kafka.admin import ensure_topics
 from streams.kafka.consumer import install as install_consumer
 from streams.metrics import Metrics
+from streams.nlp import Nlp, NlpProcess, nlp_config
 from streams.settings import Settings
 from streams.tables import relations_table
 from streams.topics import declare_topics
@@ -25,8 +23,8 @@ from streams.topics import declare_topics
 log = logging.getLogger(__name__)
 
 
-def build(settings: Settings, bootstrap: str) -> tuple[faust.App, Shell]:
-    """The whole topology on one App; the extractor loads lazily, once per process."""
+def build(settings: Settings, bootstrap: str, nlp: Nlp | None = None) -> tuple[faust.App, Shell]:
+    """The whole topology on one App; the NLP (by default an NlpProcess, not started yet) is the caller's."""
     (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)  # Faust makes only the last level
     app = create_app(settings, bootstrap)
     topics = declare_topics(app, settings)
@@ -38,19 +36,12 @@ def build(settings: Settings, bootstrap: str) -> tuple[faust.App, Shell]:
         die=lambda reason: shell.die(reason),
     )
     table = relations_table(app, settings)
-
-    def extractor() -> Extractor:
-        from streams.core.extract import load_extractor
-
-        return load_extractor()
-
     shell = Shell(
         settings=settings,
         topics=topics,
         table=table,
-        extractor=extractor,
+        nlp=nlp or NlpProcess(nlp_config(settings), timeout=settings.nlp_timeout),
         metrics=Metrics(),
-        executor=ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp"),
     )
     register_agents(app, shell)
     if settings.web_enabled:
@@ -63,14 +54,15 @@ def build(settings: Settings, bootstrap: str) -> tuple[faust.App, Shell]:
 def run_worker(settings: Settings, bootstrap: str) -> None:
     """Create the topics, load the model, then run the Faust worker until SIGTERM/SIGINT."""
     ensure_topics(settings, bootstrap)
-    app, shell = build(settings, bootstrap)
-    shell.extractor()  # load the spaCy model before joining the group, not inside the first rebalance
-    # One BLAS thread: spaCy's small matrices gain nothing from more, and OpenBLAS threads spinning against the
-    # broker and other workers on the same cores cost more than they give (docs/benchmarks.md).
-    threadpool_limits(1, user_api="blas")
+    nlp = NlpProcess(nlp_config(settings), timeout=settings.nlp_timeout)
+    app, _ = build(settings, bootstrap, nlp)
+    nlp.start()  # load the spaCy model before joining the group, not inside the first rebalance
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
-    log.info("dyadwatch worker: broker %s, group %s", bootstrap, settings.app_id)
-    worker.execute_from_commandline()
+    log.info("dyadwatch worker: broker %s, group %s, NLP process %s", bootstrap, settings.app_id, nlp.pid)
+    try:
+        worker.execute_from_commandline()
+    finally:
+        nlp.stop()
 
 
 def run_workers(settings: Settings, bootstrap: str, processes: int) -> int:

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from streams.core.models import MAX_TEXT_BYTES, Article
+from streams.core.routing import json_value_error
 
 
 class InputError(ValueError):
@@ -119,15 +120,23 @@ def article_lines(name: str, lines: Iterable[bytes], encoding: str | None = None
             line = decode_text(where, raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw, encoding)
             if not line.strip():
                 continue
-            try:
-                data = json.loads(line.rstrip("\r\n"))
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
-            except (ValueError, RecursionError) as exc:
-                raise InputError(f"{where}: invalid JSON ({exc})") from None
-            yield _article(data, where)
+            yield _article(_json(line.rstrip("\r\n"), where), where)
         except InputError as exc:
             yield exc
+
+
+def _json(text: str, where: str) -> object:
+    """The JSON value of one input (a file, or one line of a .jsonl file, which says only the column); any failure
+    to parse (a syntax error, an integer Python will not hold, nesting too deep) is an InputError naming `where`."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        at = f"line {exc.lineno} column {exc.colno}" if "\n" in text else f"column {exc.colno}"
+        raise InputError(f"{where}: invalid JSON ({exc.msg} at {at})") from None
+    except RecursionError:
+        raise InputError(f"{where}: JSON nested too deeply to be an article") from None
+    except ValueError as exc:
+        raise InputError(f"{where}: invalid JSON ({json_value_error(exc)})") from None
 
 
 def articles_from_text(name: str, content: str) -> Iterator[Article]:
@@ -141,16 +150,8 @@ def articles_from_text(name: str, content: str) -> Iterator[Article]:
     if suffix == ".jsonl":
         for number, line in enumerate(content.splitlines(), 1):
             if line.strip():
-                try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{name}:{number}: invalid JSON ({exc.msg})") from exc
-                yield _article(data, f"{name}:{number}")
+                yield _article(_json(line, f"{name}:{number}"), f"{name}:{number}")
     elif suffix == ".json":
-        try:
-            data = json.loads(content)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{name}: invalid JSON ({exc.msg})") from exc
-        yield _article(data, name)
+        yield _article(_json(content, name), name)
     else:
         yield _article({"text": content, "source": None if name == "-" else Path(name).name}, name)

@@ -11,6 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 MAX_TEXT_BYTES = 1_000_000
 """Largest article text accepted, in bytes of UTF-8 (1 MB)."""
 
+MAX_ID_CHARS = 256
+"""Longest article id accepted, in characters."""
+
 Role = Literal["GOV", "MIL", "MED", "LEG", "JUD", "DIP", "POL", "OPP", "REB", "BUS", "EDU", "CVL", "IGO"]
 """What part of an actor acted: government, military, media, legislature, judiciary, diplomats, police,
 opposition, rebels, business, education/research, civilians; IGO for international organisations."""
@@ -44,7 +47,7 @@ class Article(_Message):
 
     model_config = ConfigDict(extra="ignore", frozen=True, str_strip_whitespace=False)
 
-    id: Annotated[str, Field(min_length=1, max_length=256, description="Stable article id.")]
+    id: Annotated[str, Field(min_length=1, max_length=MAX_ID_CHARS, description="Stable article id.")]
     text: Annotated[str, Field(description="Article body, plain text; required, at most 1 MB of UTF-8.")]
     title: str | None = None
     url: str | None = None
@@ -130,7 +133,15 @@ class EnrichedArticle(_Message):
     title: str | None = None
     url: str | None = None
     source: str | None = None
-    published_at: datetime | None = None
+    published_at: datetime | None = Field(
+        None, description="The article's publication time; its arrival time when the one sent was not sane."
+    )
+    published_at_rejected: datetime | None = Field(
+        default=None,
+        description="The published_at sent with the article when it lay outside the sane window (before 1900, "
+        "or more than a day after arrival; see DYADWATCH_EARLIEST_PUBLISHED_AT, "
+        "DYADWATCH_PUBLISHED_AT_FUTURE_TOLERANCE): published_at then holds the arrival time.",
+    )
     received_at: datetime | None = Field(None, description="When the worker took the article off the topic.")
     language: str = "en"
     actors: list[str] = Field(default_factory=list, description="Distinct actor codes, sorted.")
@@ -360,19 +371,34 @@ class Alert(_Message):
     time: datetime
 
 
+DeadLetterStage = Literal["article", "relation_update"]
+"""Where a message failed: turning an article into its outputs, or folding a relation update into the table."""
+
+
 class DeadLetter(_Message):
     """A message that could not be processed, with the reason and the original bytes (`articles.deadletter`)."""
 
     reason: str
     error_type: str
+    stage: DeadLetterStage = Field(
+        "article",
+        description="article: a message of the articles topic (articles in = enriched + these); "
+        "relation_update: a message of the relation-events topic that could not be folded.",
+    )
     topic: str
     partition: int | None = None
     offset: int | None = None
-    key_b64: str | None = Field(None, description="Original key bytes, base64.")
-    value_b64: str = Field(description="Original value bytes, base64.")
+    key_b64: str | None = Field(None, description="Original key bytes (the first key_size when cut), base64.")
+    key_size: int | None = Field(None, ge=0, description="Size of the original key in bytes; None: no key.")
+    key_truncated: bool = Field(False, description="True when the key was too large to carry whole.")
+    key_sha256: str | None = Field(None, description="Hex sha256 of the original key.")
+    value_b64: str = Field(description="Original value bytes (its beginning when cut), base64.")
     value_size: int = Field(ge=0)
     value_truncated: bool = Field(False, description="True when the original was too large to carry whole.")
-    article_id: str | None = Field(None, description="The article id, when it could be read.")
+    value_sha256: str = Field("", description="Hex sha256 of the original value (of b'' for no value).")
+    article_id: str | None = Field(
+        None, description="The article id, when it could be read (for a relation update: the article it came from)."
+    )
     received_at: datetime
 
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
 from streams.core.models import (
+    MAX_ID_CHARS,
     Article,
     DeadLetter,
+    DeadLetterStage,
     EnrichedArticle,
     IndexedRelation,
     RelationUpdate,
@@ -30,7 +34,21 @@ class BadArticle(ValueError):
 
 
 def decode_article(value: bytes | None) -> Article:
-    """Parse one message value into an Article, or raise BadArticle with a reason a person can act on."""
+    """Parse one message value into an Article, or raise BadArticle with a reason a person can act on.
+
+    Nothing else escapes: a failure this function does not foresee is a BadArticle too (`UndecodableMessage`).
+    """
+    try:
+        return _decode_article(value)
+    except BadArticle:
+        raise
+    except Exception as exc:  # noqa: BLE001 - no message content may end the worker; it becomes a dead letter
+        raise BadArticle(
+            f"message could not be decoded ({type(exc).__name__}: {str(exc)[:300]})", "UndecodableMessage"
+        ) from exc
+
+
+def _decode_article(value: bytes | None) -> Article:
     if value is None or len(value) == 0:
         raise BadArticle("empty message: the value must be a JSON Article object", "EmptyMessage")
     try:
@@ -43,6 +61,9 @@ def decode_article(value: bytes | None) -> Article:
         raise BadArticle(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "InvalidJson") from exc
     except RecursionError as exc:
         raise BadArticle("JSON nested too deeply to be an article", "JsonTooDeep") from exc
+    except ValueError as exc:
+        # Python refuses integers of more than sys.get_int_max_str_digits() digits (4,300) with a plain ValueError.
+        raise BadArticle(f"invalid JSON: {json_value_error(exc)}", "InvalidJson") from exc
     if not isinstance(data, dict):
         raise BadArticle(f"expected a JSON object, got {type(data).__name__}", "NotAnObject")
     raw_id = data.get("id")
@@ -67,12 +88,36 @@ def decode_article(value: bytes | None) -> Article:
     return article
 
 
+def json_value_error(exc: ValueError) -> str:
+    """What a ValueError of json.loads that is not a JSONDecodeError means, said for the sender of the JSON."""
+    if "integer string conversion" in str(exc):
+        return f"a number has more than {sys.get_int_max_str_digits()} digits; send such numbers as strings"
+    return str(exc)[:300]
+
+
+def article_id_of(value: bytes | None) -> str | None:
+    """The `article_id` of a JSON message, when it has a readable one; None for anything else (never raises)."""
+    try:
+        data = json.loads(value or b"")
+    except Exception:  # noqa: BLE001 - any message content, however broken, only means "no id"
+        return None
+    raw_id = data.get("article_id") if isinstance(data, dict) else None
+    return raw_id if isinstance(raw_id, str) and _is_utf8_text(raw_id) and len(raw_id) <= MAX_ID_CHARS else None
+
+
 def _is_utf8_text(value: str) -> bool:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         return False
     return True
+
+
+DEAD_LETTER_FRAMING_BYTES = 2048
+"""Room left in a dead letter's size budget for Kafka's record framing and the record's key (an article id)."""
+
+REASON_KEEP = 4000
+"""Characters of a reason a dead letter keeps (an exception's message can be as long as its input)."""
 
 
 def dead_letter(
@@ -86,27 +131,54 @@ def dead_letter(
     offset: int | None,
     article_id: str | None,
     received_at: datetime,
-    max_value_bytes: int,
+    max_bytes: int,
+    stage: DeadLetterStage = "article",
 ) -> DeadLetter:
-    """The dead-letter record for a message; the original bytes ride along (base64) up to max_value_bytes.
+    """The dead-letter record for a message: its JSON always fits in `max_bytes`, the Kafka message limit.
 
-    A larger original stays readable at topic/partition/offset, which the record names.
+    The original key and value ride along (base64), cut where the budget ends: the key keeps up to half of it,
+    the value what is left. Sizes and sha256 digests of both originals are always kept, and a cut original stays
+    readable at topic/partition/offset, which the record names.
     """
-    original = value or b""
-    kept = original[:max_value_bytes]
-    return DeadLetter(
-        reason=reason,
+    original_value = value or b""
+    record = DeadLetter(
+        reason=reason if len(reason) <= REASON_KEEP else reason[:REASON_KEEP] + " [...]",
         error_type=error_type,
+        stage=stage,
         topic=topic,
         partition=partition,
         offset=offset,
-        key_b64=base64.b64encode(key).decode("ascii") if key is not None else None,
-        value_b64=base64.b64encode(kept).decode("ascii"),
-        value_size=len(original),
-        value_truncated=len(kept) < len(original),
+        key_b64="" if key is not None else None,
+        key_size=len(key) if key is not None else None,
+        key_sha256=hashlib.sha256(key).hexdigest() if key is not None else None,
+        key_truncated=False,
+        value_b64="",
+        value_size=len(original_value),
+        value_sha256=hashlib.sha256(original_value).hexdigest(),
+        value_truncated=False,
         article_id=article_id,
         received_at=received_at,
     )
+    room = max(0, max_bytes - DEAD_LETTER_FRAMING_BYTES - len(record.model_dump_json().encode()))
+    kept_key = (key or b"")[: min(len(key or b""), _bytes_in_base64(room // 2))]
+    kept_value = original_value[: _bytes_in_base64(room - _base64_length(len(kept_key)))]
+    return record.model_copy(
+        update={
+            "key_b64": base64.b64encode(kept_key).decode("ascii") if key is not None else None,
+            "key_truncated": key is not None and len(kept_key) < len(key),
+            "value_b64": base64.b64encode(kept_value).decode("ascii"),
+            "value_truncated": len(kept_value) < len(original_value),
+        }
+    )
+
+
+def _base64_length(size: int) -> int:
+    return 4 * ((size + 2) // 3)
+
+
+def _bytes_in_base64(room: int) -> int:
+    """The most bytes whose base64 takes at most `room` characters."""
+    return max(0, room) // 4 * 3
 
 
 @dataclass(frozen=True)

@@ -261,3 +261,62 @@ def test_a_table_recovery_stalled_on_an_offset_without_a_record_is_restarted_the
     assert "rejoining the group to restart it" in log  # the first answer: read everything again
     assert "hold no record" in log  # the same stall again, fetched past the highwater: completed there
     assert worker.alive()
+
+
+def log_offsets(log: str, since: float, markers: dict[str, str]) -> dict[str, float]:
+    """Seconds after `since` (a time.time()) of the first log line holding each marker."""
+    import re
+    from datetime import datetime
+
+    stamp = re.compile(r"^\[?(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3})")
+    found: dict[str, float] = {}
+    for line in log.splitlines():
+        match = stamp.match(line)
+        for name, marker in markers.items():
+            if match and name not in found and marker in line:
+                found[name] = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp() - since
+    return found
+
+
+def test_a_worker_killed_and_started_again_is_ready_and_enriching_after_the_group_drops_the_dead_member(
+    kafka_bootstrap, worker_settings, start_worker
+):
+    """Restart-to-ready after a SIGKILL: the new member waits in its join until the group drops the dead one, a
+    session timeout after its last heartbeat (Faust's default 60 s: ready after 59.4 s; DYADWATCH_SESSION_TIMEOUT
+    10 s: after 8.7 s, 5 of them the worker's own start)."""
+    import json
+    import urllib.request
+
+    from tests.integration.test_web_api import free_port
+
+    port = free_port()
+
+    def ready() -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=3) as response:
+                return response.status == 200 and bool(json.loads(response.read())["assigned"])
+        except OSError:
+            return False
+
+    web = {"DYADWATCH_WEB_ENABLED": "true", "DYADWATCH_WEB_PORT": str(port)}
+    first = start_worker(**web)
+    wait_for(ready, timeout=180, what=lambda: f"the first worker ready; log:\n{first.digest()}")
+    enriched = TopicReader(kafka_bootstrap, worker_settings.topic_enriched)
+    try:
+        publish_articles(worker_settings, kafka_bootstrap, make_articles(10, seed=3, prefix="before-kill"))
+        wait_for(lambda: len(enriched.poll()) >= 10, timeout=180, what=lambda: f"10 enriched\n{first.digest()}")
+        first.kill()
+        killed_at, killed_wall = time.monotonic(), time.time()
+        second = start_worker(**web)
+        wait_for(ready, timeout=240, interval=0.25, what=lambda: f"the second worker ready\n{second.digest()}")
+        ready_s = time.monotonic() - killed_at
+        publish_articles(worker_settings, kafka_bootstrap, make_articles(1, seed=4, prefix="after-kill"))
+        wait_for(lambda: any(b"after-kill" in (k or b"") for k, _ in enriched.poll()), timeout=120,
+                 what=lambda: f"the article published after the restart\n{second.digest()}")
+        enriching_s = time.monotonic() - killed_at
+    finally:
+        enriched.close()
+    steps = log_offsets(second.log(), killed_wall, {
+        "nlp_ready": "NLP process", "joined": "Joined group", "assigned": "Assigned", "worker_ready": "Worker]: Ready"})
+    print(f"\nFIGURES restart after SIGKILL: ready {ready_s:.1f}s, first new article enriched {enriching_s:.1f}s; "
+          f"steps (s after the kill): {', '.join(f'{k} {v:.1f}' for k, v in steps.items())}")

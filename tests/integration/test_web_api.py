@@ -143,3 +143,58 @@ def test_the_api_serves_relations_evidence_alerts_and_markup_as_inert_text(
     assert f'dyadwatch_messages_in_total{{topic="{worker_settings.topic_articles}",kind="article"}} ' in metrics
     assert 'dyadwatch_articles_total{outcome="enriched"} ' in metrics
     assert 'dyadwatch_alerts_total{kind="new_material_cooperation",severity=' in metrics
+
+
+def request_with_host(port: int, path: str, host: str) -> int:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        status_line = conn.makefile("rb").readline()
+    return int(status_line.split()[1])
+
+
+def closed_by_server_within(conn: socket.socket, seconds: float) -> bool:
+    """True when the server closes the connection (EOF or reset) before `seconds` pass."""
+    conn.settimeout(seconds)
+    try:
+        while conn.recv(65536):
+            continue
+    except TimeoutError:
+        return False
+    except ConnectionResetError:
+        pass
+    return True
+
+
+def test_the_view_answers_only_its_own_names_closes_idle_connections_and_keeps_titles_small(
+    kafka_bootstrap, worker_settings, start_worker
+):
+    """Before: any Host was served (DNS rebinding), idle and half-sent connections stayed open for ever, and
+    articles with 10 MB titles were kept whole by the view (five parallel requests: 1.46 GB)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    worker = start_worker(DYADWATCH_WEB_ENABLED="true", DYADWATCH_WEB_PORT=str(port), DYADWATCH_WEB_IDLE_TIMEOUT="2",
+                          DYADWATCH_WEB_ALLOWED_HOSTS="view.example.org")
+    wait_for(lambda: get(f"{base}/readyz")[0] == 200, timeout=180, what=lambda: f"ready; log:\n{worker.digest()}")
+
+    assert request_with_host(port, "/healthz", "rebound.attacker.example") == 400
+    assert request_with_host(port, "/healthz", "rebound.attacker.example:6066") == 400
+    for host in (f"localhost:{port}", "127.0.0.1", "view.example.org"):
+        assert request_with_host(port, "/healthz", host) == 200
+
+    idle = socket.create_connection(("127.0.0.1", port))
+    half = socket.create_connection(("127.0.0.1", port))
+    half.sendall(b"GET /healthz HTTP/1.1\r\nHost: local")  # and never the rest
+    assert closed_by_server_within(idle, 20) and closed_by_server_within(half, 20)
+
+    big_title = "T" * (10 * 1024 * 1024)
+    articles = [Article(id=f"titled-{i}", text="Chile and Peru signed a defense cooperation agreement.",
+                        title=big_title, url=f"https://news.example/{i}") for i in range(3)]
+    publish_articles(worker_settings, kafka_bootstrap, articles)
+    wait_for(lambda: (get_json(f"{base}/api/relations/CHL/PER") or {}).get("event_count", 0) >= 6, timeout=240,
+             interval=1.0, what=lambda: f"the three articles served; log:\n{worker.digest()}")
+    status, _, body = get(f"{base}/api/relations/CHL/PER")
+    titles = {e["title"] for e in json.loads(body)["evidence"]}
+    assert status == 200 and len(body) < 100_000
+    assert titles and all(len(t.encode()) <= worker_settings.max_title_bytes for t in titles)
+    print(f"FIGURES view with three 10 MB titles: one dyad's response {len(body)} bytes, "
+          f"worker + NLP process peak RSS {worker.peak_rss_mb():.0f} MiB")

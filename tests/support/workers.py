@@ -62,6 +62,25 @@ def log_digest(text: str, limit: int = 6000) -> str:
     return digest[-limit:]
 
 
+def child_pids(pid: int) -> list[int]:
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            children += [int(c) for c in task.read_text().split()]
+        except OSError:
+            continue
+    return children
+
+
+def peak_rss_kb(pid: int) -> int:
+    """VmHWM of one process in kB (0 when it is gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+
+
 def fresh_env(bootstrap: str, tmp_path: Path, **extra: str) -> dict[str, str]:
     """Environment for one test: its own topics (uuid names), its own group, the given broker."""
     tag = uuid.uuid4().hex[:10]
@@ -131,6 +150,26 @@ class WorkerProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def children(self) -> list[int]:
+        """Pids of the worker's child processes (its NLP process and multiprocessing's resource tracker)."""
+        return child_pids(self.proc.pid) if self.alive() and self.proc is not None else []
+
+    def nlp_process(self) -> int | None:
+        """Pid of the worker's NLP process (a multiprocessing spawn child), when it runs."""
+        for pid in self.children():
+            try:
+                if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    return pid
+            except OSError:
+                continue
+        return None
+
+    def peak_rss_mb(self) -> float:
+        """VmHWM (peak resident memory) of the worker plus its live children, in MiB."""
+        if self.proc is None or not self.alive():
+            return 0.0
+        return sum(peak_rss_kb(pid) for pid in [self.proc.pid, *self.children()]) / 1024
 
     def digest(self, limit: int = 6000) -> str:
         return log_digest(self.log(), limit)

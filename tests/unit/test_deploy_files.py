@@ -147,6 +147,10 @@ def test_prometheus_scrapes_every_worker_on_its_web_port_and_grafana_gets_it_and
     serving = {name for name, svc in _dyadwatch_services().items() if name != "topics"}
     assert targets == {f"{name}:{_settings_from(_dyadwatch_services()[name]['environment']).web_port}"
                        for name in serving}
+    from streams.views import allowed_hosts
+
+    for name in serving:  # the view's Host allow-list must let Prometheus's scrape (Host: name:port) through
+        assert name in allowed_hosts(_settings_from(_dyadwatch_services()[name]["environment"])), name
     assert job["metrics_path"] == "/metrics"
     assert "./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro" in compose["prometheus"]["volumes"]
     datasources = yaml.safe_load(
@@ -265,8 +269,11 @@ def test_worker_pods_probe_healthz_and_readyz_with_bounded_memory_and_config_fro
     parse(container["args"])
     assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
     assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
-    assert container["resources"]["requests"]["memory"] == "700Mi"
-    assert "memory" in container["resources"]["limits"]
+    assert container["resources"]["requests"]["memory"] == "600Mi"
+    assert container["resources"]["limits"]["memory"] == "800Mi"  # the measured peaks, docs/reliability.md
+    for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+        assert {"name": "Host", "value": "localhost"} in container[probe]["httpGet"]["httpHeaders"], (
+            "the view answers only its own names; the kubelet would send the pod IP")
     sources = {ref.get("configMapRef", ref.get("secretRef", {})).get("name") for ref in container["envFrom"]}
     assert sources == {"dyadwatch-config", "dyadwatch-kafka-credentials"}
     assert pod["securityContext"]["runAsNonRoot"] is True

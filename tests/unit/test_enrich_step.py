@@ -6,10 +6,10 @@ import asyncio
 import json
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 from streams.agents import EXIT_UNRECOVERABLE, Shell, enrich_batch
+from streams.core.bounds import Refused
 from streams.core.models import Article, EnrichedArticle
 from streams.metrics import Metrics
 from streams.settings import Settings
@@ -30,12 +30,16 @@ class FakeTopics(SimpleNamespace):
         return getattr(self, role)
 
 
-class FakeExtractor:
-    def extract_many(self, articles, received_at):
-        return [self.extract(a, received_at) for a in articles]
+class FakeNlp:
+    async def keep_alive(self):
+        pass
 
-    def extract(self, article, received_at):
-        return EnrichedArticle(article_id=article.id, received_at=received_at, extractor_version="fake", digest="d")
+    async def extract(self, articles, received_at):
+        return [
+            Refused("ArticleTooLong", "too long") if "refuse" in a.text
+            else EnrichedArticle(article_id=a.id, received_at=received_at, extractor_version="fake", digest="d")
+            for a in articles
+        ]
 
 
 def make_shell(fail_enriched_for=()):
@@ -49,9 +53,8 @@ def make_shell(fail_enriched_for=()):
         settings=Settings(),
         topics=topics,
         table={},
-        extractor=FakeExtractor,
+        nlp=FakeNlp(),
         metrics=Metrics(),
-        executor=ThreadPoolExecutor(max_workers=1),
     )
 
 
@@ -62,8 +65,8 @@ def events_of(values):
     ]
 
 
-def article(i):
-    return Article(id=f"a{i}", text=f"Article number {i}.").model_dump_json().encode()
+def article(i, text=None):
+    return Article(id=f"a{i}", text=text or f"Article number {i}.").model_dump_json().encode()
 
 
 def test_an_article_whose_output_cannot_be_written_is_dead_lettered_and_the_rest_go_on():
@@ -76,6 +79,16 @@ def test_an_article_whose_output_cannot_be_written_is_dead_lettered_and_the_rest
     output_failure = next(d for d in dead if d["error_type"] == "OutputError")
     assert output_failure["article_id"] == "a1" and "cannot write a1" in output_failure["reason"]
     assert shell.metrics.articles_in == 4 == shell.metrics.enriched + shell.metrics.dead_letters
+
+
+def test_an_article_the_nlp_refuses_is_dead_lettered_with_the_nlp_reason():
+    shell = make_shell()
+    asyncio.run(enrich_batch(shell, events_of([article(0), article(1, "please refuse me")])))
+    assert [k for k, _ in shell.topics.enriched.records] == ["a0"]
+    (dead,) = [json.loads(v) for _, v in shell.topics.deadletter.records]
+    assert (dead["error_type"], dead["reason"], dead["article_id"], dead["stage"]) == (
+        "ArticleTooLong", "too long", "a1", "article")
+    assert shell.metrics.articles_in == 2 == shell.metrics.enriched + shell.metrics.dead_letters
 
 
 def test_by_default_an_unrecoverable_batch_stops_the_process_at_once_without_committing():

@@ -5,6 +5,8 @@ Examples per test: DYADWATCH_FUZZ_EXAMPLES (default 150); see docs/reliability.m
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import string
@@ -15,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from streams.core.models import MAX_TEXT_BYTES, Article, DeadLetter
-from streams.core.routing import BadArticle, dead_letter, decode_article
+from streams.core.routing import DEAD_LETTER_FRAMING_BYTES, BadArticle, dead_letter, decode_article
 
 EXAMPLES = int(os.environ.get("DYADWATCH_FUZZ_EXAMPLES", "150"))
 fuzz = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -93,13 +95,23 @@ def test_a_mutated_article_gives_an_article_or_a_bad_article(article, data):
 
 
 @fuzz
-@given(st.binary(max_size=500), st.none() | st.binary(max_size=50), st.integers(0, 600))
-def test_a_dead_letter_of_any_bytes_is_valid_json_and_says_whether_it_was_cut(value, key, limit):
-    letter = dead_letter(reason="r", error_type="E", topic="articles", value=value, key=key, partition=0,
-                         offset=1, article_id=None, received_at=datetime.now(UTC), max_value_bytes=limit)
-    again = DeadLetter.model_validate_json(letter.model_dump_json())
-    assert again.value_truncated == (len(value) > limit)
-    assert again.value_size == len(value)
+@given(st.binary(max_size=5000), st.none() | st.binary(max_size=5000), st.integers(0, 6000), st.text(max_size=300))
+def test_a_dead_letter_of_any_bytes_is_valid_json_fits_its_limit_and_says_what_was_cut(value, key, room, reason):
+    limit = DEAD_LETTER_FRAMING_BYTES + 4000 + room
+    letter = dead_letter(reason=reason, error_type="E", topic="articles", value=value, key=key, partition=0,
+                         offset=1, article_id=None, received_at=datetime.now(UTC), max_bytes=limit)
+    encoded = letter.model_dump_json().encode()
+    assert len(encoded) <= limit - DEAD_LETTER_FRAMING_BYTES
+    again = DeadLetter.model_validate_json(encoded)
+    kept_value = base64.b64decode(again.value_b64)
+    assert value.startswith(kept_value) and again.value_truncated == (len(kept_value) < len(value))
+    assert again.value_size == len(value) and again.value_sha256 == hashlib.sha256(value).hexdigest()
+    if key is None:
+        assert again.key_b64 is None and again.key_size is None and not again.key_truncated
+    else:
+        kept_key = base64.b64decode(again.key_b64 or "")
+        assert key.startswith(kept_key) and again.key_truncated == (len(kept_key) < len(key))
+        assert again.key_size == len(key) and again.key_sha256 == hashlib.sha256(key).hexdigest()
 
 
 @pytest.mark.parametrize("field", ["id", "text", "title", "url", "source"])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from pydantic import ValidationError
 
-from streams.cli import topic_name
+from streams.cli import main, topic_name
 from streams.core.inputs import InputError, article_lines, articles_from_text, decode_text
 from streams.core.models import Article
 from streams.settings import Settings
@@ -26,6 +28,51 @@ def test_a_jsonl_file_is_many_articles_and_keeps_given_ids():
 def test_a_bad_jsonl_line_names_the_file_and_line():
     with pytest.raises(InputError, match="batch.jsonl:2"):
         list(articles_from_text("batch.jsonl", '{"text": "ok"}\n{"text": \n'))
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("big.json", '{"text": "Chile met Peru.", "n": 1' + "1" * 4999 + "}", "big.json: invalid JSON (a number has"),
+        ("big.jsonl", '{"text": "a"}\n{"text": "b", "n": ' + "9" * 5000 + "}", "big.jsonl:2: invalid JSON"),
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "deep.json: JSON nested too deeply"),
+    ],
+)
+def test_json_that_python_cannot_hold_is_an_input_error_naming_the_place(name, content, says):
+    with pytest.raises(InputError) as refused:
+        list(articles_from_text(name, content))
+    assert str(refused.value).startswith(says)
+
+
+def test_json_lines_that_python_cannot_hold_are_bad_lines_naming_the_place():
+    lines = [b'{"text": "a"}\n', b'{"text": "b", "n": ' + b"9" * 5000 + b"}\n", b"[" * 100_000 + b"]" * 100_000]
+    first, huge, deep = article_lines("big.jsonl", lines)
+    assert isinstance(first, Article)
+    assert str(huge).startswith("big.jsonl:2: invalid JSON (a number has more than")
+    assert str(deep) == "big.jsonl:3: JSON nested too deeply to be an article"
+
+
+def test_publish_of_a_missing_file_says_one_line_before_looking_for_a_broker(tmp_path, capsys):
+    missing = tmp_path / "missing.txt"
+    assert main(["publish", str(missing)]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [f"dyadwatch: {missing}: no such file"]
+
+
+def test_extract_of_a_file_that_is_not_utf8_or_holds_a_huge_integer_says_one_line(tmp_path, capsys):
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(b"Caf\xe9 talks")
+    huge = tmp_path / "huge.json"
+    huge.write_text('{"text": "Chile met Peru.", "n": 1' + "1" * 4999 + "}")
+    for path, says in ((latin, "not UTF-8 (byte 0xe9 at offset 3)"), (huge, "invalid JSON (a number has more than")):
+        assert main(["extract", str(path)]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith(f"dyadwatch: {path}: {says}"), err
+    lines = tmp_path / "huge.jsonl"
+    lines.write_text('{"id": "ok", "text": "Chile met Peru."}\n{"text": "b", "n": ' + "9" * 5000 + "}\n")
+    assert main(["extract", str(lines)]) == 1
+    out, err = capsys.readouterr()
+    assert [json.loads(line)["article_id"] for line in out.splitlines()] == ["ok"]
+    assert err.splitlines()[0].startswith(f"{lines}:2: invalid JSON (a number has more than") and "Traceback" not in err
 
 
 def test_stdin_is_json_lines_when_it_starts_with_a_brace():

@@ -29,7 +29,7 @@ def test_lag_counts_what_is_past_the_last_processed_message():
 
 
 def test_counters_carry_topic_kind_and_outcome_labels_and_alerts_their_kind_and_severity():
-    m = Metrics(articles_in=5, enriched=4, dead_letters=2, update_dead_letters=1, events_out=9, updates_out=6,
+    m = Metrics(articles_in=5, enriched=4, dead_letters=1, update_dead_letters=1, events_out=9, updates_out=6,
                 updates_in=10, relation_updates=7, replays=2)
     m.observe_alerts([_Alert("escalation", "warning"), _Alert("escalation", "warning"), _Alert("watch", "info")])
     text = prometheus_text(m, Settings(topic_alerts="geo-alerts").topics, {("articles", 0): 3})
@@ -40,6 +40,7 @@ def test_counters_carry_topic_kind_and_outcome_labels_and_alerts_their_kind_and_
         'dyadwatch_articles_total{outcome="dead_letter"} 1',
         'dyadwatch_records_out_total{topic="relation-events",kind="relation_update"} 6',
         'dyadwatch_relation_updates_total{outcome="dead_letter"} 1',
+        'dyadwatch_records_out_total{topic="articles.deadletter",kind="dead_letter"} 2',
         "dyadwatch_events_out_total 9",
         'dyadwatch_records_out_total{topic="geo-alerts",kind="alert"} 3',
         'dyadwatch_relation_updates_total{outcome="replay"} 2',

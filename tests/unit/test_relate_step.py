@@ -6,13 +6,11 @@ The integration tests kill real workers; this pins the ordering that makes those
 from __future__ import annotations
 
 import asyncio
-import json
-from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 from streams.agents import Shell, apply_relation_update
 from streams.core.alerts import AlertRules
-from streams.core.models import Alert, RelationState
+from streams.core.models import Alert, DeadLetter, RelationState
 from streams.core.relations import FoldParams
 from streams.metrics import Metrics
 from streams.settings import Settings
@@ -58,9 +56,8 @@ def make_shell():
         settings=Settings(),
         topics=topics,
         table=FakeTable(journal),
-        extractor=lambda: None,
+        nlp=None,
         metrics=Metrics(),
-        executor=ThreadPoolExecutor(max_workers=1),
     )
     return shell, journal
 
@@ -139,6 +136,6 @@ def test_an_update_dated_before_the_horizon_is_counted_as_late_and_changes_nothi
 def test_a_message_that_is_not_an_update_is_dead_lettered_with_its_article_id():
     shell, _ = make_shell()
     apply(shell, b'{"dyad": "CHN|USA", "article_id": "a9", "events": []}')
-    (dead,) = [json.loads(v) for _, v in shell.topics.deadletter.records]
-    assert dead["article_id"] == "a9" and dead["error_type"] == "InvalidUpdate"
-    assert shell.metrics.update_dead_letters == 1 and shell.table == {}
+    (dead,) = [DeadLetter.model_validate_json(v) for _, v in shell.topics.deadletter.records]
+    assert (dead.article_id, dead.error_type, dead.stage) == ("a9", "InvalidUpdate", "relation_update")
+    assert shell.metrics.update_dead_letters == 1 and shell.metrics.dead_letters == 0 and shell.table == {}

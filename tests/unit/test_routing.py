@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from datetime import UTC, datetime
 
 import pytest
 
 from streams.core.models import EnrichedArticle, Relation, RelationUpdate, Stance, dyad_key
-from streams.core.routing import BadArticle, dead_letter, decode_article, outputs_for
+from streams.core.routing import (
+    DEAD_LETTER_FRAMING_BYTES,
+    BadArticle,
+    article_id_of,
+    dead_letter,
+    decode_article,
+    outputs_for,
+)
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
@@ -56,29 +64,64 @@ def test_a_dead_letter_carries_the_original_bytes_and_where_they_came_from():
         offset=42,
         article_id=None,
         received_at=NOW,
-        max_value_bytes=100,
+        max_bytes=100_000,
     )
     assert base64.b64decode(record.value_b64) == b"\x00\x01raw"
     assert base64.b64decode(record.key_b64 or "") == b"k"
-    assert (record.topic, record.partition, record.offset, record.value_size) == ("articles", 3, 42, 5)
-    assert not record.value_truncated
+    assert (record.topic, record.partition, record.offset, record.value_size, record.key_size) == (
+        "articles", 3, 42, 5, 1)
+    assert record.value_sha256 == hashlib.sha256(b"\x00\x01raw").hexdigest()
+    assert record.key_sha256 == hashlib.sha256(b"k").hexdigest()
+    assert not record.value_truncated and not record.key_truncated
 
 
-def test_a_dead_letter_of_an_oversized_message_says_it_is_truncated():
-    record = dead_letter(
-        reason="r",
-        error_type="E",
-        topic="articles",
-        value=b"x" * 50,
-        key=None,
-        partition=0,
-        offset=1,
-        article_id=None,
-        received_at=NOW,
-        max_value_bytes=10,
-    )
-    assert record.value_truncated and record.value_size == 50
-    assert len(base64.b64decode(record.value_b64)) == 10
+def letter_of(value: bytes, key: bytes | None, max_bytes: int, reason: str = "r"):
+    return dead_letter(reason=reason, error_type="E", topic="articles", value=value, key=key, partition=0,
+                       offset=1, article_id="a" * 256, received_at=NOW, max_bytes=max_bytes)
+
+
+def test_a_dead_letter_of_an_oversized_message_fits_the_limit_and_says_it_is_cut():
+    record = letter_of(b"x" * 50_000, None, 10_000)
+    assert record.value_truncated and record.value_size == 50_000
+    assert len(record.model_dump_json().encode()) <= 10_000
+    assert (b"x" * 50_000).startswith(base64.b64decode(record.value_b64))
+    assert len(base64.b64decode(record.value_b64)) > 4_000, "the budget is used, not thrown away"
+    assert record.value_sha256 == hashlib.sha256(b"x" * 50_000).hexdigest()
+
+
+def test_a_huge_key_and_a_huge_value_are_both_cut_so_that_the_dead_letter_fits_with_its_key():
+    """1 MB key + 12 MB value under the 16 MiB limit: before, 16,992,476 bytes, more than Kafka would take."""
+    key, value = b"k" * 1024 * 1024, b"v" * 12 * 1024 * 1024
+    record = letter_of(value, key, 16 * 1024 * 1024)
+    assert len(record.model_dump_json().encode()) <= 16 * 1024 * 1024 - DEAD_LETTER_FRAMING_BYTES
+    assert (record.key_size, record.value_size) == (len(key), len(value))
+    assert record.key_sha256 == hashlib.sha256(key).hexdigest()
+    assert not record.key_truncated and record.value_truncated
+    small = letter_of(value, key, 100_000)
+    assert small.key_truncated and small.value_truncated
+    assert len(small.model_dump_json().encode()) <= 100_000 - DEAD_LETTER_FRAMING_BYTES
+
+
+def test_a_dead_letter_keeps_a_bounded_reason():
+    record = letter_of(b"v", None, 100_000, reason="why " * 100_000)
+    assert len(record.reason) < 5_000 and record.reason.endswith("[...]")
+
+
+def test_a_five_thousand_digit_integer_is_invalid_json_with_a_reason_for_the_sender():
+    with pytest.raises(BadArticle) as caught:
+        decode_article(b'{"id": "x", "text": "Chile met Peru.", "n": 1' + b"1" * 4999 + b"}")
+    assert caught.value.error_type == "InvalidJson"
+    assert "more than 4300 digits; send such numbers as strings" in caught.value.reason
+
+
+def test_any_unforeseen_failure_of_decoding_is_a_bad_article(monkeypatch):
+    def broken(data):
+        raise ZeroDivisionError("surprise")
+
+    monkeypatch.setattr("streams.core.routing.Article.model_validate", broken)
+    with pytest.raises(BadArticle) as caught:
+        decode_article(b'{"id": "x", "text": "Chile met Peru."}')
+    assert caught.value.error_type == "UndecodableMessage" and "ZeroDivisionError: surprise" in caught.value.reason
 
 
 def test_dyad_keys_are_unordered():
@@ -141,3 +184,27 @@ def test_updates_take_the_publication_time_over_the_arrival_time():
     )
     update = RelationUpdate.model_validate_json(outputs_for(enriched)[-1].value)
     assert update.event_time == published
+
+
+@pytest.mark.parametrize(
+    ("value", "article_id"),
+    [
+        (b'{"article_id": "a1", "dyad": "x"}', "a1"),
+        (b'{"article_id": 5}', None),
+        (b'{"article_id": "' + b"x" * 300 + b'"}', None),
+        (b"[1]", None),
+        (b"\xff", None),
+        (None, None),
+        (b'{"article_id": "a1", "n": 1' + b"1" * 5000 + b"}", None),
+    ],
+)
+def test_the_article_id_of_a_relation_message_is_read_when_it_can_be_and_never_raises(value, article_id):
+    assert article_id_of(value) == article_id
+
+
+def test_a_dead_letter_names_its_stage():
+    letter = dead_letter(reason="r", error_type="E", topic="relation-events", value=b"{}", key=None, partition=0,
+                         offset=0, article_id="a1", received_at=NOW, max_bytes=10_000, stage="relation_update")
+    assert (letter.stage, letter.article_id) == ("relation_update", "a1")
+    assert dead_letter(reason="r", error_type="E", topic="articles", value=b"", key=None, partition=0, offset=0,
+                       article_id=None, received_at=NOW, max_bytes=10_000).stage == "article"

@@ -117,3 +117,86 @@ def test_an_unchanged_relations_list_answers_a_poller_with_304(fetch):
     assert status == 200 and headers["ETag"] and headers["Cache-Control"] == "no-cache"
     assert fetch("GET", "/api/relations", {"If-None-Match": headers["ETag"]})[0] == 304
     assert fetch("GET", "/api/relations", {"If-None-Match": '"stale"'})[0] == 200
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:6066", "127.0.0.1.nip.io", "localhost.evil.example"])
+def test_a_request_for_a_name_that_is_not_the_views_is_refused_against_dns_rebinding(fetch, host):
+    status, headers, body = fetch("GET", "/api/relations", {"Host": host})
+    assert status == 400 and "DYADWATCH_WEB_ALLOWED_HOSTS" in body
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("host", ["localhost:6066", "LOCALHOST", "127.0.0.1", "[::1]:6066", "localhost."])
+def test_the_loopback_names_are_the_views_own(fetch, host):
+    assert fetch("GET", "/healthz", {"Host": host})[0] == 200
+
+
+def test_the_allowed_hosts_are_the_loopback_names_the_bound_host_and_the_setting():
+    from streams.views import allowed_hosts, host_name
+
+    settings = Settings(web_host="10.0.0.5", web_allowed_hosts="dyadwatch-view, View.Example.org")  # type: ignore[arg-type]
+    assert allowed_hosts(settings) == {"127.0.0.1", "localhost", "::1", "10.0.0.5", "dyadwatch-view",
+                                        "view.example.org"}
+    assert [host_name(h) for h in ("a:80", "[fe80::1]:80", "a.", "a:b")] == ["a", "fe80::1", "a", "a:b"]
+
+
+def test_the_view_closes_idle_connections_and_takes_no_large_request_body(web_app):
+    assert web_app._handler_args == {"keepalive_timeout": Settings().web_idle_timeout}  # noqa: SLF001
+    assert web_app._client_max_size == 64 * 1024  # noqa: SLF001
+
+
+def test_relations_are_listed_up_to_the_limit_with_the_total_beside_them(fetch):
+    status, _, body = fetch("GET", "/api/relations?limit=3")
+    assert status == 200 and '"total":0' in body
+    assert fetch("GET", f"/api/relations?limit={Settings().web_max_rows + 1}")[0] == 400
+    assert fetch("GET", "/api/relations?limit=0")[0] == 400
+
+
+def test_a_client_that_does_not_read_its_response_is_dropped_after_the_write_timeout():
+    """A slow reader held its whole response in the worker's memory for as long as it liked (8 of them: 2.68 GB)."""
+    import socket
+    import time
+
+    from aiohttp import web
+
+    from streams.views import guard
+
+    big = b"x" * (32 * 1024 * 1024)
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(body=big)
+
+    async def serve() -> tuple[int, float]:
+        app = web.Application(middlewares=[guard(Settings(web_write_timeout=1.0))])
+        app.router.add_get("/big", handler)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # noqa: SLF001
+        client = socket.socket()
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        client.connect(("127.0.0.1", port))
+        client.sendall(b"GET /big HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        started = time.monotonic()
+        await asyncio.sleep(3)  # the client reads nothing for three times the timeout
+        client.setblocking(False)
+        received = 0
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                chunk = client.recv(1 << 20)
+            except BlockingIOError:
+                await asyncio.sleep(0.01)
+                continue
+            except ConnectionResetError:
+                break
+            if not chunk:
+                break
+            received += len(chunk)
+        client.close()
+        await runner.cleanup()
+        return received, time.monotonic() - started
+
+    received, _ = asyncio.run(serve())
+    assert received < len(big), "the server dropped the connection instead of waiting for the reader"

@@ -263,6 +263,16 @@ def test_the_etag_changes_with_every_applied_record_and_when_the_mirror_is_loade
     assert len(set(tags)) == 3
 
 
+def test_the_mirror_keeps_titles_cut_to_their_cap_and_drops_urls_over_theirs():
+    mirror = Mirror(names=ActorNames({}), title_bytes=20, url_bytes=40)
+    assert mirror.apply_enriched(json.dumps({"article_id": "a", "title": "é" * 5_000_000,
+                                             "url": "https://example.org/" + "x" * 100}).encode())
+    url, title = mirror.articles["a"]
+    assert url is None and title is not None and len(title.encode()) <= 20 and title.endswith("…")
+    mirror.apply_enriched(json.dumps({"article_id": "b", "title": "short", "url": "https://e.org/b"}).encode())
+    assert mirror.articles["b"] == ("https://e.org/b", "short")
+
+
 # the score over time, and how fresh the table is
 
 

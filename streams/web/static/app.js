@@ -8,6 +8,7 @@ const BAND_RANK = { hostile: 0, tense: 1, neutral: 2, cooperative: 3, allied: 4 
 
 const state = {
   relations: [],
+  total: 0,
   version: -1,
   loaded: false,
   sort: "last_seen",
@@ -230,7 +231,11 @@ function renderNetwork() {
 function renderStatus() {
   const status = document.getElementById("status");
   const shown = visibleRows().length;
-  const parts = [`${state.relations.length} relations`];
+  const parts = [
+    state.total > state.relations.length
+      ? `the ${state.relations.length} latest of ${state.total} relations`
+      : `${state.relations.length} relations`,
+  ];
   if (shown !== state.relations.length) parts.push(`${shown} shown`);
   if (!state.loaded) parts.push("still reading the relations topic");
   if (state.lastOk) parts.push(`updated ${state.lastOk.toLocaleTimeString()}`);
@@ -460,6 +465,7 @@ async function poll() {
       state.version = body.version;
       state.loaded = body.loaded;
       state.relations = body.relations;
+      state.total = body.total;
       state.source = body.source || state.source;
       state.latestRecordAt = body.latest_record_at || null;
       render();
