@@ -114,10 +114,10 @@ def test_publish_of_a_missing_file_or_a_folder_is_one_line_and_exit_2(tmp_path):
 
 def test_a_file_over_the_message_limit_names_both_limits(tmp_path):
     big = tmp_path / "big.txt"
-    big.write_text("Chile met Peru. " * 200)
-    result = run("publish", str(big), env={**no_broker_env(tmp_path), "DYADWATCH_MAX_MESSAGE_BYTES": "1000"},
+    big.write_text("Chile met Peru. " * 5000)  # the limit may not be set below 64 KiB: a dead letter must fit
+    result = run("publish", str(big), env={**no_broker_env(tmp_path), "DYADWATCH_MAX_MESSAGE_BYTES": "65536"},
                  inherit=False)
-    assert_one_line(result, 2, "3,200 bytes, over the 1,000-byte Kafka message limit (DYADWATCH_MAX_MESSAGE_BYTES)",
+    assert_one_line(result, 2, "80,000 bytes, over the 65,536-byte Kafka message limit (DYADWATCH_MAX_MESSAGE_BYTES)",
                     "at most 1 MB anyway (a separate limit)")
 
 
