@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,9 @@ CONSTRUCTIONS = (
     "prepositional", "reciprocal", "reported", "title",
 )  # fmt: skip
 """The corpus tags that name how an event is written (tests/data/events/README.md), for the recall table."""
+UNDATED_DAY = datetime(2025, 6, 1, tzinfo=UTC)
+"""The day an item without `published_at` is scored on, so the figures do not move with the calendar (a
+named official holds a role by date; tests/data/events/README.md)."""
 
 
 def quad_of_root(root: int) -> int:
@@ -132,7 +135,8 @@ def load_gold(path: Path) -> list[GoldItem]:
 
 
 def articles_for(items: Iterable[GoldItem]) -> list[Article]:
-    return [Article(id=item.id, text=item.text, published_at=item.published_at) for item in items]
+    """The items as articles; an undated item speaks on `UNDATED_DAY`, not on the day it is scored."""
+    return [Article(id=item.id, text=item.text, published_at=item.published_at or UNDATED_DAY) for item in items]
 
 
 def labels_of(article: EnrichedArticle) -> Labels:

@@ -13,11 +13,13 @@ import pytest
 from streams.core.models import Article, EnrichedArticle, Entity, Relation, Stance
 from streams.evaluation import (
     DATA_DIR,
+    UNDATED_DAY,
     Event,
     GoldItem,
     Labels,
     Predictor,
     StanceKey,
+    articles_for,
     cooccurrence_baseline,
     evaluate_split,
     format_constructions,
@@ -223,6 +225,15 @@ def test_a_gold_background_event_is_read_from_its_mode() -> None:
     parsed = parse_gold_line(line(events=[{"source": "RUS", "target": "UKR", "cameo": "190", "mode": "background"}],
                                   tags=["modes"]))
     assert parsed.labels.events == (Event("RUS", "UKR", "190", 4, background=True),)
+
+
+def test_an_undated_item_is_scored_on_a_fixed_day_and_a_dated_one_on_its_own() -> None:
+    dated = parse_gold_line(line(published_at="2010-04-08"))
+    undated = parse_gold_line(line())
+    articles = articles_for([dated, undated])
+    assert articles[0].published_at is not None and articles[0].published_at.date().isoformat() == "2010-04-08"
+    assert articles[1].published_at == UNDATED_DAY
+    assert UNDATED_DAY.date().isoformat() == "2025-06-01"
 
 
 def test_enriched_articles_reduce_to_their_scored_labels() -> None:
