@@ -1,7 +1,11 @@
 """Core layer: the one builder of the spaCy pipeline, listing dyadwatch's components in order.
 
 `build_nlp()` loads the trained English pipeline (tok2vec, tagger, parser, attribute_ruler, lemmatizer, ner;
-`senter` is excluded because the parser already sets sentences) and appends, after `ner`:
+`senter` is excluded because the parser already sets sentences), puts before them
+
+0. `dyad_dateline`     a wire dateline ends a sentence   (streams.core.dateline)
+
+and appends, after `ner`:
 
 1. `dyad_actor_names`  dictionary names -> candidates   (streams.core.actors)
 2. `dyad_actor_roles`  role nouns, titles, pair phrases  (streams.core.actors)
@@ -21,6 +25,7 @@ import spacy
 from spacy.language import Language
 
 import streams.core.actors  # noqa: F401  (registers the actor factories)
+import streams.core.dateline  # noqa: F401  (registers dyad_dateline)
 import streams.core.events  # noqa: F401  (registers dyad_events)
 import streams.core.stances  # noqa: F401  (registers dyad_stances)
 
@@ -38,6 +43,7 @@ def build_nlp(model: str = DEFAULT_MODEL) -> Language:
             f"spaCy model {model!r} is not installed; install it with "
             f"`pip install -e .` (it is a dependency in pyproject.toml) or pass another model name"
         ) from error
+    nlp.add_pipe("dyad_dateline", first=True)
     for name in ACTOR_COMPONENTS:
         nlp.add_pipe(name, last=True)
     nlp.add_pipe("dyad_events", last=True)

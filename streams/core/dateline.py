@@ -1,0 +1,64 @@
+"""Core layer: the `dyad_dateline` spaCy component (a wire dateline is a sentence of its own, before the parser).
+
+Wire copy opens a story with a dateline: "PRAGUE, April 8 - Barack Obama and Dmitry Medvedev signed ...",
+"SOCHI, Russia, March 5 - ...", "BEIRUT (Reuters) - ...". Left to itself the parser reads the place as the
+subject of the first sentence and the real subject as its apposition, so the sentence's actors act in no
+event. This component, which runs before the parser, starts a sentence at the first word after the dateline's
+dash, and none inside the story's first sentence (up to its first full stop, question or exclamation mark): the
+parser keeps the sentence starts set before it, so it parses that sentence as written, where left alone it may
+split it after the subject ("PRISTINA, Sept 25 - Kosovo | accused Serbia ...").
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+PLACE = r"[A-Z][A-Z.'\-]*[A-Z.](?:[ \-][A-Z][A-Z.'\-]*)*"
+"""The place in capitals: 'KYIV', 'PANAMA CITY', 'SHARM EL-SHEIKH', 'U.N.'."""
+REGION = r"(?P<region>, [A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*)*)?"
+"""An optional country or state after it: 'SOCHI, Russia', 'SPRINGFIELD, Ill.'."""
+DAY = r"(?P<day>,? (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2})?"
+"""An optional date: ', Aug 12', ', Sept. 14'."""
+AGENCY = r"(?P<agency> \([A-Za-z][A-Za-z .&]*\))?"
+"""An optional agency: ' (Reuters)'."""
+DATELINE = re.compile(rf"^[ \t]*{PLACE}{REGION}{DAY}{AGENCY} ?[-\u2013\u2014]+[ \t]+(?=\S)", re.MULTILINE)
+"""A dateline at the start of the text or of a paragraph, up to the first character of the story; it needs a
+region, a date or an agency after the place ('NATO - the alliance said' is no dateline)."""
+
+
+SENTENCE_ENDS = frozenset({".", "!", "?"})
+
+
+def dateline_ends(text: str) -> list[int]:
+    """The character offsets where the story starts after each dateline of `text` (none: [])."""
+    return [
+        match.end()
+        for match in DATELINE.finditer(text)
+        if match.group("region") or match.group("day") or match.group("agency")
+    ]
+
+
+@Language.factory("dyad_dateline", assigns=["token.is_sent_start"])
+def make_dyad_dateline(nlp: Language, name: str) -> DyadDateline:
+    return DyadDateline()
+
+
+class DyadDateline:
+    """Marks the first token after a dateline as a sentence start, and the rest of that sentence as none."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        for offset in dateline_ends(doc.text):
+            token = doc.char_span(offset, offset + 1, alignment_mode="expand")
+            if token is None or token.start == 0:
+                continue
+            doc[token.start].is_sent_start = True
+            for inside in doc[token.start + 1 :]:
+                if inside.is_sent_start:
+                    break
+                inside.is_sent_start = False
+                if inside.text in SENTENCE_ENDS:
+                    break
+        return doc

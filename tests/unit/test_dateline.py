@@ -1,0 +1,48 @@
+"""Unit tests of the dateline component: where a wire dateline ends, and that the parser keeps the sentence start."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.core.dateline import dateline_ends
+from streams.core.extract import load_extractor
+
+
+@pytest.mark.parametrize(
+    ("text", "story"),
+    [
+        ("PRAGUE, April 8 - Barack Obama signed.", "Barack"),
+        ("SOCHI, Russia, March 5 - Russian President Dmitry Medvedev brokered talks.", "Russian"),
+        ("PANAMA CITY, Feb 2 - Secretary of State Marco Rubio met.", "Secretary"),
+        ("SHARM EL-SHEIKH, Egypt, Oct 13 - Leaders met.", "Leaders"),
+        ("BEIRUT (Reuters) - Israeli jets struck.", "Israeli"),
+        ("KYIV, Ukraine (AP) \u2014 Russia fired.", "Russia"),
+        ("Earlier text.\nMOSCOW, Sept. 1 - Putin spoke.", "Putin"),
+    ],
+)
+def test_a_dateline_ends_where_the_story_begins(text: str, story: str) -> None:
+    assert [text[end:].split()[0] for end in dateline_ends(text)] == [story]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NATO - the alliance - met on Sunday.",
+        "Egypt and Jordan signed an accord - a first.",
+        "Talks ended. MOSCOW, Sept. 1 - Putin spoke.",
+    ],
+)
+def test_capitals_and_dashes_that_open_no_story_are_no_dateline(text: str) -> None:
+    assert dateline_ends(text) == []
+
+
+def test_the_first_sentence_after_a_dateline_is_parsed_whole_with_its_own_subject() -> None:
+    text = "PRISTINA, Sept 25 - Kosovo accused Serbia on Monday of backing an armed group. Serbia denied it."
+    doc = load_extractor().nlp(text)
+    sentences = [sentence.text for sentence in doc.sents]
+    assert sentences == [
+        "PRISTINA, Sept 25 -",
+        "Kosovo accused Serbia on Monday of backing an armed group.",
+        "Serbia denied it.",
+    ]
+    assert [t.text for t in doc if t.dep_ == "nsubj" and t.head.text == "accused"] == ["Kosovo"]
