@@ -84,6 +84,7 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
             tok.dep in ("ccomp", "parataxis")
             or (tok.dep == "prep" and head.pos in ("NOUN", "PROPN"))
             or (tok.dep == "prep" and tok.lemma in WORDS.time_preps)
+            or clause_of_its_own(an, tok)
         ):
             in_clause = False
         elif in_clause and tok.dep in ("xcomp", "dobj", "pcomp", "acomp", "prep", "pobj", "advcl", "conj"):
@@ -102,6 +103,18 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
         tok = head
     mode: Mode = "intended" if intended else "reported" if speaker else "asserted"
     return Governance(mode, speaker, negated, refused, speaker_actors)
+
+
+def clause_of_its_own(an: Analysis, tok: Token) -> bool:
+    """An adverbial clause that is an act of its own, not the purpose of its head: a participle or a finite
+    clause ('refused ..., prompting Washington to impose tariffs', 'would not give up ..., after Chinese ships
+    blocked a mission'); an infinitive ('agreed on Sunday to resume talks', often parsed as advcl) is not, nor a
+    reason ('would not attend because Peru had insulted him')."""
+    return (
+        tok.dep == "advcl"
+        and not any(a.lemma == "to" for a in an.kids(tok, "aux"))
+        and not any(m.lemma in WORDS.reason_marks for m in an.kids(tok, "mark"))
+    )
 
 
 def speaker_text(an: Analysis, tok: Token) -> str:
