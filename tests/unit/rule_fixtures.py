@@ -95,6 +95,7 @@ STATES = {
     "United States": "USA",
     "U.S.": "USA",
     "Venezuela": "VEN",
+    "Venezuelan": "VEN",
     "Colombia": "COL",
     "Vietnam": "VNM",
     "Beijing": "CHN",

@@ -158,7 +158,7 @@ def test_a_paired_code_is_a_joint_act_a_passive_only_code_reverses_and_a_named_p
     freeze = VerbForm("freeze", (), "FREEZE", None, "CAMEO.2.0.txt:19")
     cues = {p.src: cue_of(PatternMatch(freeze, p, p.code), "freeze") for p in compiled.patterns()}
     joint, reversed_, named = (cues[f"CAMEO.2.0.txt:{n}"] for n in (20, 21, 22))
-    assert joint is not None and joint.mutual and joint.symmetric and joint.phrase_target
+    assert joint is not None and joint.mutual and joint.symmetric and "with" in joint.preps
     assert reversed_ is not None and reversed_.reverse and reversed_.cameo == "173"
     assert named is not None and named.preps == ("against",) and not named.object
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from streams.core import cameo
 from streams.core.rules.cues import Cue, CueLexicon
-from streams.core.rules.plain import Analysis, Party, Token, mention_text, party_of
+from streams.core.rules.plain import Analysis, Party, Token, coarse_pos, mention_text, party_of
 from streams.core.words import WORDS
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -151,8 +152,6 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
     if objs and cue.object and not passive_subject:
         # 'dismissed the proposal by Kyiv', with 'by' attached to the verb
         targets.extend(an.pobjs(tok, ("by",)))
-    if cue.phrase_target and objs and not parties(an, targets):
-        targets.extend(phrase_actor(an, objs))
     if not parties(an, targets):
         # 'struck targets in Syria'; but 'shelled areas near the Turkish border' did not hit Turkey
         places = [*an.pobjs(tok, cue.fallback_preps), *(o for obj in objs for o in an.pobjs(obj, cue.fallback_preps))]
@@ -167,22 +166,65 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
         between = parties(an, an.pobjs(tok, ("between",)))
         if len(between) >= 2:
             return between, ()
-    return sources, parties(an, targets)
+    found = parties(an, targets)
+    if not found and cue.cameo is not None and cue.polarity is None and not (cue.symmetric and len(sources) > 1):
+        # events only: a stance with no actor in its frame is about a policy ('backed the plan for talks')
+        found = phrase_parties(an, tok, objs, lexicon)
+    return sources, found
 
 
-def phrase_actor(an: Analysis, objs: list[Token], depth: int = 3) -> list[Token]:
-    """The first token that stands for an actor in the prepositional phrases inside the object phrases, nearest
-    first ('a ban on flights to Georgia' -> Georgia); a place ('a plan in Paris') or a border ('troops near the
-    Turkish border') names no actor here."""
-    level = [o for o in objs if o.lemma not in WORDS.border_nouns]
-    for _ in range(depth):
-        preps = [p for tok in level for p in an.kids(tok, "prep") if p.lemma not in WORDS.place_preps]
-        level = [o for p in preps for o in an.kids(p, "pobj")]
-        level = [o for o in level if o.lemma not in WORDS.border_nouns]
-        found = [o for o in level if parties(an, [o])]
+def phrase_parties(an: Analysis, verb: Token, objs: list[Token], lexicon: CueLexicon) -> tuple[Party, ...]:
+    """PETRARCH's default target, for a cue whose frame names none: the first actor inside the verb phrase,
+    nearest first, marked `inferred` (lower confidence). The phrase is the verb's objects and its target
+    prepositions ('hit back at Argentina'), then, level by level, what hangs in them: prepositional phrases
+    ('talks between the presidents of Armenia and Azerbaijan', 'a ban on flights to Georgia'), participles
+    without a subject of their own ('a boat carrying members of the Venezuelan gang', 'the sanctions imposed on
+    Niger') and a complement verb that is no cue itself ('refused to accept two U.S. military planes'). It
+    never enters a clause with its own subject, nor a phrase of time ('after talks with Iran'), of place ('in
+    Paris', which `places` reads) or of topic ('disputes over Taiwan'); a border names only its 'with' side
+    ('its border with Guyana', not 'near the Turkish border'). Below the first level a pronoun names no one."""
+    level = [*objs, *an.pobjs(verb, WORDS.pattern_target_preps)]
+    level += [c for c in an.kids(verb, "xcomp") if not is_cue(c, lexicon) and not an.kids(c, "nsubj")]
+    level.sort(key=lambda t: t.i)
+    for depth in range(PHRASE_DEPTH):
+        named = [t for t in level if t.lemma not in WORDS.border_nouns and t.pos != "VERB"]
+        named += [o for t in level if t.lemma in WORDS.border_nouns for o in an.pobjs(t, ("with",))]
+        if depth > 0:
+            # a pronoun deep in the phrase ('at a ceremony marking its anniversary') is too far to trust
+            named = [t for t in named if not pronoun_owned(an, t)]
+        found = parties(an, named)
         if found:
-            return found[:1]
-    return []
+            return tuple(replace(p, inferred=True) for p in found)
+        level = sorted((inner for tok in level for inner in phrase_children(an, tok)), key=lambda t: t.i)
+        if not level:
+            break
+    return ()
+
+
+PHRASE_DEPTH = 4
+
+
+def pronoun_owned(an: Analysis, tok: Token) -> bool:
+    """A pronoun, or a noun owned by one ('its anniversary')."""
+    return tok.i in an.anaphors or any(o.i in an.anaphors for o in an.kids(tok, "poss"))
+
+
+def phrase_children(an: Analysis, tok: Token) -> list[Token]:
+    """What the verb-phrase fallback reads inside a token, one level down (`phrase_parties`)."""
+    if tok.lemma in WORDS.border_nouns:
+        return []
+    closed = WORDS.place_preps | WORDS.time_preps | WORDS.place_of_action_preps
+    out = [o for p in an.kids(tok, "prep") if p.lemma not in closed for o in an.kids(p, "pobj")]
+    if tok.pos == "VERB":
+        # a participle or a complement verb: its objects first
+        out += an.kids(tok, "dobj", "dative")
+    out += [c for c in an.kids(tok, "acl", "xcomp", "appos") if not an.kids(c, "nsubj", "nsubjpass")]
+    return out
+
+
+def is_cue(tok: Token, lexicon: CueLexicon) -> bool:
+    cue = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
+    return cue is not None and (cue.cameo is not None or cue.control is not None)
 
 
 def named_objects(an: Analysis, verb: Token, objs: list[Token]) -> list[Token]:

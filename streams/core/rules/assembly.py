@@ -29,7 +29,7 @@ def relations_from(finding: Finding, sentence: Sentence) -> list[Relation]:
     for source, target in finding.pairs:
         confidence = 0.85
         confidence -= 0.1 * (source.resolved + target.resolved)
-        confidence -= 0.15 if target.place else 0.0
+        confidence -= 0.15 if target.place or target.inferred else 0.0
         confidence -= 0.1 if finding.mode != "asserted" else 0.0
         confidence -= 0.05 if finding.cue.pos != "verb" else 0.0
         out.append(

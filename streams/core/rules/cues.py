@@ -58,11 +58,6 @@ class Cue(BaseModel):
         strict=False,
         description="Prepositions naming a target only when nothing else does ('struck targets in Syria').",
     )
-    phrase_target: bool = Field(
-        False,
-        description="With no target otherwise, the first actor inside the object's phrases is one ('lifted a ban "
-        "on flights to Georgia'): PETRARCH's default target, for its patterns.",
-    )
     refine: tuple[tuple[str, str], ...] = Field(
         (), description="Word -> finer CAMEO code when the word is near the cue ('defense' -> '062')."
     )

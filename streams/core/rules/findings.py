@@ -104,9 +104,8 @@ def object_nouns(an: Analysis, verb: Token) -> list[Token]:
 
 @cache
 def refined(cue: Cue, code: str) -> Cue:
-    """Our cue with the code a PETRARCH pattern gave, which stands for our refine words and required ones; the
-    pattern's default target (an actor inside the object phrase) is the fallback of our frame's targets."""
-    return cue.model_copy(update={"cameo": code, "refine": (), "require_object": (), "phrase_target": True})
+    """Our cue with the code a PETRARCH pattern gave, which stands for our refine words and required ones."""
+    return cue.model_copy(update={"cameo": code, "refine": (), "require_object": ()})
 
 
 def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> Finding | None:
@@ -159,7 +158,9 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> Finding | N
         # of missiles ('fired two missiles into the sea, Seoul said') hit no one in particular
         targets = gov.speaker_actors
     # a place does not act back: 'drills around Taiwan' are no joint drills with Taiwan
-    pairs = pair_up(sources, targets, cue.symmetric, cue.mutual and not any(t.place for t in targets))
+    # nor does a party found deep in the phrase, and a refused joint act is one side's refusal
+    joint = cue.mutual and not gov.refused and not any(t.place or t.inferred for t in targets)
+    pairs = pair_up(sources, targets, cue.symmetric, joint)
     about_policy = (
         cue.polarity in ("support", "oppose")
         and tok.dep in ("ROOT", "ccomp", "conj")

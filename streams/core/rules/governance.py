@@ -64,6 +64,8 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
         if tok.dep == "acl" and head.lemma in WORDS.decision_nouns:
             intended = intended or head.lemma in WORDS.plan_nouns
             refused = refused or head.lemma == "refusal"
+            # 'has no plans to buy Russian jets'
+            negated = negated or any(d.lemma == "no" for d in an.kids(head, "det"))
         if tok.dep == "nsubjpass" and (control in ("stop", "refuse") or is_rejection(entry)):
             # 'the visit was postponed', 'the deal was rejected'
             negated = True

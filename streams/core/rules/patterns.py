@@ -423,11 +423,11 @@ def cue_of(match: PatternMatch, lemma: str) -> Cue | None:
     """A match as the frame fields of our cues.
 
     The source is the subject. The target is where the pattern puts it: its object (`* +`), the object of
-    a named preposition (`(WITH +)`), or, unmarked (PETRARCH's default), an actor in the object phrase, else
-    in a prepositional phrase of the verb: the pattern's own open ones (`(AGAINST ^)`) and those of
-    `words.pattern_target_preps`. A paired code `[a:a]` is a joint act (both directions, as our `mutual`);
-    `[a:b]` with b another code keeps a (the corpus codes one-sided contact one-sided); `[:b]` alone means
-    the subject is acted upon: b, from the agent or the 'from' phrase (our `reverse`)."""
+    a named preposition (`(WITH +)`), or, unmarked (PETRARCH's default), the object of the pattern's own open
+    prepositions (`(AGAINST ^)`) and those of `words.pattern_target_preps`, else an actor inside the verb phrase
+    (`arguments.phrase_parties`, as for every cue). A paired code `[a:a]` is a joint act (both directions, as
+    our `mutual`); `[a:b]` with b another code keeps a (the corpus codes one-sided contact one-sided); `[:b]`
+    alone means the subject is acted upon: b, from the agent or the 'from' phrase (our `reverse`)."""
     pattern, code = match.pattern, match.code
     fields: dict[str, Any] = {"lemma": lemma, "pos": "verb"}
     if code is None and pattern is not None and pattern.reverse_code is not None:
@@ -442,7 +442,7 @@ def cue_of(match: PatternMatch, lemma: str) -> Cue | None:
     else:
         named = [p.prep for p in pattern.preps if p.object is None] if pattern is not None else []
         fields |= {"cameo": code, "mutual": pattern is not None and pattern.reverse_code == code}
-        fields |= {"preps": tuple(dict.fromkeys([*named, *sorted(WORDS.pattern_target_preps)])), "phrase_target": True}
+        fields |= {"preps": tuple(dict.fromkeys([*named, *sorted(WORDS.pattern_target_preps)]))}
     return Cue.model_validate(fields)
 
 

@@ -50,6 +50,8 @@ class Party:
     """True when the party came from a pronoun or a borrowed clause subject, not a direct mention."""
     place: bool = False
     """True for a state named only as the place of the act ('air strikes in Syria'): a target coders infer."""
+    inferred: bool = False
+    """True for a party found by the verb-phrase fallback (`arguments.phrase_parties`), not by the cue's frame."""
 
 
 COARSE_POS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun", "ADJ": "adj", "ADP": "adj"}
