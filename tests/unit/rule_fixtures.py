@@ -69,6 +69,7 @@ STATES = {
     "Laos": "LAO",
     "Lebanese": "LBN",
     "Lithuania": "LTU",
+    "Lebanon": "LBN",
     "Lithuanian": "LTU",
     "Polish": "POL",
     "Algerian": "DZA",

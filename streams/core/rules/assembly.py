@@ -9,7 +9,7 @@ from streams.core.models import Relation, Stance
 from streams.core.rules.cues import CueLexicon, event_cues, stance_cues
 from streams.core.rules.findings import Finding, findings_in
 from streams.core.rules.patterns import VerbPatterns, verb_patterns
-from streams.core.rules.plain import Analysis, Party, Sentence
+from streams.core.rules.plain import Analysis, Party, Sentence, Token
 
 
 def relations_from(finding: Finding, sentence: Sentence) -> list[Relation]:
@@ -57,18 +57,54 @@ def extract_relations(
     analyses: Iterable[Analysis], lexicon: CueLexicon | None = None, patterns: VerbPatterns | None = None
 ) -> list[Relation]:
     """All dyadic events of an article, from our cues and PETRARCH's verb patterns (`patterns`, default the
-    compiled dictionary), one per source, target, CAMEO root and sentence: of two cues for one event
-    ('received medical aid'), the more specific code stays."""
-    kept: dict[tuple[str, str, int, int], Relation] = {}
+    compiled dictionary). In a sentence, two cues with the same source, target and CAMEO root are one event
+    when they give one code or are of one phrase ('received medical aid', 'travelled to Abuja to meet', 'warned
+    that Israel would strike'): the more specific code stays. Cues of separate phrases with codes of their own
+    are separate events ('met Wang Yi ... on the first visit by India's top diplomat' is a meeting and a visit;
+    'convicted a Russian agent ..., and Germany expelled two Russian diplomats' a conviction and expulsions)."""
+    kept: dict[tuple[str, str, int, int], list[tuple[Token, Relation]]] = {}
     # a dyad needs two actors in its sentence
     found = findings_in(analyses, lexicon or event_cues(), min_actors=2, patterns=patterns or verb_patterns())
     for sentence, finding in found:
         for relation in relations_from(finding, sentence):
-            key = (relation.source, relation.target, relation.root, relation.span[0])
-            known = kept.get(key)
-            if known is None or (cameo.is_general(known.cameo) and not cameo.is_general(relation.cameo)):
-                kept[key] = relation
-    return list(kept.values())
+            same = kept.setdefault((relation.source, relation.target, relation.root, relation.span[0]), [])
+            at = next(
+                (
+                    n
+                    for n, (t, known) in enumerate(same)
+                    if known.cameo == relation.cameo or one_phrase(sentence, t, finding.trigger)
+                ),
+                None,
+            )
+            if at is None:
+                same.append((finding.trigger, relation))
+            elif cameo.is_general(same[at][1].cameo) and not cameo.is_general(relation.cameo):
+                same[at] = (same[at][0], relation)
+    return [relation for same in kept.values() for _, relation in same]
+
+
+PHRASE_DEPS = frozenset(
+    {"dobj", "nsubjpass", "attr", "oprd", "acomp", "xcomp", "ccomp", "advcl", "compound", "amod", "nmod", "appos"}
+)
+"""Arcs inside one phrase: a verb and its object ('launched strikes') or complement ('travelled to meet',
+'warned that Israel would strike'), a noun and its modifier."""
+
+
+def one_phrase(sentence: Sentence, a: Token, b: Token) -> bool:
+    """Whether two cue tokens are of one phrase: one reaches the other up arcs of `PHRASE_DEPS` or through 'of'
+    ('imposed a package of sanctions', 'a wave of strikes')."""
+    by_i = {t.i: t for t in sentence.tokens}
+    for low, high in ((a, b), (b, a)):
+        tok = low
+        for _ in range(4):
+            if tok.i == high.i:
+                return True
+            head = by_i.get(tok.head)
+            through_of = tok.dep == "pobj" and head is not None and head.lemma == "of"
+            if head is None or head.i == tok.i or not (tok.dep in PHRASE_DEPS or through_of or tok.lemma == "of"):
+                break
+            tok = head
+    return False
 
 
 def stances_from(finding: Finding, sentence: Sentence) -> list[Stance]:
