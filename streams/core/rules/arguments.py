@@ -119,7 +119,8 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
     if cue.pos == "noun":
         return noun_arguments(an, tok, cue, lexicon)
     targets: list[Token] = []
-    passive_subject = an.kids(tok, "nsubjpass")
+    modified = participle_noun(an, tok)
+    passive_subject = an.kids(tok, "nsubjpass") or modified
     # 'was granted a loan by the World Bank': the parser may hang the agent on the object
     agents = (
         an.pobjs(tok, ("by",)) + [a for o in an.kids(tok, "dobj") for a in an.pobjs(o, ("by",))]
@@ -135,7 +136,9 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
         if not agents:
             # 'two soldiers were killed in a Pakistani drone strike': the owner of the attack acted
             sources = parties(an, [o for o in an.pobjs(tok, ("in", "during")) if is_attack(o, lexicon)])
-        targets.extend(passive_subject)
+        if not modified:
+            # (a participle's noun stands for its agent: 'a deal brokered by China' is China's)
+            targets.extend(passive_subject)
     else:
         sources = subjects(an, tok)
     objs = named_objects(an, tok, an.kids(tok, "dobj") or shared_objects(an, tok))
@@ -167,10 +170,44 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
         if len(between) >= 2:
             return between, ()
     found = parties(an, targets)
+    if not found and modified and cue.cameo and cameo.is_consultation(cue.cameo):
+        # 'restored relations with Iran in a deal brokered by China', 'initialled the text ... in a ceremony
+        # hosted by President Trump': the host or mediator acts on the parties of what it hosted
+        found = participants(an, modified[0])
     if not found and cue.cameo is not None and cue.polarity is None and not (cue.symmetric and len(sources) > 1):
         # events only: a stance with no actor in its frame is about a policy ('backed the plan for talks')
         found = phrase_parties(an, tok, objs, lexicon)
     return sources, found
+
+
+def participle_noun(an: Analysis, verb: Token) -> list[Token]:
+    """The noun a passive participle with a by-agent and no subject of its own modifies, as its passive subject
+    ('sanctions imposed by the EU on Russia', 'a deal brokered by China'); [] for any other verb."""
+    head = an.head(verb)
+    if verb.dep != "acl" or head is None or an.kids(verb, "nsubj", "nsubjpass") or not an.pobjs(verb, ("by",)):
+        return []
+    return [head]
+
+
+def participants(an: Analysis, noun: Token) -> tuple[Party, ...]:
+    """Who took part in the event a noun names: its own partners ('talks between X and Y', 'their summit'),
+    else the clause it stands in, the subjects and the partners of the verb it hangs from or of its object
+    ('Saudi Arabia restored relations with Iran in a deal')."""
+    own = parties(an, [*an.pobjs(noun, ("between", "with")), *an.kids(noun, "poss")])
+    if own:
+        return own
+    # up to the verb, through a phrase of its object ('initialled an agreement in a ceremony hosted by ...')
+    tok: Token | None = noun
+    for _ in range(4):
+        if tok is None or tok.pos in ("VERB", "AUX") or tok.dep not in ("pobj", "prep", "dobj", "nsubjpass"):
+            break
+        tok = an.head(tok)
+    verb = tok
+    if verb is None or verb.pos not in ("VERB", "AUX") or verb.i == noun.i:
+        return ()
+    objects = [o for o in an.kids(verb, "dobj") if o.i != noun.i]
+    partners = [*an.pobjs(verb, ("with", "to")), *objects, *(p for o in objects for p in an.pobjs(o, ("with", "to")))]
+    return parties(an, partners) + subjects(an, verb)
 
 
 def phrase_parties(an: Analysis, verb: Token, objs: list[Token], lexicon: CueLexicon) -> tuple[Party, ...]:
@@ -298,7 +335,10 @@ def noun_arguments(
         return own, own
     if not sources:
         sources = borrowed_subjects(an, noun, lexicon)
-        if not sources and cue.symmetric and targets and noun.dep == "pobj" and head is not None:
+        # a meeting of partners needs one named ('after talks with Kim', not 'during their summit'); a visit or
+        # a call of one side does not
+        joined = targets if cue.symmetric else meeting
+        if not sources and joined and noun.dep == "pobj" and head is not None:
             verb = an.head(head)
             if (
                 head.lemma in WORDS.meeting_preps
@@ -306,7 +346,8 @@ def noun_arguments(
                 and verb is not None
                 and verb.pos in ("VERB", "AUX")
             ):
-                # 'After talks with Kim Jong Un, the Russian president promised ...'
+                # 'After talks with Kim Jong Un, the Russian president promised ...', 'said ... after a phone
+                # call with President Trump', 'said during a visit to Minsk'
                 sources = subjects(an, verb)
         if meeting and head is not None and head.lemma in WORDS.participation_verbs:
             # 'leaders of France and Italy attended a summit': attendees are not a dyad
