@@ -34,6 +34,8 @@ class WordLists:
     """The listed decision nouns and every plan noun."""
     allegation_nouns: frozenset[str]
     meeting_verbs: frozenset[str]
+    causing_verbs: frozenset[str]
+    drawing_verbs: frozenset[str]
     participation_verbs: frozenset[str]
     naming_verbs: frozenset[str]
     object_control: frozenset[str]

@@ -92,7 +92,7 @@ def subjects(an: Analysis, verb: Token, depth: int = 0) -> tuple[Party, ...]:
     if own:
         if own[0].lemma in WORDS.relative_pronouns and verb.dep == "relcl":
             head = an.head(verb)
-            return parties(an, [head]) if head else ()
+            return (parties(an, [head]) or described(an, head, depth)) if head else ()
         return parties(an, own)
     head = an.head(verb)
     if head is not None and verb.dep == "acl" and head.lemma in WORDS.decision_nouns:
@@ -112,6 +112,21 @@ def subjects(an: Analysis, verb: Token, depth: int = 0) -> tuple[Party, ...]:
     if verb.dep == "ccomp" and head.pos != "ADJ":
         return ()
     return subjects(an, head, depth + 1)
+
+
+def described(an: Analysis, noun: Token, depth: int) -> tuple[Party, ...]:
+    """Who did what a descriptive noun sums up: 'a trip that drew rebukes', 'a move that drew a rebuke' set
+    beside a clause (as an apposition or an adverbial noun) are that clause's act, done by its subject."""
+    if noun.dep not in ("appos", "npadvmod") or depth > 5:
+        return ()
+    tok: Token | None = noun
+    for _ in range(6):
+        tok = an.head(tok) if tok is not None else None
+        if tok is None:
+            return ()
+        if tok.pos in ("VERB", "AUX"):
+            return subjects(an, tok, depth + 1)
+    return ()
 
 
 def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
@@ -170,6 +185,11 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
         if len(between) >= 2:
             return between, ()
     found = parties(an, targets)
+    if not found and not passive_subject and tok.dep == "xcomp":
+        cause = an.head(tok)
+        if cause is not None and cause.lemma in WORDS.causing_verbs and an.kids(cause, "dobj"):
+            # 'stormed the embassy, prompting Mexico to cut ties': the reaction is to whoever prompted it
+            found = subjects(an, cause)
     if not found and modified and cue.cameo and cameo.is_consultation(cue.cameo):
         # 'restored relations with Iran in a deal brokered by China', 'initialled the text ... in a ceremony
         # hosted by President Trump': the host or mediator acts on the parties of what it hosted
@@ -352,9 +372,16 @@ def noun_arguments(
         if meeting and head is not None and head.lemma in WORDS.participation_verbs:
             # 'leaders of France and Italy attended a summit': attendees are not a dyad
             return (), ()
-    elif not targets and cue.target_from_clause:
-        targets = clause_subjects(an, noun)
+    elif not targets and (cue.target_from_clause or (noun.dep == "dobj" and drawn_by(an, noun))):
+        # 'drew condemnation from Athens', 'drawing a threat from Paris': a reaction to the clause's subject
+        targets = clause_subjects(an, noun, lexicon)
     return sources, targets
+
+
+def drawn_by(an: Analysis, noun: Token) -> bool:
+    """True for the object of a verb whose object is a reaction to its subject ('drew a rebuke')."""
+    head = an.head(noun)
+    return head is not None and head.lemma in WORDS.drawing_verbs
 
 
 def each_other(an: Analysis, tok: Token) -> bool:
@@ -411,14 +438,21 @@ def is_of_phrase(an: Analysis, tok: Token) -> bool:
     )
 
 
-def clause_subjects(an: Analysis, noun: Token) -> tuple[Party, ...]:
-    """The subject of the nearest verb above a noun ('what both countries perceive as pressure from X')."""
+def clause_subjects(an: Analysis, noun: Token, lexicon: CueLexicon) -> tuple[Party, ...]:
+    """The subject of the nearest verb above a noun ('what both countries perceive as pressure from X'), or,
+    for a subject that is itself an event, whoever did it ('The seizure of a tanker by Iranian forces drew
+    condemnation from Athens')."""
     tok = noun
     for _ in range(4):
         head = an.head(tok)
         if head is None:
             return ()
         if head.pos in ("VERB", "AUX"):
-            return subjects(an, head)
+            found = subjects(an, head)
+            if not found:
+                events = [s for s in an.kids(head, "nsubj") if is_event_noun(s, lexicon)]
+                cue = lexicon[(events[0].lemma, "noun")] if events else None
+                found = noun_arguments(an, events[0], cue, lexicon)[0] if cue is not None else ()
+            return found
         tok = head
     return ()
