@@ -70,6 +70,12 @@ STATES = {
     "Lebanese": "LBN",
     "Lithuania": "LTU",
     "Lebanon": "LBN",
+    "Mali": "MLI",
+    "Burkina Faso": "BFA",
+    "Niger": "NER",
+    "ECOWAS": "ECOWAS",
+    "Democratic Republic of Congo": "COD",
+    "Rwanda": "RWA",
     "Lithuanian": "LTU",
     "Polish": "POL",
     "Algerian": "DZA",
@@ -126,7 +132,7 @@ STATES = {
     "Iraq": "IRQ",
     "Turkish": "TUR",
 }
-IGOS = ("EU", "NATO", "International Court of Justice")
+IGOS = ("EU", "NATO", "International Court of Justice", "ECOWAS")
 PEOPLE = {"Wei Fenghe": "CHN", "Mohammad Bagheri": "IRN", "Ebrahim Raisi": "IRN", "Wei": "CHN"}
 PATTERN = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, STATES | PEOPLE), key=len, reverse=True)) + r")(?!\w)"

@@ -15,10 +15,14 @@ CLIMB_FOR_SUBJECT = frozenset({"xcomp", "acomp", "conj", "pcomp", "prep", "advcl
 
 
 def conjuncts(an: Analysis, tok: Token) -> list[Token]:
-    """tok and the tokens coordinated with it ('China and Iran', 'Taiwan, Hong Kong')."""
+    """tok and the tokens coordinated with it ('China and Iran', 'Taiwan, Hong Kong'), also where the parser
+    makes the middle of a list an apposition ('Mali, Burkina Faso and Niger': Faso appos, Niger its conj)."""
     out = [tok]
     for child in an.kids(tok, "conj"):
         out.extend(conjuncts(an, child))
+    for child in an.kids(tok, "appos"):
+        if an.kids(child, "conj") and child.i in an.mentions and tok.i in an.mentions:
+            out.extend(conjuncts(an, child))
     return out
 
 
@@ -69,10 +73,21 @@ def actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
         owners += an.pobjs(tok, ("of", "from"))
     if tok.lemma in WORDS.seated_heads:
         owners += an.pobjs(tok, ("in",))
+    # the first owner that names an actor; a named one before a pronoun ('its NATO allies' are NATO), and
+    # all the objects of its preposition ('the foreign ministers of the DRC and Rwanda', parsed as two)
+    resolved: tuple[Party, ...] = ()
     for child in owners:
         found = tuple(p for t in conjuncts(an, child) for p in actors_at(an, t, depth + 1))
-        if found:
+        if found and child.dep == "pobj":
+            prep = an.head(child)
+            siblings = [o for o in an.kids(prep, "pobj") if o.i != child.i] if prep is not None else []
+            found += tuple(p for o in siblings for t in conjuncts(an, o) for p in actors_at(an, t, depth + 1))
+        if found and child.i in an.anaphors:
+            resolved = resolved or found
+        elif found:
             return found
+    if resolved:
+        return resolved
     return ()
 
 
