@@ -70,6 +70,7 @@ STATES = {
     "Lebanese": "LBN",
     "Lithuania": "LTU",
     "Lebanon": "LBN",
+    "Australian": "AUS",
     "Mali": "MLI",
     "Burkina Faso": "BFA",
     "Niger": "NER",

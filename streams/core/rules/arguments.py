@@ -108,7 +108,8 @@ def subjects(an: Analysis, verb: Token, depth: int = 0) -> tuple[Party, ...]:
         if own[0].lemma in WORDS.relative_pronouns and verb.dep == "relcl":
             head = an.head(verb)
             return (parties(an, [head]) or described(an, head, depth)) if head else ()
-        return parties(an, own)
+        # 'ECOWAS leaders meeting in Abuja lifted ...': the parser makes the participle the subject
+        return parties(an, own) or parties(an, [s for o in own if o.pos == "VERB" for s in an.kids(o, "nsubj")])
     head = an.head(verb)
     if head is not None and verb.dep == "acl" and head.lemma in WORDS.decision_nouns:
         # "Beijing's decision to sanction US firms": the owner of the decision acts
@@ -199,7 +200,8 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
         between = parties(an, an.pobjs(tok, ("between",)))
         if len(between) >= 2:
             return between, ()
-    found = parties(an, targets)
+    # the source's own ('lifted its ban on travel ... to Lebanon') is no target, and leaves the search open
+    found = tuple(p for p in parties(an, targets) if p.actor not in {s.actor for s in sources})
     if not found and not passive_subject and tok.dep == "xcomp":
         cause = an.head(tok)
         if cause is not None and cause.lemma in WORDS.causing_verbs and an.kids(cause, "dobj"):
@@ -211,7 +213,7 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
         found = participants(an, modified[0])
     if not found and cue.cameo is not None and cue.polarity is None and not (cue.symmetric and len(sources) > 1):
         # events only: a stance with no actor in its frame is about a policy ('backed the plan for talks')
-        found = phrase_parties(an, tok, objs, lexicon)
+        found = phrase_parties(an, tok, objs, lexicon, {s.actor for s in sources})
     return sources, found
 
 
@@ -245,7 +247,9 @@ def participants(an: Analysis, noun: Token) -> tuple[Party, ...]:
     return parties(an, partners) + subjects(an, verb)
 
 
-def phrase_parties(an: Analysis, verb: Token, objs: list[Token], lexicon: CueLexicon) -> tuple[Party, ...]:
+def phrase_parties(
+    an: Analysis, verb: Token, objs: list[Token], lexicon: CueLexicon, own: Iterable[str] = ()
+) -> tuple[Party, ...]:
     """PETRARCH's default target, for a cue whose frame names none: the first actor inside the verb phrase,
     nearest first, marked `inferred` (lower confidence). The phrase is the verb's objects and its target
     prepositions ('hit back at Argentina'), then, level by level, what hangs in them: prepositional phrases
@@ -254,7 +258,9 @@ def phrase_parties(an: Analysis, verb: Token, objs: list[Token], lexicon: CueLex
     Niger') and a complement verb that is no cue itself ('refused to accept two U.S. military planes'). It
     never enters a clause with its own subject, nor a phrase of time ('after talks with Iran'), of place ('in
     Paris', which `places` reads) or of topic ('disputes over Taiwan'); a border names only its 'with' side
-    ('its border with Guyana', not 'near the Turkish border'). Below the first level a pronoun names no one."""
+    ('its border with Guyana', not 'near the Turkish border'). Below the first level a pronoun names no one;
+    the actors of `own` (the sources) are passed over."""
+    skip = set(own)
     level = [*objs, *an.pobjs(verb, WORDS.pattern_target_preps)]
     level += [c for c in an.kids(verb, "xcomp") if not is_cue(c, lexicon) and not an.kids(c, "nsubj")]
     level.sort(key=lambda t: t.i)
@@ -264,7 +270,7 @@ def phrase_parties(an: Analysis, verb: Token, objs: list[Token], lexicon: CueLex
         if depth > 0:
             # a pronoun deep in the phrase ('at a ceremony marking its anniversary') is too far to trust
             named = [t for t in named if not pronoun_owned(an, t)]
-        found = parties(an, named)
+        found = tuple(p for p in parties(an, named) if p.actor not in skip)
         if found:
             return tuple(replace(p, inferred=True) for p in found)
         level = sorted((inner for tok in level for inner in phrase_children(an, tok)), key=lambda t: t.i)
@@ -424,12 +430,14 @@ def borrowed_subjects(an: Analysis, noun: Token, lexicon: CueLexicon) -> tuple[P
         own = lexicon.get((head.lemma, "verb"))
         # a verb that is an event about its object ('opposed arms sales', 'sent aid') keeps its subject
         # to itself; one that is not ('flew a joint patrol') or is a light verb here ('struck a deal') lends it
+        # ('launched a full-scale invasion': 'launch' needs a weapon or an attack to be an event itself)
         owns = (
             own is not None
             and own.cameo
             and own.control is None
             and (own.object or own.require_object)
             and tok.lemma not in own.lends
+            and requirement_met(an, own, head)
         )
         return () if owns else subjects(an, head)
     if tok.dep == "pobj" and head.lemma in ("at", "in", "into", "on") and head.dep == "prep":
@@ -437,6 +445,31 @@ def borrowed_subjects(an: Analysis, noun: Token, lexicon: CueLexicon) -> tuple[P
         if verb is not None and verb.pos in ("VERB", "AUX"):
             return subjects(an, verb)
     return ()
+
+
+def cue_words(an: Analysis, tok: Token) -> tuple[set[str], set[str]]:
+    """The words (lemmas and lower-cased texts) near a cue token that its `require_object` and `refine` read:
+    the token, its modifiers, objects and particle, the objects of its prepositions, the modifiers and 'of'
+    objects of its objects; and, apart, the words of its subject."""
+    near = [tok, *an.kids(tok, "amod", "compound", "dobj", "nmod", "dative", "prt")]
+    for prep in an.kids(tok, "prep"):
+        for obj in an.kids(prep, "pobj"):
+            near.extend([obj, *an.kids(obj, "amod", "compound")])
+    for obj in an.kids(tok, "dobj"):
+        near.extend(an.kids(obj, "amod", "compound"))
+        near.extend(o for p in an.kids(obj, "prep") if p.lemma == "of" for o in an.kids(p, "pobj"))
+    subject = an.kids(tok, "nsubj", "nsubjpass")
+    return {t.lemma for t in near} | {t.text.lower() for t in near}, {t.lemma for t in subject} | {
+        t.text.lower() for t in subject
+    }
+
+
+def requirement_met(an: Analysis, cue: Cue, tok: Token) -> bool:
+    """Whether a cue that needs a word near it ('hold' needs 'talks', 'lift' a sanction) has one."""
+    if not cue.require_object:
+        return True
+    words, subject_words = cue_words(an, tok)
+    return bool((words | subject_words) & set(cue.require_object))
 
 
 def is_of_phrase(an: Analysis, tok: Token) -> bool:

@@ -8,7 +8,7 @@ from functools import cache
 
 from streams.core import cameo
 from streams.core.models import Mode
-from streams.core.rules.arguments import arguments, each_other, is_event_noun
+from streams.core.rules.arguments import arguments, cue_words, each_other, is_event_noun, requirement_met
 from streams.core.rules.background import is_background
 from streams.core.rules.cues import Cue, CueLexicon
 from streams.core.rules.governance import governance, governs_cue, judged_parties
@@ -177,17 +177,8 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> Finding | N
 def refined_code(an: Analysis, cue: Cue, tok: Token) -> str | None:
     """The cue's code, finer by a modifier ('defense cooperation' -> 062); None without a required word."""
     assert cue.cameo is not None
-    near = [tok, *an.kids(tok, "amod", "compound", "dobj", "nmod", "dative", "prt")]
-    for prep in an.kids(tok, "prep"):
-        for obj in an.kids(prep, "pobj"):
-            near.extend([obj, *an.kids(obj, "amod", "compound")])
-    for obj in an.kids(tok, "dobj"):
-        near.extend(an.kids(obj, "amod", "compound"))
-        near.extend(o for p in an.kids(obj, "prep") if p.lemma == "of" for o in an.kids(p, "pobj"))
-    subject = an.kids(tok, "nsubj", "nsubjpass")
-    words = {t.lemma for t in near} | {t.text.lower() for t in near}
-    subject_words = {t.lemma for t in subject} | {t.text.lower() for t in subject}
-    if cue.require_object and not (words | subject_words) & set(cue.require_object):
+    words, subject_words = cue_words(an, tok)
+    if not requirement_met(an, cue, tok):
         return None
     # what was acted on speaks first ('troops captured a village' is about the village)
     for found in (words, subject_words):

@@ -188,10 +188,13 @@ def is_rejection(entry: Cue | None) -> bool:
 
 
 def governs_cue(an: Analysis, tok: Token, lexicon: CueLexicon) -> bool:
-    """True when a control verb has an embedded cue in its own clause ('agreed to increase cooperation')."""
+    """True when a control verb has an embedded cue in its own clause ('agreed to increase cooperation'); an
+    object a named actor owns is that actor's act, not one the verb governs ('refused the EU's demands')."""
     stack = an.kids(tok, "xcomp", "dobj")
     while stack:
         child = stack.pop()
+        if child.dep == "dobj" and any(o.i in an.mentions for o in an.kids(child, "poss")):
+            continue
         entry = lexicon.get((child.lemma, coarse_pos(child.pos)))
         if entry is not None and entry.control is None and (entry.cameo or entry.polarity):
             return True
