@@ -396,6 +396,9 @@ def noun_arguments(
     elif not targets and (cue.target_from_clause or (noun.dep == "dobj" and drawn_by(an, noun))):
         # 'drew condemnation from Athens', 'drawing a threat from Paris': a reaction to the clause's subject
         targets = clause_subjects(an, noun, lexicon)
+    if sources and not targets and cue.cameo is not None and cue.polarity is None and not cue.symmetric:
+        # PETRARCH's default target for a nominal event too: 'Moscow's ban on transit of Ukrainian goods'
+        targets = phrase_parties(an, noun, an.pobjs(noun, ("of",)), lexicon, {s.actor for s in sources})
     return sources, targets
 
 
