@@ -36,6 +36,7 @@ class WordLists:
     meeting_verbs: frozenset[str]
     causing_verbs: frozenset[str]
     drawing_verbs: frozenset[str]
+    disparaging_words: frozenset[str]
     participation_verbs: frozenset[str]
     naming_verbs: frozenset[str]
     object_control: frozenset[str]

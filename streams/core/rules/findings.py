@@ -74,7 +74,11 @@ def event_cue(an: Analysis, verb: Token, ours: Cue | None, lexicon: CueLexicon, 
     object is one of our event nouns ('filed a complaint', 'held a round of talks'): then the noun speaks.
     A verb we have keeps our cue, a governor without a code (say, agree) always; a pattern that matches its
     object or prepositions ('froze relations' 160, 'offered concessions' 035) gives its code when it stays
-    in our code's root and our own `refine` words say nothing ('froze assets' stays our 163)."""
+    in our code's root and our own `refine` words say nothing ('froze assets' stays our 163).
+    A naming verb with a disparaging predicate ('called Beijing a hostile force') criticizes: `naming_cue`."""
+    naming = naming_cue(an, verb) if verb.lemma in WORDS.naming_verbs else None
+    if naming is not None:
+        return naming
     if ours is not None and ours.cameo is None:
         return ours
     match = patterns.match(an, verb)
@@ -94,6 +98,25 @@ def event_cue(an: Analysis, verb: Token, ours: Cue | None, lexicon: CueLexicon, 
     if own is not None and own != ours.cameo:
         return ours
     return refined(ours, match.code)
+
+
+NAMING_CRITICISM = "111"
+"""Criticize or denounce: what calling an actor's act a violation, a massacre or outrageous is."""
+
+
+def naming_cue(an: Analysis, verb: Token) -> Cue | None:
+    """'called Beijing a foreign hostile force', 'called the raid a massacre', 'called the detention
+    outrageous': a naming with a disparaging predicate (`words.disparaging_words`) criticizes what its object
+    names; None for any other use of the verb."""
+    predicate = [t for o in an.kids(verb, "oprd") for t in (o, *an.kids(o, "amod", "compound"))]
+    if not any(t.lemma in WORDS.disparaging_words or t.text.lower() in WORDS.disparaging_words for t in predicate):
+        return None
+    return criticism_cue(verb.lemma)
+
+
+@cache
+def criticism_cue(lemma: str) -> Cue:
+    return Cue.model_validate({"lemma": lemma, "pos": "verb", "cameo": NAMING_CRITICISM})
 
 
 def object_nouns(an: Analysis, verb: Token) -> list[Token]:
