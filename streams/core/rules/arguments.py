@@ -192,7 +192,7 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
         targets.extend(t for t in places if t.lemma not in WORDS.border_nouns)
     if cue.frame == "complement":
         for comp in an.kids(tok, "ccomp", "xcomp"):
-            targets.extend(an.kids(comp, "nsubj"))
+            targets.extend(an.kids(comp, "nsubj", "nsubjpass"))
         if an.kids(tok, "xcomp"):
             targets.extend(objs)
     if cue.symmetric and not sources:
@@ -213,7 +213,9 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
         found = participants(an, modified[0])
     if not found and cue.cameo is not None and cue.polarity is None and not (cue.symmetric and len(sources) > 1):
         # events only: a stance with no actor in its frame is about a policy ('backed the plan for talks')
-        found = phrase_parties(an, tok, objs, lexicon, {s.actor for s in sources})
+        # the phrases the frame pointed at (not what was done to), and the verb's objects, are searched inside
+        pointed = [t for t in targets if t not in passive_subject]
+        found = phrase_parties(an, tok, [*objs, *pointed], lexicon, {s.actor for s in sources})
     return sources, found
 
 
@@ -261,7 +263,7 @@ def phrase_parties(
     ('its border with Guyana', not 'near the Turkish border'). Below the first level a pronoun names no one;
     the actors of `own` (the sources) are passed over."""
     skip = set(own)
-    level = [*objs, *an.pobjs(verb, WORDS.pattern_target_preps)]
+    level = list({t.i: t for t in [*objs, *an.pobjs(verb, WORDS.pattern_target_preps)]}.values())
     level += [c for c in an.kids(verb, "xcomp") if not is_cue(c, lexicon) and not an.kids(c, "nsubj")]
     level.sort(key=lambda t: t.i)
     for depth in range(PHRASE_DEPTH):
@@ -292,7 +294,7 @@ def phrase_children(an: Analysis, tok: Token) -> list[Token]:
     if tok.lemma in WORDS.border_nouns:
         return []
     closed = WORDS.place_preps | WORDS.time_preps | WORDS.place_of_action_preps
-    out = [o for p in an.kids(tok, "prep") if p.lemma not in closed for o in an.kids(p, "pobj")]
+    out = [o for p in an.kids(tok, "prep") if p.lemma not in closed for o in an.kids(p, "pobj", "pcomp")]
     if tok.pos == "VERB":
         # a participle or a complement verb: its objects first
         out += an.kids(tok, "dobj", "dative")
