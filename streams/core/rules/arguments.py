@@ -187,9 +187,9 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
         # 'dismissed the proposal by Kyiv', with 'by' attached to the verb
         targets.extend(an.pobjs(tok, ("by",)))
     if not parties(an, targets):
-        # 'struck targets in Syria'; but 'shelled areas near the Turkish border' did not hit Turkey
-        places = [*an.pobjs(tok, cue.fallback_preps), *(o for obj in objs for o in an.pobjs(obj, cue.fallback_preps))]
-        targets.extend(t for t in places if t.lemma not in WORDS.border_nouns)
+        # the cue's second-choice prepositions, on the verb or its object
+        seconds = [*an.pobjs(tok, cue.fallback_preps), *(o for obj in objs for o in an.pobjs(obj, cue.fallback_preps))]
+        targets.extend(t for t in seconds if t.lemma not in WORDS.border_nouns)
     if cue.frame == "complement":
         for comp in an.kids(tok, "ccomp", "xcomp"):
             targets.extend(an.kids(comp, "nsubj", "nsubjpass"))

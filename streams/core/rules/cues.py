@@ -56,7 +56,8 @@ class Cue(BaseModel):
     fallback_preps: tuple[str, ...] = Field(
         (),
         strict=False,
-        description="Prepositions naming a target only when nothing else does ('struck targets in Syria').",
+        description="Prepositions naming a target only when nothing else does ('blockaded ports with ...'); the "
+        "place of an act ('struck targets in Syria') is the place rule's (rules/places.py), not a cue's.",
     )
     refine: tuple[tuple[str, str], ...] = Field(
         (), description="Word -> finer CAMEO code when the word is near the cue ('defense' -> '062')."
