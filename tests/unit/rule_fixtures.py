@@ -71,6 +71,7 @@ STATES = {
     "Lithuania": "LTU",
     "Lebanon": "LBN",
     "Australian": "AUS",
+    "Mexican": "MEX",
     "Mali": "MLI",
     "Burkina Faso": "BFA",
     "Niger": "NER",

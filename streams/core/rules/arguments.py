@@ -151,7 +151,7 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
         return noun_arguments(an, tok, cue, lexicon)
     targets: list[Token] = []
     modified = participle_noun(an, tok)
-    passive_subject = an.kids(tok, "nsubjpass") or modified
+    passive_subject = [antecedent(an, t) for t in an.kids(tok, "nsubjpass")] or modified
     # 'was granted a loan by the World Bank': the parser may hang the agent on the object
     agents = (
         an.pobjs(tok, ("by",)) + [a for o in an.kids(tok, "dobj") for a in an.pobjs(o, ("by",))]
@@ -173,8 +173,11 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
     else:
         sources = subjects(an, tok)
     objs = named_objects(an, tok, an.kids(tok, "dobj") or shared_objects(an, tok))
+    objs = [antecedent(an, o) for o in objs]
     if cue.object:
         targets.extend(objs)
+        # 'a campaign of mass expulsions that UN agencies condemned': an act in the object stands for its doer
+        targets.extend(t for o in objs if o.i != tok.i and is_event_noun(o, lexicon) for t in doers(an, o, lexicon))
     # 'lent Egypt three billion dollars', 'sent Ukraine tanks'
     targets.extend(an.kids(tok, "dative"))
     targets.extend(an.pobjs(tok, cue.preps))
@@ -217,6 +220,25 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
         pointed = [t for t in targets if t not in passive_subject]
         found = phrase_parties(an, tok, [*objs, *pointed], lexicon, {s.actor for s in sources})
     return sources, found
+
+
+def antecedent(an: Analysis, tok: Token) -> Token:
+    """The noun a relative pronoun stands for ('migrants who were shot', 'expulsions that UN agencies
+    condemned'); any other token itself."""
+    verb = an.head(tok)
+    head = an.head(verb) if verb is not None else None
+    if tok.lemma in WORDS.relative_pronouns and verb is not None and verb.dep == "relcl" and head is not None:
+        return head
+    return tok
+
+
+def doers(an: Analysis, noun: Token, lexicon: CueLexicon) -> list[Token]:
+    """The tokens naming who did the act a noun cue names, as its own arguments find them."""
+    cue = lexicon.get((noun.lemma, "noun"))
+    if cue is None or an.mentions.get(noun.i):
+        return []
+    found = {p.actor for p in noun_arguments(an, noun, cue, lexicon)[0]}
+    return [t for t in an.sentence.tokens if any(m.actor in found for m in an.mentions.get(t.i, ()))][:1]
 
 
 def participle_noun(an: Analysis, verb: Token) -> list[Token]:
