@@ -420,6 +420,14 @@ def noun_arguments(
     elif not targets and (cue.target_from_clause or (noun.dep == "dobj" and drawn_by(an, noun))):
         # 'drew condemnation from Athens', 'drawing a threat from Paris': a reaction to the clause's subject
         targets = clause_subjects(an, noun, lexicon)
+    partners = parties(an, between) if not targets and not cue.symmetric else ()
+    if len(partners) >= 2 and {s.actor for s in sources} <= {p.actor for p in partners}:
+        # 'an exchange of prisoners between Russia and Ukraine': each way (also when 'their' names the pair,
+        # which the self-target rule of `findings.find` must not take for the subject itself)
+        return partners, tuple(replace(p, resolved=False) for p in partners)
+    if not cue.symmetric and not targets and len(sources) >= 2 and any(an.kids(b, "poss") for b in between):
+        # 'Japan and South Korea agreed to resume visits between their leaders'
+        return sources, sources
     if sources and not targets and cue.cameo is not None and cue.polarity is None and not cue.symmetric:
         # PETRARCH's default target for a nominal event too: 'Moscow's ban on transit of Ukrainian goods'
         targets = phrase_parties(an, noun, an.pobjs(noun, ("of",)), lexicon, {s.actor for s in sources})
