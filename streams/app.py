@@ -34,7 +34,7 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         settings.app_id,
         broker=[f"kafka://{server}" for server in bootstrap.split(",")],
         broker_credentials=broker_credentials(settings),
-        store="memory://",
+        store=settings.table_store,
         datadir=str(settings.data_dir / "faust"),
         autodiscover=False,
         key_serializer="raw",

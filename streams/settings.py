@@ -114,6 +114,12 @@ class Settings(BaseSettings):
     workers: int = Field(
         1, ge=0, description="Worker processes `dyadwatch worker` runs in one group; 0 = one per CPU core."
     )
+    table_store: Literal["memory://", "rocksdb://"] = Field(
+        "memory://",
+        description="Where a worker keeps the relations table: memory:// (a restart reads the whole changelog "
+        "again) or rocksdb:// (on disk under DYADWATCH_DATA_DIR/faust; a restart reads only the changelog records "
+        "written after the ones it stored; needs rocksdict: pip install 'dyadwatch[rocksdb]').",
+    )
 
     half_life_days: float = Field(30.0, gt=0, description="Half-life of an event's weight in a relation's score.")
     evidence_keep: int = Field(10, ge=1, description="Pieces of evidence kept per relation.")
@@ -223,6 +229,20 @@ class Settings(BaseSettings):
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
             return [v.strip() for v in value.split(",") if v.strip()]
+        return value
+
+    @field_validator("table_store")
+    @classmethod
+    def _rocksdb_is_installed(cls, value: str) -> str:
+        if value != "rocksdb://":
+            return value
+        try:
+            import rocksdict  # noqa: F401 - Faust's RocksDB store uses it when it can be imported
+        except ImportError:
+            raise ValueError(
+                "DYADWATCH_TABLE_STORE=rocksdb:// needs the rocksdict package: pip install 'dyadwatch[rocksdb]' "
+                "(or pip install rocksdict), or set DYADWATCH_TABLE_STORE=memory://"
+            ) from None
         return value
 
     @model_validator(mode="after")

@@ -262,3 +262,29 @@ def pipeline_diagnosis(bootstrap: str, settings: Settings) -> str:
     articles = len(read_all(bootstrap, settings.topic_articles))
     enriched = {json.loads(v).get("article_id") for _, v in read_all(bootstrap, settings.topic_enriched) if v}
     return "\n".join([f"articles {articles}, distinct enriched {len(enriched)}", *rows])
+
+
+def _faust_logtable(log: str, title: str, topic: str) -> dict[int, int]:
+    """The last table Faust's recovery logged under `title` ('Reading Starts At - Active', 'Highwater -
+    Active'): partition -> offset for `topic` (Faust writes a ditto mark for a repeated topic name)."""
+    start = log.rfind(f"+{title}-")
+    if start < 0:
+        return {}
+    rows: dict[int, int] = {}
+    current = None
+    for line in log[start:].splitlines()[3:]:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 3 or not cells[1].isdigit():
+            break
+        current = current if cells[0] == "〃" else cells[0]
+        if current == topic:
+            rows[int(cells[1])] = int(cells[2])
+    return rows
+
+
+def changelog_recovery(log: str, changelog: str) -> dict[int, tuple[int, int]]:
+    """What a worker's last table recovery read of `changelog`, from Faust's log: partition -> (offset it
+    started after, highwater offset). Records read = highwater - start; a store that kept nothing starts at -1."""
+    starts = _faust_logtable(log, "Reading Starts At - Active", changelog)
+    highwaters = _faust_logtable(log, "Highwater - Active", changelog)
+    return {p: (starts[p], highwaters[p]) for p in starts if p in highwaters}

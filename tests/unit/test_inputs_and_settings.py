@@ -96,6 +96,33 @@ def test_settings_read_topic_names_and_lists_from_the_environment(monkeypatch):
     assert topic_name(settings, "something-else") == "something-else"
 
 
+def test_the_table_store_is_memory_by_default_and_rocksdb_when_asked(monkeypatch):
+    from streams.app import create_app
+
+    assert Settings().table_store == "memory://"
+    monkeypatch.setenv("DYADWATCH_TABLE_STORE", "rocksdb://")
+    settings = Settings()
+    assert str(create_app(settings, "localhost:9092").conf.store) == "rocksdb:"
+
+
+def test_a_rocksdb_store_without_rocksdict_is_one_line_naming_the_fix(monkeypatch, capsys):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "rocksdict", None)  # import rocksdict now raises ImportError
+    monkeypatch.setenv("DYADWATCH_TABLE_STORE", "rocksdb://")
+    with pytest.raises(ValidationError, match="pip install 'dyadwatch\\[rocksdb\\]'"):
+        Settings()
+    assert main(["topics", "--bootstrap", "localhost:1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "DYADWATCH_TABLE_STORE=rocksdb://" in err and "memory://" in err, err
+
+
+def test_a_table_store_that_faust_does_not_know_is_refused(monkeypatch):
+    monkeypatch.setenv("DYADWATCH_TABLE_STORE", "redis://")
+    with pytest.raises(ValidationError, match="memory://"):
+        Settings()
+
+
 def test_settings_are_frozen():
     with pytest.raises(ValidationError):
         Settings().partitions = 3  # type: ignore[misc]
