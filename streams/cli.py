@@ -313,6 +313,11 @@ def worker(no_web: bool, web_port: int | None, processes: int | None, bootstrap:
     s = settings(kafka_bootstrap=bootstrap, web_enabled=False if no_web else None, web_port=web_port)
     count = processes if processes is not None else s.workers
     count = count or os.cpu_count() or 1
+    if count > 1 and s.table_store == "rocksdb://":
+        # Faust keeps one RocksDB store per table partition under the data dir; processes sharing it would take
+        # each other's partition stores (Faust itself advises one data dir per worker).
+        raise Failure(f"DYADWATCH_TABLE_STORE=rocksdb:// keeps the table under DYADWATCH_DATA_DIR, which {count} "
+                      "worker processes cannot share: run one worker per data dir (one per pod), or use memory://")
     if s.web_enabled:
         for port in range(s.web_port, s.web_port + count):
             _check_port_free(s.web_host, port)

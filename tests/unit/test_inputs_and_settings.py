@@ -117,6 +117,13 @@ def test_a_rocksdb_store_without_rocksdict_is_one_line_naming_the_fix(monkeypatc
     assert len(err.splitlines()) == 1 and "DYADWATCH_TABLE_STORE=rocksdb://" in err and "memory://" in err, err
 
 
+def test_a_rocksdb_store_is_refused_to_worker_processes_that_would_share_one_data_dir(monkeypatch, capsys):
+    monkeypatch.setenv("DYADWATCH_TABLE_STORE", "rocksdb://")
+    assert main(["worker", "--processes", "2", "--no-web", "--bootstrap", "localhost:1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "one worker per data dir" in err, err
+
+
 def test_a_table_store_that_faust_does_not_know_is_refused(monkeypatch):
     monkeypatch.setenv("DYADWATCH_TABLE_STORE", "redis://")
     with pytest.raises(ValidationError, match="memory://"):
