@@ -6,8 +6,9 @@ Usage: python -m bench.recovery [--dyads 50000] [--rounds 2] [--out bench/out/re
    one per dyad (synthetic actor codes, one event each), written straight to `relation-events`: the fold,
    the changelog and the RocksDB store are the real worker's; only the NLP step before it is skipped (it
    plays no part in recovery). The worker is stopped (SIGTERM).
-2. `--rounds` times, alternately: a memory:// worker with an empty data dir (it reads the whole changelog),
-   then the rocksdb:// worker again on its own data dir (it reads only what its store does not hold).
+2. `--rounds` times, in turn: a memory:// worker with an empty data dir (it reads the whole changelog),
+   the rocksdb:// worker again on its own data dir (it reads only what its store does not hold), and a
+   rocksdb:// worker on an empty data dir (a pod without its volume: it reads the whole changelog too).
    Each start is timed from the process spawn to Faust's "Worker ready" (which includes loading the spaCy
    model, the same for both), and its recovery from Faust's own log lines ("Highwater for active changelog
    partitions" to "Recovery complete"); the changelog records it read come from Faust's logged start offsets
@@ -102,6 +103,7 @@ def start_and_measure(env: dict[str, str], log_path: Path, changelog: str, store
         worker.stop()
     return {
         "store": store,
+        "data_dir": "own" if store == "rocksdb://" else "empty",
         "spawn_to_ready_s": round((ready or seen_ready) - spawned, 2),
         "recovery_s": round(complete - began, 2) if began and complete else None,
         "changelog_records_read": sum(high - start for start, high in reads.values()),
@@ -161,7 +163,11 @@ def run(dyads: int, rounds: int, work: Path) -> dict[str, Any]:
             memory_env = {**env, "DYADWATCH_DATA_DIR": str(work / f"memory-data-{n}")}
             starts.append(start_and_measure(memory_env, work / f"memory-{n}.log", changelog, "memory://"))
             starts.append(start_and_measure(rocks_env, work / f"rocksdb-{n}.log", changelog, "rocksdb://"))
-            print(json.dumps(starts[-2:]), flush=True)
+            # A pod without its volume (a Deployment): RocksDB on an empty disk reads the whole changelog.
+            empty_env = {**env, "DYADWATCH_DATA_DIR": str(work / f"rocksdb-empty-{n}")}
+            starts.append(start_and_measure(empty_env, work / f"rocksdb-empty-{n}.log", changelog, "rocksdb://"))
+            starts[-1]["data_dir"] = "empty"
+            print(json.dumps(starts[-3:]), flush=True)
         return {
             "partitions": PARTITIONS,
             "fill": fill,
