@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -129,6 +130,18 @@ class RelationsWatch:
             self._thread.join(10)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by `pids` (all their threads), from /proc/<pid>/stat."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat(5)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def memory_kb(pid: int) -> dict[str, int]:
     """VmHWM (peak RSS) and VmRSS of a worker process and its children (its NLP process), in kB, from /proc."""
     wanted = {"VmHWM", "VmRSS"}
@@ -202,6 +215,10 @@ class Group:
     def memory(self) -> list[dict[str, int]]:
         return [memory_kb(p.proc.pid) for p in self.procs if p.proc is not None and p.alive()]
 
+    def pids(self) -> list[int]:
+        """The live workers and their children (the NLP processes)."""
+        return [pid for p in self.procs if p.proc is not None and p.alive() for pid in [p.proc.pid, *p.children()]]
+
     def stop(self) -> None:
         for p in self.procs:
             p.stop()
@@ -216,18 +233,31 @@ def throughput(
     articles: list[Article],
     expected: Expectation,
     tokens: int,
+    setup: Callable[[Group], None] | None = None,
+    broker_pid: int | None = None,
 ) -> dict[str, object]:
-    """Publish all `articles` at once to a warm group; seconds until every dyad's event count is in the table."""
+    """Publish all `articles` at once to a warm group; seconds until every dyad's event count is in the table.
+
+    `setup` runs on the warm group just before the clock starts (bench.cost pins processes to cores there).
+    CPU seconds over the timed window are counted for the workers with their NLP processes, for this process
+    (publisher and watcher) and, given its pid, for the broker."""
     group = Group(bootstrap, tmp, workers, partitions)
     watch = RelationsWatch(bootstrap, group.settings.topic_relations).start()
     try:
         group.start(warm[0], warm[1], watch)
+        if setup is not None:
+            setup(group)
         watch.expect(warm[1].plus(expected).per_dyad)
+        meters: dict[str, Callable[[], list[int]]] = {"workers": group.pids, "bench": lambda: [os.getpid()]}
+        if broker_pid is not None:
+            meters["broker"] = lambda: [broker_pid]
+        cpu_before = {name: cpu_seconds(pids()) for name, pids in meters.items()}
         started = time.monotonic()
         publish_articles(group.settings, bootstrap, articles)
         published = time.monotonic() - started
         done = watch.wait_complete(120 + 10 * len(articles), group.logs)
         seconds = done - started
+        cpu = {name: round(cpu_seconds(pids()) - cpu_before[name], 2) for name, pids in meters.items()}
         memory = group.memory()
         if len(memory) != workers:
             raise RuntimeError(f"a worker died during the run; {group.logs()}")
@@ -242,6 +272,8 @@ def throughput(
             "articles_per_s": round(len(articles) / seconds, 3),
             "tokens_per_s": round(tokens / seconds, 1),
             "worker_vmhwm_mb": [round(m["VmHWM"] / 1024, 1) for m in memory],
+            "worker_vmrss_mb": [round(m["VmRSS"] / 1024, 1) for m in memory],
+            "cpu_seconds": cpu,
         }
     finally:
         watch.stop()
