@@ -188,8 +188,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         broker_pid = kafka.status()["pid"]
         setup = pinner(args.pin, broker_pid, ncpu)
         try:
-            for workers in args.workers:
-                for length, articles in corpora.items():
+            for length, articles in corpora.items():  # the cells compared with each other run back to back
+                for workers in args.workers:
                     before = load()
                     cell = e2e.throughput(
                         bootstrap,
