@@ -1,6 +1,6 @@
 """Bench layer: the cost curve: end-to-end throughput and worker RSS at 1, 2, 3 workers and three article lengths.
 
-Usage: python -m bench.cost [--quick] [--workers 1,2,3] [--lengths 300,1500,5000] [--pin none|broker|split]
+Usage: python -m bench.cost [--quick] [--workers 1,2,3] [--lengths 300,1500,5000] [--pin none,broker,split]
                             [--budget TOKENS] [--seed 7] [--out bench/out/cost.json] [--svg docs/cost-curve.svg]
 
 For each length L, `articles_of_length` generates articles of about L tokens with bench/corpus.py's generator
@@ -11,8 +11,9 @@ worker's own BoundedExtractor in this process (whose output is the expected tabl
 a fresh group of real `dyadwatch worker` processes on one local broker (bench.e2e.throughput, as bench.run).
 Each cell records articles/s, tokens/s, ratio to bare and to one worker, VmRSS and VmHWM per worker (a worker
 plus its children: the NLP process), CPU seconds of workers, broker and this process, and the load average.
-`--pin` pins with taskset after warm-up: `broker` puts the broker and this process on CPU 0 and every worker
-on the other CPUs; `split` puts worker i on CPU i mod ncpu and leaves the broker free.
+`--pin` (one mode or several, each a cell of its own, back to back) pins with taskset after warm-up: `broker`
+puts the broker and this process on CPU 0 and every worker on the other CPUs; `split` puts worker i on CPU
+i mod ncpu and leaves the broker free; `none` pins nothing.
 Writes the JSON report and the SVG plot (throughput vs workers, one line per length; peak RSS vs workers).
 """
 
@@ -119,18 +120,20 @@ def ratio_table(cells: list[dict[str, object]], bare: dict[int, float]) -> list[
     """Per cell: tokens/s over bare nlp.pipe on the same length and over one worker on the same length; tokens
     per CPU second of the workers (with their NLP processes), which a machine shared with others does not
     bend as much as wall time; and how many cores workers, broker and bench used together over the cell."""
-    one = {c["length"]: c["tokens_per_s"] for c in cells if c["workers"] == 1}
+    one = {(c.get("pin", "none"), c["length"]): c["tokens_per_s"] for c in cells if c["workers"] == 1}
     rows = []
     for c in cells:
+        key = (c.get("pin", "none"), c["length"])
         tokens_per_s, seconds = float(c["tokens_per_s"]), float(c["seconds"])  # type: ignore[arg-type]
         cpu: dict[str, float] = c["cpu_seconds"]  # type: ignore[assignment]
         rows.append(
             {
                 "workers": c["workers"],
                 "length": c["length"],
+                "pin": key[0],
                 "over_bare": ratio(tokens_per_s, bare[int(c["length"])]),  # type: ignore[call-overload]
-                "over_one_worker": ratio(tokens_per_s, float(one[c["length"]]))  # type: ignore[arg-type]
-                if c["length"] in one
+                "over_one_worker": ratio(tokens_per_s, float(one[key]))  # type: ignore[arg-type]
+                if key in one
                 else None,
                 "tokens_per_worker_cpu_s": round(tokens_per_s * seconds / cpu["workers"], 1)
                 if cpu["workers"]
@@ -145,7 +148,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     report: dict[str, object] = {
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
-        "pin": args.pin,
+        "pins": args.pin,
         "quick": args.quick,
         "load_at_start": load(),
     }
@@ -186,33 +189,32 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         kafka = LocalKafka(tmp / "kafka", libs_dir=KAFKA_LIBS)
         bootstrap = kafka.start()
         broker_pid = kafka.status()["pid"]
-        setup = pinner(args.pin, broker_pid, ncpu)
+        cases = [(length, pin, workers) for length in corpora for pin in args.pin for workers in args.workers]
         try:
-            for length, articles in corpora.items():  # the cells compared with each other run back to back
-                for workers in args.workers:
-                    before = load()
-                    cell = e2e.throughput(
-                        bootstrap,
-                        tmp / f"w{workers}-l{length}",
-                        workers,
-                        PARTITIONS,
-                        warm_pair,
-                        articles,
-                        expected[length],
-                        int(lengths[length]["tokens"]),  # type: ignore[call-overload]
-                        setup=setup,
-                        broker_pid=broker_pid,
-                    )
-                    if args.pin != "none":
-                        taskset([broker_pid, os.getpid()], f"0-{ncpu - 1}")
-                    cell.update(length=length, load_before=before, load_after=load())
-                    cells.append(cell)
-                    print(
-                        f"{workers} worker(s), length {length}: {cell['articles_per_s']} articles/s, "
-                        f"{cell['tokens_per_s']} tokens/s, RSS {cell['worker_vmrss_mb']} MB, "
-                        f"load {cell['load_after']}",
-                        flush=True,
-                    )
+            for length, pin, workers in cases:  # the cells compared with each other run back to back
+                before = load()
+                cell = e2e.throughput(
+                    bootstrap,
+                    tmp / f"w{workers}-l{length}-{pin}",
+                    workers,
+                    PARTITIONS,
+                    warm_pair,
+                    corpora[length],
+                    expected[length],
+                    int(lengths[length]["tokens"]),  # type: ignore[call-overload]
+                    setup=pinner(pin, broker_pid, ncpu),
+                    broker_pid=broker_pid,
+                )
+                if pin != "none":
+                    taskset([broker_pid, os.getpid()], f"0-{ncpu - 1}")
+                cell.update(length=length, pin=pin, load_before=before, load_after=load())
+                cells.append(cell)
+                print(
+                    f"{workers} worker(s), length {length}, pin {pin}: {cell['articles_per_s']} articles/s, "
+                    f"{cell['tokens_per_s']} tokens/s, RSS {cell['worker_vmrss_mb']} MB, "
+                    f"load {cell['load_after']}",
+                    flush=True,
+                )
         finally:
             kafka.stop()
     for length, articles in corpora.items():
@@ -234,20 +236,21 @@ def run(args: argparse.Namespace) -> dict[str, object]:
 
 def markdown(report: dict) -> str:  # type: ignore[type-arg]
     """The cost-curve table: one row per cell."""
-    ratios = {(r["workers"], r["length"]): r for r in report["ratios"]}
+    ratios = {(r["workers"], r["length"], r["pin"]): r for r in report["ratios"]}
     lines = [
-        "| workers | length (tokens/article) | articles | articles/s | tokens/s | x bare | x 1 worker "
+        "| workers | pin | length (tokens/article) | articles | articles/s | tokens/s | x bare | x 1 worker "
         "| RSS per worker, MB (VmRSS / VmHWM) | CPU s: workers / broker / bench | cores used "
         "| tokens per worker CPU s | load before -> after |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for c in report["cells"]:
-        r = ratios[(c["workers"], c["length"])]
+        r = ratios[(c["workers"], c["length"], c.get("pin", "none"))]
         figures = report["lengths"][str(c["length"])]
         rss = ", ".join(f"{a:.0f} / {b:.0f}" for a, b in zip(c["worker_vmrss_mb"], c["worker_vmhwm_mb"], strict=True))
         cpu = c["cpu_seconds"]
         lines.append(
-            f"| {c['workers']} | {c['length']} ({figures['tokens_per_article']:.0f}) | {c['articles']} "
+            f"| {c['workers']} | {c.get('pin', 'none')} | {c['length']} ({figures['tokens_per_article']:.0f}) "
+            f"| {c['articles']} "
             f"| {c['articles_per_s']:.2f} | {c['tokens_per_s']:.0f} | {r['over_bare']:.2f} "
             f"| {r['over_one_worker']:.2f} | {rss} | {cpu['workers']:.1f} / {cpu.get('broker', 0):.1f} / "
             f"{cpu['bench']:.1f} | {r['cores_used']:.2f} | {r['tokens_per_worker_cpu_s'] or 0:.0f} "
@@ -321,12 +324,12 @@ def svg(report: dict) -> str:  # type: ignore[type-arg]
     rss: dict[str, list[tuple[int, float]]] = {}
     bare: dict[str, float] = {}
     for c in report["cells"]:
-        name = f"{c['length']} tokens"
+        pin = c.get("pin", "none")
+        name = f"{c['length']} tokens" + ("" if pin == "none" else f", pin {pin}")
         throughput.setdefault(name, []).append((c["workers"], c["tokens_per_s"]))
         rss.setdefault(name, []).append((c["workers"], max(c["worker_vmhwm_mb"])))
         bare[name] = report["lengths"][str(c["length"])]["bare_tokens_per_s"]
-    pin = "" if report.get("pin", "none") == "none" else f", pinned: {report['pin']}"
-    body = _panel(0, f"Throughput, end to end{pin} (dashed: bare)", "tokens / s", throughput, bare)
+    body = _panel(0, "Throughput, end to end (dashed: bare nlp.pipe)", "tokens / s", throughput, bare)
     body += _panel(390, "Peak RSS of one worker + its NLP process", "MB (VmHWM)", rss, {})
     note = (
         f"{report['machine']['nproc']} cores, load average {report['load_at_start'][0]} -> "
@@ -343,12 +346,20 @@ def numbers(text: str) -> list[int]:
     return [int(x) for x in text.split(",") if x.strip()]
 
 
+def pin_modes(text: str) -> list[str]:
+    modes = [x.strip() for x in text.split(",") if x.strip()]
+    unknown = [m for m in modes if m not in PIN_MODES]
+    if unknown or not modes:
+        raise argparse.ArgumentTypeError(f"pin modes are {', '.join(PIN_MODES)}; got {text!r}")
+    return modes
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.cost", description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="a quarter of the tokens per cell: a first look")
     p.add_argument("--workers", type=numbers, default=[1, 2, 3])
     p.add_argument("--lengths", type=numbers, default=[300, 1500, 5000])
-    p.add_argument("--pin", choices=PIN_MODES, default="none", help="taskset pinning of broker and workers")
+    p.add_argument("--pin", type=pin_modes, default=["none"], help="taskset pinning of broker and workers")
     p.add_argument("--budget", type=int, default=BUDGET, help="tokens per length and cell")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--out", type=Path, default=OUT)

@@ -68,6 +68,7 @@ def test_ratios_are_against_bare_and_one_worker_of_the_same_length():
     assert rows[(1, 300)] == {
         "workers": 1,
         "length": 300,
+        "pin": "none",
         "over_bare": 0.5,
         "over_one_worker": 1.0,
         "tokens_per_worker_cpu_s": 1000.0,
@@ -96,7 +97,7 @@ def report() -> dict[str, object]:
     }
     return {
         "machine": {"nproc": 2},
-        "pin": "none",
+        "pins": ["none"],
         "started_at": "2026-12-03T14:00:00+00:00",
         "load_at_start": [1.0, 1.0, 1.0],
         "load_at_end": [2.0, 1.0, 1.0],
@@ -118,10 +119,23 @@ def test_the_svg_has_a_throughput_line_and_an_rss_line_per_length_and_a_dashed_b
 
 def test_the_markdown_table_has_one_row_per_cell_with_its_ratios():
     text = markdown(report())
-    row = next(line for line in text.splitlines() if line.startswith("| 2 | 5000"))
+    row = next(line for line in text.splitlines() if line.startswith("| 2 | none | 5000"))
     assert "| 0.95 | 1.90 |" in row and "530 / 530" not in row and "520 / 530" in row
 
 
 def test_the_command_refuses_an_unknown_pin_mode(tmp_path: Path):
     with pytest.raises(SystemExit):
-        main(["--pin", "everything", "--out", str(tmp_path / "c.json")])
+        main(["--pin", "none,everything", "--out", str(tmp_path / "c.json")])
+
+
+def test_pinned_cells_are_compared_with_one_worker_pinned_the_same_way():
+    pinned = [{**c, "pin": "split", "tokens_per_s": 2 * float(c["tokens_per_s"])} for c in CELLS[:2]]  # type: ignore[arg-type]
+    rows = {(r["workers"], r["pin"]): r for r in ratio_table(CELLS[:2] + pinned, BARE)}
+    assert rows[(2, "split")]["over_one_worker"] == 1.5 and rows[(1, "split")]["over_bare"] == 1.0
+    names = [
+        e.findtext("{http://www.w3.org/2000/svg}title")
+        for e in ET.fromstring(svg({**report(), "cells": CELLS[:2] + pinned})).iter(
+            "{http://www.w3.org/2000/svg}polyline"
+        )
+    ]
+    assert "300 tokens, pin split" in names and "300 tokens" in names
