@@ -45,6 +45,8 @@ BUDGET = 72_000
 MIN_ARTICLES = 18
 QUICK_MIN_ARTICLES = 6
 PIN_MODES = ("none", "broker", "split")
+HEADROOM = 1.3
+"""The y axis runs to 1.3 x the highest value: the legend sits in the band above the lines."""
 COLOURS = ["#3b75af", "#c0504d", "#4f9a4f", "#8064a2", "#f79646"]
 
 
@@ -276,7 +278,7 @@ def _panel(
     """One line chart at horizontal offset x0: a polyline per series, a dashed level per entry of `dashed`."""
     width, height, left, top = 300.0, 200.0, 50.0, 30.0
     xs = sorted({x for points in series.values() for x, _ in points})
-    top_value = max([y for points in series.values() for _, y in points] + list(dashed.values()) + [1.0]) * 1.1
+    top_value = max([y for points in series.values() for _, y in points] + list(dashed.values()) + [1.0]) * HEADROOM
     span = max(xs[-1] - xs[0], 1) if xs else 1
 
     def px(x: float) -> float:
@@ -296,7 +298,7 @@ def _panel(
     for x in xs:
         out.append(f'<text x="{px(x):.1f}" y="{top + height + 15}" font-size="10" text-anchor="middle">{x}</text>')
     for i in range(5):
-        y = top_value / 1.1 * i / 4
+        y = top_value / HEADROOM * i / 4
         out.append(f'<text x="{x0 + left - 4}" y="{py(y) + 3:.1f}" font-size="10" text-anchor="end">{y:.0f}</text>')
     for i, (name, points) in enumerate(series.items()):
         colour = COLOURS[i % len(COLOURS)]
