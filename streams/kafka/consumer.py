@@ -43,6 +43,11 @@ from faust.transport.drivers.aiokafka import Consumer as AIOKafkaConsumer
 from faust.types import TP
 from mode import Service
 
+from streams.kafka.decisions import next_commit, only_empty_offsets_left, recovery_stalled, stranded
+
+# The versions the adapter below was written against and checked for: its private-attribute access and the fetch
+# loop it relies on (tests/unit/test_consumer_guard.py fails on any other installed version).
+WRITTEN_FOR = {"faust-streaming": "0.15.3", "aiokafka": "0.14.0"}
 THREAD_CALL_TIMEOUT = 10.0  # seconds the consumer thread may take to answer the recovery check
 
 
@@ -74,315 +79,251 @@ class ReadOffsets(dict[TP, int | None]):
         return super().setdefault(tp, default)
 
 
+class DyadwatchConsumer(AIOKafkaConsumer):
+    """Faust's aiokafka Consumer with no read offset for `untracked_topics` and a restart for stalled recoveries.
+
+    Configured through the class attributes below: `consumer_class(...)` makes a subclass with them set. Every
+    access to a private attribute of Faust or aiokafka is in this class; tests/unit/test_consumer_guard.py
+    checks that each one still exists on the installed versions. The decisions are in streams/kafka/decisions.py.
+    """
+
+    untracked_topics: frozenset[str] = frozenset()
+    recovery_stall_timeout: float = 60.0
+    check_interval: float = 5.0
+    die: Callable[[str], None] | None = None  # called with the reason when a stalled recovery cannot restart
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._read_offset = ReadOffsets(self.untracked_topics)
+        self._repaired: dict[TP, int] = {}
+        self._sightings: dict[TP, tuple[int, int] | None] = {}
+        self._last_status = ""
+        self._log_start: dict[TP, int] = {}
+        self._recovery_sighting: tuple[int, float] | None = None
+        self._restarted_at: dict[TP, tuple[int, int]] | None = None
+        self.recovery_restarts = 0
+
+    def _new_offset(self, tp: TP) -> int | None:
+        if tp.topic not in self.untracked_topics:
+            return super()._new_offset(tp)
+        acked: list[int] = self._acked[tp]
+        committed = self._base_offset(tp)
+        if committed is None:
+            return None  # never committed and the log start is not known yet: wait for it
+        new_offset, repair, consumed = next_commit(acked, committed, self._repaired.get(tp))
+        if repair is not None:
+            self._repaired[tp] = repair
+            self.log.warning(
+                "%s: offset %d was never acknowledged while later ones were (skipped by the stream); "
+                "seeking back to deliver it again",
+                tp,
+                repair,
+            )
+            self._seek_soon(tp, repair)
+            return None
+        self._acked_index[tp].difference_update(consumed)
+        return new_offset
+
+    def _seek_soon(self, tp: TP, offset: int) -> None:
+        """Seek on the consumer thread's own loop.
+
+        aiokafka's seek touches the fetcher's record buffer and futures, which belong to the consumer
+        thread: called from Faust's loop (as `self._thread.seek` does) it can race the thread's
+        `fetched_records`, which iterates that buffer, and set futures of another loop.
+        """
+        aiokafka_consumer = self._thread._ensure_consumer()
+
+        def seek() -> None:
+            try:
+                aiokafka_consumer.seek(tp, offset)
+            except IllegalStateError:  # revoked meanwhile: the new owner starts from the committed offset
+                pass
+
+        self._thread.thread_loop.call_soon_threadsafe(seek)
+
+    def _base_offset(self, tp: TP) -> int | None:
+        """The next offset the group would read: the committed one, or the log start before any commit."""
+        committed: int | None = self._committed_offset[tp]
+        return committed if committed is not None else self._log_start.get(tp)
+
+    async def on_partitions_revoked(self, revoked: set[TP]) -> None:
+        for tp in revoked:
+            self._repaired.pop(tp, None)
+            self._sightings.pop(tp, None)
+            self._log_start.pop(tp, None)
+        await super().on_partitions_revoked(revoked)
+
+    async def _log_input_status(self) -> None:
+        """One INFO line per change: where each input partition stands (committed, fetch position, ...)."""
+        active = self._get_active_partitions()
+        rows = []
+        for tp in sorted(self.assignment()):
+            if tp.topic in self.untracked_topics:
+                rows.append(
+                    f"{tp.topic}[{tp.partition}] committed={self._committed_offset[tp]} "
+                    f"position={await self.position(tp)} acked={len(self._acked[tp])} "
+                    f"{'active' if tp in active else 'PAUSED'}"
+                )
+        line = "; ".join(rows)
+        if line != self._last_status:
+            self._last_status = line
+            self.log.info("input partitions: %s", line)
+
+    async def redeliver_stranded(self) -> list[TP]:
+        """Seek back partitions whose fetched messages were neither acknowledged nor are in flight.
+
+        A skipped message followed by acknowledged ones is a hole `next_commit` repairs; a skipped message
+        at the end of a partition has nothing after it. Called every few seconds (streams/agents.py); a
+        partition is sought back on the second sighting of the same (committed, position).
+        """
+        if self.app.rebalancing or not self.flow_active:
+            return []
+        await self._log_input_status()
+        in_flight = {m.tp for m in list(self._unacked_messages) if not m.acked}
+        sought = []
+        inputs = [tp for tp in self.assignment() if tp.topic in self.untracked_topics]
+        unknown = [tp for tp in inputs if self._committed_offset[tp] is None and tp not in self._log_start]
+        if unknown:  # never committed: the group starts at the log start (auto.offset.reset=earliest)
+            self._log_start.update(await self.earliest_offsets(*unknown))
+        for tp in inputs:
+            committed = self._base_offset(tp)
+            position = None
+            if committed is not None and not self._acked[tp] and tp not in in_flight:
+                position = await self.position(tp)
+            act, self._sightings[tp] = stranded(committed, position, self._sightings.get(tp))
+            if act and committed is not None:
+                self.log.warning(
+                    "%s: offsets %d..%s were fetched but never processed; seeking back to deliver them again",
+                    tp,
+                    committed,
+                    position,
+                )
+                self._seek_soon(tp, committed)
+                sought.append(tp)
+        return sought
+
+    @Service.task
+    async def _recovery_watchdog(self) -> None:
+        # A task of the consumer, not an app timer: Faust starts app timers only after the first recovery.
+        async for _ in self.itertimer(self.check_interval, name="recovery-watchdog"):
+            try:
+                await self.restart_stalled_recovery(self.recovery_stall_timeout)
+            except RecoveryStalled as exc:
+                die = type(self).die  # a plain function, not a method
+                if die is None:
+                    raise
+                # Streams do not run during a recovery, so stopping here loses nothing: the orchestrator
+                # starts the worker again and the group delivers the uncommitted messages again.
+                die(str(exc))
+            except Exception:  # noqa: BLE001 - a failed check is retried on the next tick
+                self.log.exception("checking the table recovery failed; retrying in %ss", self.check_interval)
+
+    async def restart_stalled_recovery(self, timeout: float) -> bool:
+        """Act on a table recovery that has read nothing for `timeout` seconds. Called every few seconds.
+
+        First a rejoin, which makes Faust seek and read the changelogs again from scratch. Should the new
+        recovery stall at the very same offsets although the consumer has fetched past the highwater, the
+        offsets left hold no record (a transaction marker, an aborted record) and the recovery is completed
+        at the highwater, as Faust itself does for transactional apps only.
+        """
+        recovery = self.app.tables.recovery
+        remaining = recovery.active_remaining_total() if recovery.in_recovery else 0
+        stalled, self._recovery_sighting = recovery_stalled(
+            remaining, self._recovery_sighting, time.monotonic(), timeout
+        )
+        if not stalled:
+            if not remaining:
+                self._restarted_at = None
+            return False
+        behind = {
+            tp: (recovery.active_offsets[tp], highwater)
+            for tp, highwater in recovery.active_highwaters.items()
+            if highwater is not None
+            and recovery.active_offsets.get(tp) is not None
+            and highwater > recovery.active_offsets[tp]
+        }
+        positions = {tp: await self._position_or_none(tp) for tp in behind}
+        if only_empty_offsets_left(behind, positions, self._restarted_at):
+            for tp, (_, highwater) in behind.items():
+                recovery.active_offsets[tp] = highwater
+            self.log.warning(
+                "table recovery stalled twice at the same offsets although the consumer fetched past the "
+                "highwater: those offsets hold no record (transaction markers); completing the recovery at "
+                "the highwater: %s",
+                "; ".join(f"{tp.topic}[{tp.partition}] {read}->{hw}" for tp, (read, hw) in sorted(behind.items())),
+            )
+            self._restarted_at = None
+            return True
+        self.log.warning(
+            "table recovery read nothing for %.0fs with %d changelog records still to read; rejoining the "
+            "group to restart it. Fetch path: %s",
+            timeout,
+            remaining,
+            await self._fetch_path_state(),
+        )
+        self._restarted_at = behind
+        self.recovery_restarts += 1
+        try:
+            await asyncio.wait_for(self._thread.call_thread(self._request_rejoin), THREAD_CALL_TIMEOUT)
+        except TimeoutError:
+            raise RecoveryStalled(
+                f"table recovery stalled and the consumer thread did not take a rejoin request within "
+                f"{THREAD_CALL_TIMEOUT:.0f}s"
+            ) from None
+        return True
+
+    async def _position_or_none(self, tp: TP) -> int | None:
+        try:
+            return await asyncio.wait_for(self.position(tp), THREAD_CALL_TIMEOUT)
+        except TimeoutError:  # the consumer thread is busy or blocked: that is worth saying too
+            return None
+
+    async def _request_rejoin(self) -> None:
+        # Runs on the consumer thread's loop, which owns the coordinator's futures.
+        self._thread._ensure_consumer()._coordinator.request_rejoin()
+
+    async def _fetch_path_state(self) -> str:
+        """Where the changelog fetch path stands: flow flags, queues and each active changelog partition."""
+        app, recovery = self.app, self.app.tables.recovery
+        fetcher = getattr(app, "_fetcher", None)
+        parts = [
+            f"consumer flow {'active' if self.flow_active else 'STOPPED'}",
+            f"app flow control {'active' if app.flow_control.is_active() else 'SUSPENDED'}",
+            f"changelog queue {app.tables.changelog_queue.qsize()}",
+            f"producer buffer {app.producer.buffer.size}",
+            f"fetcher {getattr(fetcher, 'state', '?')}",
+            f"consumer flags {sorted(self.diag.flags)}",
+        ]
+        active = self._get_active_partitions()
+        for tp in sorted(recovery.active_tps):
+            parts.append(
+                f"{tp.topic}[{tp.partition}] read={recovery.active_offsets.get(tp)} "
+                f"highwater={recovery.active_highwaters.get(tp)} position={await self._position_or_none(tp)} "
+                f"read_offset={self._read_offset.get(tp)} "
+                f"{'fetching' if tp in active else 'PAUSED' if tp in self._paused_partitions else 'INACTIVE'}"
+            )
+        return "; ".join(parts)
+
+
+
 def consumer_class(
     untracked_topics: Iterable[str],
     recovery_stall_timeout: float = 60.0,
     check_interval: float = 5.0,
     die: Callable[[str], None] | None = None,
-) -> type[AIOKafkaConsumer]:
-    """A Faust aiokafka Consumer class that keeps no read offset for `untracked_topics` and restarts stalled
+) -> type[DyadwatchConsumer]:
+    """A `DyadwatchConsumer` subclass that keeps no read offset for `untracked_topics` and restarts stalled
     table recoveries (`die(reason)` is called when even that fails)."""
-    topics = frozenset(untracked_topics)
-
-    class DyadwatchConsumer(AIOKafkaConsumer):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._read_offset = ReadOffsets(topics)
-            self._repaired: dict[TP, int] = {}
-            self._sightings: dict[TP, tuple[int, int] | None] = {}
-            self._last_status = ""
-            self._log_start: dict[TP, int] = {}
-            self._recovery_sighting: tuple[int, float] | None = None
-            self._restarted_at: dict[TP, tuple[int, int]] | None = None
-            self.recovery_restarts = 0
-
-        def _new_offset(self, tp: TP) -> int | None:
-            if tp.topic not in topics:
-                return super()._new_offset(tp)
-            acked: list[int] = self._acked[tp]
-            committed = self._base_offset(tp)
-            if committed is None:
-                return None  # never committed and the log start is not known yet: wait for it
-            new_offset, repair, consumed = next_commit(acked, committed, self._repaired.get(tp))
-            if repair is not None:
-                self._repaired[tp] = repair
-                self.log.warning(
-                    "%s: offset %d was never acknowledged while later ones were (skipped by the stream); "
-                    "seeking back to deliver it again",
-                    tp,
-                    repair,
-                )
-                self._seek_soon(tp, repair)
-                return None
-            self._acked_index[tp].difference_update(consumed)
-            return new_offset
-
-        def _seek_soon(self, tp: TP, offset: int) -> None:
-            """Seek on the consumer thread's own loop.
-
-            aiokafka's seek touches the fetcher's record buffer and futures, which belong to the consumer
-            thread: called from Faust's loop (as `self._thread.seek` does) it can race the thread's
-            `fetched_records`, which iterates that buffer, and set futures of another loop.
-            """
-            aiokafka_consumer = self._thread._ensure_consumer()
-
-            def seek() -> None:
-                try:
-                    aiokafka_consumer.seek(tp, offset)
-                except IllegalStateError:  # revoked meanwhile: the new owner starts from the committed offset
-                    pass
-
-            self._thread.thread_loop.call_soon_threadsafe(seek)
-
-        def _base_offset(self, tp: TP) -> int | None:
-            """The next offset the group would read: the committed one, or the log start before any commit."""
-            committed: int | None = self._committed_offset[tp]
-            return committed if committed is not None else self._log_start.get(tp)
-
-        async def on_partitions_revoked(self, revoked: set[TP]) -> None:
-            for tp in revoked:
-                self._repaired.pop(tp, None)
-                self._sightings.pop(tp, None)
-                self._log_start.pop(tp, None)
-            await super().on_partitions_revoked(revoked)
-
-        async def _log_input_status(self) -> None:
-            """One INFO line per change: where each input partition stands (committed, fetch position, ...)."""
-            active = self._get_active_partitions()
-            rows = []
-            for tp in sorted(self.assignment()):
-                if tp.topic in topics:
-                    rows.append(
-                        f"{tp.topic}[{tp.partition}] committed={self._committed_offset[tp]} "
-                        f"position={await self.position(tp)} acked={len(self._acked[tp])} "
-                        f"{'active' if tp in active else 'PAUSED'}"
-                    )
-            line = "; ".join(rows)
-            if line != self._last_status:
-                self._last_status = line
-                self.log.info("input partitions: %s", line)
-
-        async def redeliver_stranded(self) -> list[TP]:
-            """Seek back partitions whose fetched messages were neither acknowledged nor are in flight.
-
-            A skipped message followed by acknowledged ones is a hole `next_commit` repairs; a skipped message
-            at the end of a partition has nothing after it. Called every few seconds (streams/agents.py); a
-            partition is sought back on the second sighting of the same (committed, position).
-            """
-            if self.app.rebalancing or not self.flow_active:
-                return []
-            await self._log_input_status()
-            in_flight = {m.tp for m in list(self._unacked_messages) if not m.acked}
-            sought = []
-            inputs = [tp for tp in self.assignment() if tp.topic in topics]
-            unknown = [tp for tp in inputs if self._committed_offset[tp] is None and tp not in self._log_start]
-            if unknown:  # never committed: the group starts at the log start (auto.offset.reset=earliest)
-                self._log_start.update(await self.earliest_offsets(*unknown))
-            for tp in inputs:
-                committed = self._base_offset(tp)
-                position = None
-                if committed is not None and not self._acked[tp] and tp not in in_flight:
-                    position = await self.position(tp)
-                act, self._sightings[tp] = stranded(committed, position, self._sightings.get(tp))
-                if act and committed is not None:
-                    self.log.warning(
-                        "%s: offsets %d..%s were fetched but never processed; seeking back to deliver them again",
-                        tp,
-                        committed,
-                        position,
-                    )
-                    self._seek_soon(tp, committed)
-                    sought.append(tp)
-            return sought
-
-        @Service.task
-        async def _recovery_watchdog(self) -> None:
-            # A task of the consumer, not an app timer: Faust starts app timers only after the first recovery.
-            async for _ in self.itertimer(check_interval, name="recovery-watchdog"):
-                try:
-                    await self.restart_stalled_recovery(recovery_stall_timeout)
-                except RecoveryStalled as exc:
-                    if die is None:
-                        raise
-                    # Streams do not run during a recovery, so stopping here loses nothing: the orchestrator
-                    # starts the worker again and the group delivers the uncommitted messages again.
-                    die(str(exc))
-                except Exception:  # noqa: BLE001 - a failed check is retried on the next tick
-                    self.log.exception("checking the table recovery failed; retrying in %ss", check_interval)
-
-        async def restart_stalled_recovery(self, timeout: float) -> bool:
-            """Act on a table recovery that has read nothing for `timeout` seconds. Called every few seconds.
-
-            First a rejoin, which makes Faust seek and read the changelogs again from scratch. Should the new
-            recovery stall at the very same offsets although the consumer has fetched past the highwater, the
-            offsets left hold no record (a transaction marker, an aborted record) and the recovery is completed
-            at the highwater, as Faust itself does for transactional apps only.
-            """
-            recovery = self.app.tables.recovery
-            remaining = recovery.active_remaining_total() if recovery.in_recovery else 0
-            stalled, self._recovery_sighting = recovery_stalled(
-                remaining, self._recovery_sighting, time.monotonic(), timeout
-            )
-            if not stalled:
-                if not remaining:
-                    self._restarted_at = None
-                return False
-            behind = {
-                tp: (recovery.active_offsets[tp], highwater)
-                for tp, highwater in recovery.active_highwaters.items()
-                if highwater is not None
-                and recovery.active_offsets.get(tp) is not None
-                and highwater > recovery.active_offsets[tp]
-            }
-            positions = {tp: await self._position_or_none(tp) for tp in behind}
-            if only_empty_offsets_left(behind, positions, self._restarted_at):
-                for tp, (_, highwater) in behind.items():
-                    recovery.active_offsets[tp] = highwater
-                self.log.warning(
-                    "table recovery stalled twice at the same offsets although the consumer fetched past the "
-                    "highwater: those offsets hold no record (transaction markers); completing the recovery at "
-                    "the highwater: %s",
-                    "; ".join(f"{tp.topic}[{tp.partition}] {read}->{hw}" for tp, (read, hw) in sorted(behind.items())),
-                )
-                self._restarted_at = None
-                return True
-            self.log.warning(
-                "table recovery read nothing for %.0fs with %d changelog records still to read; rejoining the "
-                "group to restart it. Fetch path: %s",
-                timeout,
-                remaining,
-                await self._fetch_path_state(),
-            )
-            self._restarted_at = behind
-            self.recovery_restarts += 1
-            try:
-                await asyncio.wait_for(self._thread.call_thread(self._request_rejoin), THREAD_CALL_TIMEOUT)
-            except TimeoutError:
-                raise RecoveryStalled(
-                    f"table recovery stalled and the consumer thread did not take a rejoin request within "
-                    f"{THREAD_CALL_TIMEOUT:.0f}s"
-                ) from None
-            return True
-
-        async def _position_or_none(self, tp: TP) -> int | None:
-            try:
-                return await asyncio.wait_for(self.position(tp), THREAD_CALL_TIMEOUT)
-            except TimeoutError:  # the consumer thread is busy or blocked: that is worth saying too
-                return None
-
-        async def _request_rejoin(self) -> None:
-            # Runs on the consumer thread's loop, which owns the coordinator's futures.
-            self._thread._ensure_consumer()._coordinator.request_rejoin()
-
-        async def _fetch_path_state(self) -> str:
-            """Where the changelog fetch path stands: flow flags, queues and each active changelog partition."""
-            app, recovery = self.app, self.app.tables.recovery
-            fetcher = getattr(app, "_fetcher", None)
-            parts = [
-                f"consumer flow {'active' if self.flow_active else 'STOPPED'}",
-                f"app flow control {'active' if app.flow_control.is_active() else 'SUSPENDED'}",
-                f"changelog queue {app.tables.changelog_queue.qsize()}",
-                f"producer buffer {app.producer.buffer.size}",
-                f"fetcher {getattr(fetcher, 'state', '?')}",
-                f"consumer flags {sorted(self.diag.flags)}",
-            ]
-            active = self._get_active_partitions()
-            for tp in sorted(recovery.active_tps):
-                parts.append(
-                    f"{tp.topic}[{tp.partition}] read={recovery.active_offsets.get(tp)} "
-                    f"highwater={recovery.active_highwaters.get(tp)} position={await self._position_or_none(tp)} "
-                    f"read_offset={self._read_offset.get(tp)} "
-                    f"{'fetching' if tp in active else 'PAUSED' if tp in self._paused_partitions else 'INACTIVE'}"
-                )
-            return "; ".join(parts)
-
-    return DyadwatchConsumer
-
-
-def recovery_stalled(
-    remaining: int, last_sighting: tuple[int, float] | None, now: float, timeout: float
-) -> tuple[bool, tuple[int, float] | None]:
-    """Whether a table recovery is stalled, and what to remember for the next check.
-
-    `remaining` is the number of changelog records the recovery still has to read (0 when none runs). A recovery
-    is stalled when that number has stayed the same, above zero, for `timeout` seconds.
-    """
-    if remaining <= 0:
-        return False, None
-    if last_sighting is None or last_sighting[0] != remaining:
-        return False, (remaining, now)
-    if now - last_sighting[1] >= timeout:
-        return True, None
-    return False, last_sighting
-
-
-def stranded(
-    committed: int | None, position: int | None, last_sighting: tuple[int, int] | None
-) -> tuple[bool, tuple[int, int] | None]:
-    """Whether to seek a partition back to `committed`, and what to remember for the next check.
-
-    `position` is the consumer's next fetch offset, given only when nothing of the partition is acknowledged
-    and uncommitted or in flight. Messages between `committed` and `position` were fetched and not processed;
-    they might still wait in a queue on the first sighting, not on the second of the very same offsets.
-    """
-    if committed is None or position is None or position <= committed:
-        return False, None
-    sighting = (committed, position)
-    if last_sighting == sighting:
-        return True, None
-    return False, sighting
-
-
-def only_empty_offsets_left(
-    behind: dict[TP, tuple[int, int]],
-    positions: dict[TP, int | None],
-    restarted_at: dict[TP, tuple[int, int]] | None,
-) -> bool:
-    """Whether a stalled recovery's missing offsets hold no record at all.
-
-    `behind` maps each changelog partition the recovery waits for to (last offset read, highwater);
-    `positions` gives the consumer's next fetch offset of each; `restarted_at` is `behind` as it was when the
-    previous stall was answered with a rejoin (None if there was none). True when this is that same stall again,
-    read from scratch, and the consumer has fetched past every highwater: the records were all delivered and the
-    offsets after the last one are not records.
-    """
-    if not behind or restarted_at != behind:
-        return False
-    return all(positions.get(tp) is not None and positions[tp] > highwater for tp, (_, highwater) in behind.items())
-
-
-def next_commit(
-    acked: list[int], committed: int | None, repaired: int | None
-) -> tuple[int | None, int | None, list[int]]:
-    """The offset to commit next on one partition, or the offset to deliver again first.
-
-    Returns (commit, repair, consumed). `acked` holds the offsets the stream acknowledged and not yet committed
-    (sorted in place; the `consumed` ones are removed from it); `committed` is the next offset the group would
-    read. Faust commits over a hole of one offset at the head and stalls on longer ones. Here a hole at
-    `committed` while later offsets are acknowledged means a message was handed over and skipped (a stream
-    acknowledges in order), so it is delivered again (`repair`), unless this very hole was repaired before and
-    is still there: then it holds no message (a transaction marker, a compacted record) and is committed over.
-    """
-    if not acked:
-        return None, None, []
-    acked.sort()
-    stale = 0
-    if committed is not None:
-        while stale < len(acked) and acked[stale] < committed:  # acknowledged again after a redelivery
-            stale += 1
-        if stale == len(acked):
-            consumed = acked[:]
-            acked.clear()
-            return None, None, consumed
-        if acked[stale] > committed and repaired != committed:
-            return None, committed, []
-    end, i = acked[stale], stale + 1
-    while i < len(acked) and acked[i] <= end + 1:
-        end = max(end, acked[i])
-        i += 1
-    consumed = acked[:i]
-    del acked[:i]
-    return end + 1, None, consumed
+    return type(
+        "DyadwatchConsumer",
+        (DyadwatchConsumer,),
+        {
+            "untracked_topics": frozenset(untracked_topics),
+            "recovery_stall_timeout": recovery_stall_timeout,
+            "check_interval": check_interval,
+            "die": staticmethod(die) if die is not None else None,
+        },
+    )
 
 
 def install(
