@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import faust
@@ -102,6 +102,53 @@ class DyadwatchConsumer(AIOKafkaConsumer):
         self._recovery_sighting: tuple[int, float] | None = None
         self._restarted_at: dict[TP, tuple[int, int]] | None = None
         self.recovery_restarts = 0
+        # The last offset, per input partition, of the fetch loop's current batch not yet handed to the streams'
+        # queues (Faust's getmany yields a batch message by message; the hand-over waits while a queue is full).
+        self._unhanded: dict[TP, int] = {}
+        self.callback = self._handing_over(self.callback)
+
+    def _handing_over(self, on_message: Callable[[Any], Awaitable[None]]) -> Callable[[Any], Awaitable[None]]:
+        """Faust's per-message callback (the conductor's), noting when a batch's last message was handed over."""
+
+        async def hand_over(message: Any) -> None:
+            try:
+                await on_message(message)
+            finally:
+                last = self._unhanded.get(message.tp)
+                if last is not None and message.offset >= last:
+                    del self._unhanded[message.tp]
+
+        return hand_over
+
+    async def _getmany(self, active_partitions: set[TP] | None, timeout: float) -> dict[TP, list[Any]]:
+        # Called by Faust's getmany once the previous batch is through: what it did not hand over was dropped.
+        self._unhanded = {}
+        records: dict[TP, list[Any]] = await super()._getmany(active_partitions, timeout)
+        self._unhanded = {
+            TP(tp.topic, tp.partition): batch[-1].offset
+            for tp, batch in records.items()
+            if batch and tp.topic in self.untracked_topics
+        }
+        return records
+
+    def _held_partitions(self) -> tuple[set[TP], set[TP]]:
+        """(input partitions flow control took out of the fetch, those with fetched messages still in Faust).
+
+        Paused: not among Faust's active partitions (a stream's buffer is full, `on_buffer_full`; or Faust's
+        `pause_partitions`). Buffered: a message waits in a stream's queue (handed over, not yet taken by the
+        stream, so neither acknowledged nor in flight), or in the fetch loop's batch on its way there.
+        """
+        assigned = {tp for tp in self.assignment() if tp.topic in self.untracked_topics}
+        active = self._get_active_partitions()
+        paused = {tp for tp in assigned if tp not in active or tp in self._paused_partitions}
+        buffered = {tp for tp in self._unhanded if tp in assigned}
+        for channel in list(self.app.topics._topics):
+            queue = getattr(channel, "_queue", None)  # created when a stream iterates the channel
+            for event in list(queue._queue) if queue is not None else ():
+                tp = getattr(getattr(event, "message", None), "tp", None)
+                if tp in assigned:
+                    buffered.add(tp)
+        return paused, buffered
 
     def _new_offset(self, tp: TP) -> int | None:
         if tp.topic not in self.untracked_topics:
@@ -174,12 +221,14 @@ class DyadwatchConsumer(AIOKafkaConsumer):
 
         A skipped message followed by acknowledged ones is a hole `next_commit` repairs; a skipped message
         at the end of a partition has nothing after it. Called every few seconds (streams/agents.py); a
-        partition is sought back on the second sighting of the same (committed, position).
+        partition is sought back on the second sighting of the same (committed, position), never while flow
+        control pauses it or its fetched messages still wait in Faust's queues (`_held_partitions`).
         """
         if self.app.rebalancing or not self.flow_active:
             return []
         await self._log_input_status()
         in_flight = {m.tp for m in list(self._unacked_messages) if not m.acked}
+        paused, buffered = self._held_partitions()
         sought = []
         inputs = [tp for tp in self.assignment() if tp.topic in self.untracked_topics]
         unknown = [tp for tp in inputs if self._committed_offset[tp] is None and tp not in self._log_start]
@@ -190,7 +239,9 @@ class DyadwatchConsumer(AIOKafkaConsumer):
             position = None
             if committed is not None and not self._acked[tp] and tp not in in_flight:
                 position = await self.position(tp)
-            act, self._sightings[tp] = stranded(committed, position, self._sightings.get(tp))
+            act, self._sightings[tp] = stranded(
+                committed, position, self._sightings.get(tp), paused=tp in paused, buffered=tp in buffered
+            )
             if act and committed is not None:
                 self.log.warning(
                     "%s: offsets %d..%s were fetched but never processed; seeking back to deliver them again",

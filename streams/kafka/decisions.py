@@ -24,15 +24,25 @@ def recovery_stalled(
 
 
 def stranded(
-    committed: int | None, position: int | None, last_sighting: tuple[int, int] | None
+    committed: int | None,
+    position: int | None,
+    last_sighting: tuple[int, int] | None,
+    *,
+    paused: bool = False,
+    buffered: bool = False,
 ) -> tuple[bool, tuple[int, int] | None]:
     """Whether to seek a partition back to `committed`, and what to remember for the next check.
 
     `position` is the consumer's next fetch offset, given only when nothing of the partition is acknowledged
     and uncommitted or in flight. Messages between `committed` and `position` were fetched and not processed;
     they might still wait in a queue on the first sighting, not on the second of the very same offsets.
+
+    Never while the partition is `paused` (flow control took it out of the fetch: a stream's buffer is full, or
+    Faust paused it) or while some of its fetched messages are `buffered` (in a stream's queue, or in the fetch
+    loop's batch on their way there): then nothing moves because the stream is busy, and the same offsets on two
+    checks mean only that. Seeking back such a partition delivers every one of those messages twice.
     """
-    if committed is None or position is None or position <= committed:
+    if paused or buffered or committed is None or position is None or position <= committed:
         return False, None
     sighting = (committed, position)
     if last_sighting == sighting:

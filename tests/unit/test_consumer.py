@@ -169,3 +169,86 @@ def test_repair_seeks_run_on_the_consumer_threads_loop_never_on_faust_s():
     for callback in scheduled:
         callback()  # what the consumer thread's loop runs
     assert sought == [(ARTICLES, 12)]
+
+
+def flow_controlled(committed: int, position: int):
+    """A worker's consumer owning ARTICLES, fetched up to `position`, nothing acknowledged or in flight."""
+    app, _ = build(Settings(topic_articles="articles", web_enabled=False), "127.0.0.1:1")
+    consumer = app.consumer
+    scheduled: list = []
+    consumer.assignment = lambda: {ARTICLES}
+    consumer._committed_offset[ARTICLES] = committed
+    consumer._active_partitions = {ARTICLES}
+
+    async def fetch_position(tp):
+        return position
+
+    consumer.position = fetch_position
+    consumer._thread._ensure_consumer = lambda: SimpleNamespace(seek=lambda tp, offset: None)
+    consumer._thread.thread_loop = SimpleNamespace(call_soon_threadsafe=scheduled.append)
+    return app, consumer, scheduled
+
+
+def checks(consumer, n: int) -> list[list[TP]]:
+    async def run():
+        return [await consumer.redeliver_stranded() for _ in range(n)]
+
+    return asyncio.run(run())
+
+
+def test_a_partition_paused_by_a_full_stream_buffer_is_not_sought_back():
+    app, consumer, scheduled = flow_controlled(committed=40, position=90)
+    consumer.on_buffer_full(ARTICLES)  # what the conductor calls when the enrich agent's queue is under pressure
+    assert ARTICLES not in consumer._get_active_partitions()
+    assert checks(consumer, 3) == [[], [], []] and not scheduled
+    consumer.on_buffer_drop(ARTICLES)
+    assert checks(consumer, 2) == [[], [ARTICLES]], "resumed and still not processed: stranded after all"
+
+
+def test_a_partition_faust_paused_is_not_sought_back():
+    app, consumer, scheduled = flow_controlled(committed=40, position=90)
+    consumer.pause_partitions([ARTICLES])
+    assert checks(consumer, 3) == [[], [], []] and not scheduled
+
+
+def test_messages_waiting_in_a_stream_queue_are_not_stranded():
+    """Handed to the enrich agent's queue but not yet taken: neither acknowledged nor in flight."""
+    app, consumer, scheduled = flow_controlled(committed=40, position=90)
+    channel = app.channel()  # a stream's channel, as the conductor holds it
+    queue = channel.queue
+    queue.put_nowait(SimpleNamespace(message=SimpleNamespace(tp=ARTICLES, offset=41)))
+    app.topics._topics.add(channel)
+    assert checks(consumer, 3) == [[], [], []] and not scheduled
+    queue.get_nowait()  # the stream takes it (and skips it: not acknowledged)
+    assert checks(consumer, 2) == [[], [ARTICLES]]
+
+
+def test_a_fetched_batch_still_on_its_way_to_the_queues_is_not_stranded():
+    app, consumer, scheduled = flow_controlled(committed=40, position=43)
+    handed: list[int] = []
+
+    async def thread_getmany(active_partitions, timeout):
+        return {ARTICLES: [SimpleNamespace(offset=o) for o in (40, 41, 42)]}
+
+    async def on_message(message):  # the conductor's callback, waiting for room in a full queue
+        handed.append(message.offset)
+
+    consumer._thread.getmany = thread_getmany
+    hand_over = consumer._handing_over(on_message)
+
+    async def fetch_and_hand_over(n):
+        await consumer._getmany({ARTICLES}, 1.0)
+        for offset in (40, 41, 42)[:n]:
+            await hand_over(SimpleNamespace(tp=ARTICLES, offset=offset))
+
+    asyncio.run(fetch_and_hand_over(2))
+    assert handed == [40, 41] and consumer._unhanded == {ARTICLES: 42}
+    assert checks(consumer, 3) == [[], [], []]
+    asyncio.run(fetch_and_hand_over(3))
+    assert consumer._unhanded == {}
+    assert checks(consumer, 2) == [[], [ARTICLES]], "handed over and never processed: stranded"
+
+
+def test_the_worker_consumer_hands_messages_over_through_the_tracking_callback():
+    app, _ = build(Settings(web_enabled=False), "127.0.0.1:1")
+    assert app.consumer.callback.__qualname__.endswith("_handing_over.<locals>.hand_over")

@@ -83,3 +83,12 @@ def test_only_a_repeated_stall_fetched_past_the_highwater_has_only_empty_offsets
     assert not only_empty_offsets_left(behind, {CHANGELOG: None}, restarted_at={CHANGELOG: (0, 1)})
     assert not only_empty_offsets_left(behind, {CHANGELOG: 2}, restarted_at={CHANGELOG: (0, 3)})  # another stall
     assert not only_empty_offsets_left({}, {}, restarted_at={})
+
+
+def test_a_partition_flow_control_paused_is_never_stranded():
+    """The 200k burst: a partition paused with a full stream buffer shows the same offsets on every check."""
+    memory = stranded(committed=40, position=90, last_sighting=None)[1]
+    assert stranded(committed=40, position=90, last_sighting=memory, paused=True) == (False, None)
+    assert stranded(committed=40, position=90, last_sighting=memory, buffered=True) == (False, None)
+    # once resumed and drained, the same offsets count as a first sighting again, not as the second
+    assert stranded(committed=40, position=90, last_sighting=None) == (False, (40, 90))
