@@ -9,6 +9,13 @@ from faust.types.auth import CredentialsT
 
 from streams.settings import Settings
 
+# Faust's default buffer per stream. Its fetch loop is one loop for every topic: when a batch holds more of one
+# topic than that topic's stream buffer can take, the loop waits for room and no other topic is read meanwhile
+# (under a burst of articles, relation-events went unread for minutes). Faust pauses a partition once its
+# buffer is 80% full, so a batch of at most an eighth of the buffer always fits in the rest.
+STREAM_BUFFER_MAXSIZE = 4096
+MAX_POLL_RECORDS = STREAM_BUFFER_MAXSIZE // 8
+
 
 def broker_credentials(settings: Settings) -> CredentialsT | ssl.SSLContext | None:
     """TLS and SASL settings for Faust's aiokafka clients: the same settings the kafka-python clients get."""
@@ -43,6 +50,8 @@ def create_app(settings: Settings, bootstrap: str) -> faust.App:
         topic_replication_factor=settings.replication_factor,
         producer_max_request_size=settings.max_message_bytes,
         consumer_max_fetch_size=settings.max_message_bytes,
+        stream_buffer_maxsize=STREAM_BUFFER_MAXSIZE,
+        broker_max_poll_records=MAX_POLL_RECORDS,
         producer_acks=-1,
         # A killed worker's partitions wait for this timeout before a new member gets them (Faust's default 60 s).
         broker_session_timeout=settings.session_timeout,
