@@ -165,9 +165,9 @@ def run(bootstrap: str, work: Path, seconds: float, factor: float, warmup: int, 
     }
 
 
-def burst(bootstrap: str, work: Path, n: int, warmup: int, drain_timeout: float) -> dict:
+def burst(bootstrap: str, work: Path, n: int, warmup: int, drain_timeout: float, partitions: int) -> dict:
     """Publish `n` small articles at once; measure duplicates and the drain of enrich and relation updates."""
-    env = fresh_env(bootstrap, work, DYADWATCH_BATCH_WITHIN="0.2")
+    env = fresh_env(bootstrap, work, DYADWATCH_BATCH_WITHIN="0.2", DYADWATCH_PARTITIONS=str(partitions))
     settings = settings_from(env)
     ensure_topics(settings, bootstrap)
     worker = WorkerProcess(env, work / "worker.log").start()
@@ -210,6 +210,7 @@ def burst(bootstrap: str, work: Path, n: int, warmup: int, drain_timeout: float)
     distinct = len(outputs.ids)
     return {
         "burst": n,
+        "partitions": partitions,
         "warmup": warmup,
         "publish_seconds": round(published_at, 1),
         "articles_in": total,
@@ -236,6 +237,7 @@ def main() -> int:
     p.add_argument("--warmup", type=int, default=150, help="articles used to measure the sustainable rate")
     p.add_argument("--drain-timeout", type=float, default=1800.0, help="seconds allowed to drain the lag")
     p.add_argument("--burst", type=int, help="publish this many articles at once instead of a timed flood")
+    p.add_argument("--partitions", type=int, default=2, help="partitions of every topic (burst mode)")
     p.add_argument("--out", type=Path, help="default: bench/out/flood.json, or burst.json with --burst")
     args = p.parse_args()
     args.out = args.out or ROOT / "bench" / "out" / ("burst.json" if args.burst else "flood.json")
@@ -245,7 +247,7 @@ def main() -> int:
         bootstrap = args.bootstrap or kafka.start()
         try:
             if args.burst:
-                result = burst(bootstrap, work, args.burst, args.warmup, args.drain_timeout)
+                result = burst(bootstrap, work, args.burst, args.warmup, args.drain_timeout, args.partitions)
             else:
                 result = run(bootstrap, work, args.seconds, args.factor, args.warmup, args.drain_timeout)
         finally:
