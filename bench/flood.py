@@ -32,7 +32,7 @@ from streams.kafka.admin import ensure_topics
 from streams.kafka.local import LocalKafka
 from tests.support.articles import make_articles
 from tests.support.broker import KAFKA_LIBS
-from tests.support.workers import TopicReader, WorkerProcess, fresh_env, settings_from
+from tests.support.workers import TopicReader, WorkerProcess, fresh_env, relation_books, settings_from
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -208,6 +208,7 @@ def burst(bootstrap: str, work: Path, n: int, warmup: int, drain_timeout: float,
         relations.close()
         worker.stop()
     distinct = len(outputs.ids)
+    books = relation_books(log) or {}
     return {
         "burst": n,
         "partitions": partitions,
@@ -224,6 +225,9 @@ def burst(bootstrap: str, work: Path, n: int, warmup: int, drain_timeout: float,
         "peak_enrich_lag": max((s["enrich_lag"] for s in samples), default=0),
         "peak_relation_lag": max((s["relation_lag"] for s in samples), default=0),
         "stranded_seeks": log.count("were fetched but never processed; seeking back"),
+        # relation events the relate agent read again (a seek back): folded once, the rest counted as replays
+        "relation_updates_in": books.get("updates_in"),
+        "relation_replays": books.get("replays"),
         "samples": samples,
         "worker_log": log,
     }
