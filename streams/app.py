@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import ssl
-
 import faust
-from faust.types.auth import CredentialsT
 
+from streams.kafka.config import ClientSecurity
 from streams.settings import Settings
 
 # Faust's default buffer per stream. Its fetch loop is one loop for every topic: when a batch holds more of one
@@ -17,30 +15,11 @@ STREAM_BUFFER_MAXSIZE = 4096
 MAX_POLL_RECORDS = STREAM_BUFFER_MAXSIZE // 8
 
 
-def broker_credentials(settings: Settings) -> CredentialsT | ssl.SSLContext | None:
-    """TLS and SASL settings for Faust's aiokafka clients: the same settings the kafka-python clients get."""
-    context: ssl.SSLContext | None = None
-    if settings.security_protocol in ("SSL", "SASL_SSL"):
-        context = ssl.create_default_context(cafile=str(settings.ssl_cafile) if settings.ssl_cafile else None)
-        if settings.ssl_certfile:
-            context.load_cert_chain(
-                str(settings.ssl_certfile), str(settings.ssl_keyfile) if settings.ssl_keyfile else None
-            )
-    if settings.security_protocol in ("SASL_PLAINTEXT", "SASL_SSL"):
-        return faust.SASLCredentials(
-            username=settings.sasl_username,
-            password=settings.sasl_password.get_secret_value() if settings.sasl_password else None,
-            mechanism=settings.sasl_mechanism or "PLAIN",
-            ssl_context=context,
-        )
-    return context
-
-
 def create_app(settings: Settings, bootstrap: str) -> faust.App:
     return faust.App(
         settings.app_id,
         broker=[f"kafka://{server}" for server in bootstrap.split(",")],
-        broker_credentials=broker_credentials(settings),
+        broker_credentials=ClientSecurity.from_settings(settings).faust_credentials(),
         store=settings.table_store,
         datadir=str(settings.data_dir / "faust"),
         autodiscover=False,

@@ -8,7 +8,7 @@ import time
 from kafka.admin import KafkaAdminClient
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-from streams.kafka.bootstrap import kafka_python_config
+from streams.kafka.config import ClientSecurity
 from streams.settings import Settings
 from streams.topology import TopicSpec, topic_specs
 
@@ -42,7 +42,9 @@ def ensure_topics(
 
 def _ensure_topics_once(settings: Settings, bootstrap: str, specs: list[TopicSpec]) -> list[str]:
     admin = KafkaAdminClient(
-        bootstrap_servers=bootstrap, client_id=f"{settings.app_id}-admin", **kafka_python_config(settings)
+        bootstrap_servers=bootstrap,
+        client_id=f"{settings.app_id}-admin",
+        **ClientSecurity.from_settings(settings).kafka_python(),
     )
     try:
         existing = set(admin.list_topics())

@@ -1,8 +1,6 @@
-"""Shell layer: the one rule for choosing the Kafka cluster, and client settings derived from Settings."""
+"""Shell layer: the one rule for choosing the Kafka cluster (client security settings: streams/kafka/config.py)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from streams.settings import Settings
 
@@ -39,18 +37,3 @@ def client_bootstrap(settings: Settings) -> str:
     raise NoBroker(f"no Kafka broker is running (none configured, no local Kafka in {settings.kafka_dir}): "
                    f"{NO_BROKER_HINT}")
 
-
-def kafka_python_config(settings: Settings) -> dict[str, Any]:
-    """Security settings for kafka-python clients (producer, consumer, admin), passed through unchanged."""
-    config: dict[str, Any] = {"security_protocol": settings.security_protocol}
-    if settings.sasl_mechanism:
-        config["sasl_mechanism"] = settings.sasl_mechanism
-        config["sasl_plain_username"] = settings.sasl_username
-        config["sasl_plain_password"] = (
-            settings.sasl_password.get_secret_value() if settings.sasl_password else None
-        )
-    for key in ("ssl_cafile", "ssl_certfile", "ssl_keyfile"):
-        value = getattr(settings, key)
-        if value is not None:
-            config[key] = str(value)
-    return config

@@ -17,7 +17,8 @@ from kafka.errors import KafkaTimeoutError, MessageSizeTooLargeError
 
 from streams.core.models import Article
 from streams.kafka.admin import ensure_topics
-from streams.kafka.bootstrap import NO_BROKER_HINT, NoBroker, kafka_python_config
+from streams.kafka.bootstrap import NO_BROKER_HINT, NoBroker
+from streams.kafka.config import ClientSecurity
 from streams.settings import Settings
 
 BOOTSTRAP_TIMEOUT_MS = 10_000
@@ -98,7 +99,7 @@ def make_producer(settings: Settings, bootstrap: str) -> KafkaProducer:
             acks="all",
             max_request_size=settings.max_message_bytes,
             bootstrap_timeout_ms=BOOTSTRAP_TIMEOUT_MS,
-            **kafka_python_config(settings),
+            **ClientSecurity.from_settings(settings).kafka_python(),
         )
 
 
@@ -115,7 +116,7 @@ def make_consumer(settings: Settings, bootstrap: str, *topics: str, **config: An
             client_id=f"dyadwatch-cli-{uuid4().hex[:8]}",
             bootstrap_timeout_ms=BOOTSTRAP_TIMEOUT_MS,
             **config,
-            **kafka_python_config(settings),
+            **ClientSecurity.from_settings(settings).kafka_python(),
         )
 
 

@@ -7,9 +7,9 @@ import logging
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.helpers import create_ssl_context
 from mode import Service
 
+from streams.kafka.config import ClientSecurity
 from streams.relations_view import ALERTS_KEEP, Mirror
 from streams.settings import Settings
 
@@ -17,24 +17,6 @@ log = logging.getLogger(__name__)
 
 ENRICHED_TAIL = 20_000
 """Enriched articles read back per partition at start, for evidence links; older evidence shows no link."""
-
-
-def aiokafka_config(settings: Settings) -> dict[str, Any]:
-    """Security settings for an aiokafka client: the same as the Faust app's and the kafka-python clients'."""
-    config: dict[str, Any] = {"security_protocol": settings.security_protocol}
-    if settings.security_protocol in ("SSL", "SASL_SSL"):
-        config["ssl_context"] = create_ssl_context(
-            cafile=str(settings.ssl_cafile) if settings.ssl_cafile else None,
-            certfile=str(settings.ssl_certfile) if settings.ssl_certfile else None,
-            keyfile=str(settings.ssl_keyfile) if settings.ssl_keyfile else None,
-        )
-    if settings.sasl_mechanism:
-        config["sasl_mechanism"] = settings.sasl_mechanism
-        config["sasl_plain_username"] = settings.sasl_username
-        config["sasl_plain_password"] = (
-            settings.sasl_password.get_secret_value() if settings.sasl_password else None
-        )
-    return config
 
 
 class MirrorReader(Service):
@@ -62,7 +44,7 @@ class MirrorReader(Service):
             client_id=f"{s.app_id}-view",
             fetch_max_bytes=s.max_message_bytes,
             max_partition_fetch_bytes=s.max_message_bytes,
-            **aiokafka_config(s),
+            **ClientSecurity.from_settings(s).aiokafka(),
         )
         await self.consumer.start()
         cluster = await self.consumer._client.fetch_all_metadata()  # noqa: SLF001 - no public call lists partitions

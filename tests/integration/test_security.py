@@ -19,8 +19,7 @@ from pathlib import Path
 import pytest
 from kafka.admin import KafkaAdminClient, UserScramCredentialUpsertion
 
-from streams.app import broker_credentials
-from streams.kafka.bootstrap import kafka_python_config
+from streams.kafka.config import ClientSecurity
 from streams.kafka.local import HOST, LocalKafka, free_port
 from tests.support.broker import KAFKA_LIBS
 from tests.support.polling import wait_for
@@ -121,13 +120,17 @@ def test_every_client_gets_the_same_sasl_and_tls_settings(tmp_path):
         pytest.skip("no system CA bundle to stand in for a cluster CA")
     settings = settings_from(sasl_env("localhost:9093", tmp_path, DYADWATCH_SECURITY_PROTOCOL="SASL_SSL",
                                       DYADWATCH_SSL_CAFILE=str(ca)))
-    config = kafka_python_config(settings)
+    security = ClientSecurity.from_settings(settings)
+    config = security.kafka_python()
     assert config == {"security_protocol": "SASL_SSL", "sasl_mechanism": "SCRAM-SHA-256",
                       "sasl_plain_username": USER, "sasl_plain_password": PASSWORD, "ssl_cafile": str(ca)}
-    credentials = broker_credentials(settings)
+    credentials = security.faust_credentials()
     assert credentials.mechanism.value == "SCRAM-SHA-256"  # type: ignore[union-attr]
     assert credentials.username == USER and credentials.password == PASSWORD  # type: ignore[union-attr]
     assert credentials.ssl_context is not None  # type: ignore[union-attr]
+    mirror = security.aiokafka()
+    assert mirror["sasl_mechanism"] == "SCRAM-SHA-256" and mirror["sasl_plain_password"] == PASSWORD
+    assert mirror["ssl_context"] is not None
     assert PASSWORD not in repr(settings)
 
 
