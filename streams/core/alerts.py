@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from streams.core.cameo import lookup
+from streams.core.cameo import MATERIAL_CONFLICT, MATERIAL_COOPERATION, MATERIAL_INTENT, lookup, root_of
 from streams.core.models import (
     Alert,
     AlertKind,
@@ -21,7 +21,6 @@ from streams.core.models import (
 from streams.core.names import actor_name
 from streams.core.relations import (
     DEFAULT_PARAMS,
-    MATERIAL_INTENT_PREFIX,
     FoldParams,
     evidence_of,
     fold,
@@ -224,7 +223,7 @@ def _mentions_of(
 def _happening_of(state: RelationState, alert: Alert, update: RelationUpdate) -> Happening | None:
     if alert.cameo is None:
         return None
-    root = int(alert.cameo[:2])
+    root = root_of(alert.cameo)
     return next(
         (
             h
@@ -263,7 +262,7 @@ def _escalation(
     reasons = []
     if h.goldstein <= rules.escalation_goldstein:
         reasons.append(f"Goldstein {h.goldstein:+.1f}")
-    if h.quad_class == 4:
+    if h.quad_class == MATERIAL_CONFLICT:
         # Per side: a retaliation the next day is the other side's first step, not more of the same.
         last = None if before is None else last_conflict_by(before, h.source)
         if last is None or h.first - last >= timedelta(days=rules.conflict_quiet_days):
@@ -288,16 +287,16 @@ def _new_material_cooperation(
         return []
     if before is not None and before.first_material_cooperation is not None:
         return []
-    material = [h for h in touched if h.quad_class == 2] or [h for h in touched if is_commitment(h)]
+    material = [h for h in touched if h.quad_class == MATERIAL_COOPERATION] or [h for h in touched if is_commitment(h)]
     if not material:
         return []
     h = material[0]
-    if h.quad_class == 2:
+    if h.quad_class == MATERIAL_COOPERATION:
         message = f"First material cooperation between {_pair(after)}: {_what(h)}"
         prefix = ""
     else:
         message = f"{_pair(after)} commit to material cooperation, both sides (a first for them): {_what(h)}"
-        prefix = MATERIAL_INTENT_PREFIX
+        prefix = MATERIAL_INTENT
     evidence = [e for m in material for e in _mentions_of(m, update, rules, prefix)][: rules.evidence_per_alert]
     # One per dyad: whichever happening turns out to be the first, it is the same condition.
     return [_alert("new_material_cooperation", "info", [], before, after, message, evidence, h.last, h)]

@@ -22,6 +22,9 @@ APPEAL, CONSULT, DEMAND, REJECT, PROTEST = 2, 4, 10, 12, 14
 ACCUSE = "112"
 """The CAMEO code of accusing (under 11 DISAPPROVE)."""
 MILITARY_COOPERATION, SHOW_OF_FORCE = "062", "150"
+MATERIAL_INTENT = "031"
+"""CAMEO 031x, intent to engage in material (economic, military, judicial, intelligence) cooperation: a plan for
+joint drills that both sides commit to is news before the first drill."""
 
 INTENT_BY_ROOT: dict[int, str] = {4: "036", 5: "032", 6: "031", 7: "033", 8: "035"}
 """The CAMEO 03x code for an intention to do an event of a cooperative root (agree to meet -> 036)."""
@@ -76,6 +79,16 @@ def quad_class_of(root: int) -> QuadClass:
     if root <= 14:
         return VERBAL_CONFLICT
     return MATERIAL_CONFLICT
+
+
+def is_cooperative(quad: QuadClass) -> bool:
+    """True for the cooperative quad classes (1 verbal, 2 material); 3 and 4 are conflict."""
+    return quad in (VERBAL_COOPERATION, MATERIAL_COOPERATION)
+
+
+def is_material_intent(code: str) -> bool:
+    """True for 031 and its finer codes: an intent to cooperate materially ('0312' agree to hold drills)."""
+    return code.startswith(MATERIAL_INTENT)
 
 
 def is_material_conflict(code: str) -> bool:

@@ -9,12 +9,20 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
+from streams.core.cameo import (
+    MATERIAL_CONFLICT,
+    MATERIAL_COOPERATION,
+    VERBAL_CONFLICT,
+    VERBAL_COOPERATION,
+    is_material_intent,
+)
 from streams.core.models import (
     Band,
     DaySums,
     DecayedSums,
     Evidence,
     Happening,
+    QuadClass,
     QuadCounts,
     Relation,
     RelationEvent,
@@ -32,10 +40,6 @@ NEUTRAL_ABOVE = -1.5
 TENSE_ABOVE = -5.0
 """Default: a score above this (and at or below NEUTRAL_ABOVE) is 'tense'; at or below it, 'hostile'."""
 
-MATERIAL_INTENT_PREFIX = "031"
-"""CAMEO 031x, intent to engage in material (economic, military, judicial, intelligence) cooperation: a plan for
-joint drills that both sides commit to is news before the first drill."""
-
 SKETCH_KEEP = 16
 """Article and publisher hashes a happening keeps: exact counts up to this many, estimates beyond."""
 CODES_KEEP = 8
@@ -45,10 +49,10 @@ EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 _QUAD_FIELDS = {
-    1: "verbal_cooperation",
-    2: "material_cooperation",
-    3: "verbal_conflict",
-    4: "material_conflict",
+    VERBAL_COOPERATION: "verbal_cooperation",
+    MATERIAL_COOPERATION: "material_cooperation",
+    VERBAL_CONFLICT: "verbal_conflict",
+    MATERIAL_CONFLICT: "material_conflict",
 }
 
 Status = Literal["new", "replay", "late"]
@@ -313,7 +317,7 @@ def score_at_day_start(state: RelationState, params: FoldParams = DEFAULT_PARAMS
 
 def is_commitment(happening: Happening) -> bool:
     """A news happening that holds an intent to cooperate materially (CAMEO 031x)."""
-    return not happening.background and any(c.startswith(MATERIAL_INTENT_PREFIX) for c in happening.codes)
+    return not happening.background and any(is_material_intent(c) for c in happening.codes)
 
 
 def short_hash(text: str, digits: int = 12) -> str:
@@ -580,7 +584,7 @@ def _remember(applied: list[str], key: str, horizon: datetime, keep: int) -> tup
     return keys, horizon
 
 
-def _bump(counts: QuadCounts, quad_class: int) -> QuadCounts:
+def _bump(counts: QuadCounts, quad_class: QuadClass) -> QuadCounts:
     field = _QUAD_FIELDS[quad_class]
     return counts.model_copy(update={field: getattr(counts, field) + 1})
 
@@ -598,7 +602,7 @@ def _latest_conflict(
     latest = None
     if state is not None:
         latest = state.last_material_conflict if source is None else last_conflict_by(state, source)
-    if any(e.relation.quad_class == 4 and source in (None, e.relation.source) for e in update.events):
+    if any(e.relation.quad_class == MATERIAL_CONFLICT and source in (None, e.relation.source) for e in update.events):
         latest = time if latest is None else max(latest, time)
     return latest
 
@@ -615,7 +619,7 @@ def _first_material_cooperation(
     within the merge window of each other (one side's wish, 'Iran is trying to buy arms', is not yet one)."""
     times = [] if state is None or state.first_material_cooperation is None else [state.first_material_cooperation]
     news = [h for h in live if not h.background]
-    times += [h.first for h in news if h.quad_class == 2]
+    times += [h.first for h in news if h.quad_class == MATERIAL_COOPERATION]
     commitments = [h for h in news if is_commitment(h)]
     window = params.merge_window
     for one in commitments:

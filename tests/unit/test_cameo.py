@@ -105,3 +105,13 @@ def test_refusing_a_cooperative_act_is_12x_and_refusing_a_conflict_is_no_event()
 def test_a_root_outside_the_codebook_has_no_quad_class() -> None:
     with pytest.raises(ValueError, match=r"outside 1\.\.20"):
         cameo.quad_class_of(21)
+
+
+@pytest.mark.parametrize(("quad", "cooperative"), [(1, True), (2, True), (3, False), (4, False)])
+def test_quads_one_and_two_are_cooperation_three_and_four_conflict(quad: int, cooperative: bool) -> None:
+    assert cameo.is_cooperative(quad) is cooperative  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("code", "intent"), [("031", True), ("0312", True), ("036", False), ("0131", False)])
+def test_an_intent_to_cooperate_materially_is_031_and_its_finer_codes(code: str, intent: bool) -> None:
+    assert cameo.is_material_intent(code) is intent

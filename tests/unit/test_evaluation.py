@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from streams.core.models import Article, EnrichedArticle, Entity, Relation, Stance
-from streams.evaluation import (
+from tools.evaluation import (
     DATA_DIR,
     UNDATED_DAY,
     Event,
@@ -261,7 +261,7 @@ def test_every_gold_event_and_stance_uses_actors_listed_as_mentioned() -> None:
 
 
 def test_scoring_imports_neither_faust_nor_spacy() -> None:
-    probe = "import sys, streams.evaluation; print(sorted({'faust', 'spacy'} & set(sys.modules)))"
+    probe = "import sys, tools.evaluation; print(sorted({'faust', 'spacy'} & set(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 

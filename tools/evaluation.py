@@ -1,4 +1,4 @@
-"""Evaluation layer: scores extracted events and stances against the labelled corpus in tests/data/events."""
+"""Tools: scores extracted events and stances against the labelled corpus (tests/data/events; bench/eval_extraction)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from streams.core.cameo import quad_class_of
+from streams.core.cameo import is_cooperative, quad_class_of, root_of
 from streams.core.models import Article, EnrichedArticle
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "tests" / "data" / "events"
@@ -32,11 +32,6 @@ UNDATED_DAY = datetime(2025, 6, 1, tzinfo=UTC)
 named official holds a role by date; tests/data/events/README.md)."""
 
 
-def quad_of_root(root: int) -> int:
-    """GDELT quad of a root, by the one quad rule (`cameo.quad_class_of`)."""
-    return quad_class_of(root)
-
-
 MODES_TAG = "modes"
 """Items with this tag mark every background event (`"mode": "background"`); only they are scored for modes."""
 
@@ -52,7 +47,7 @@ class Event:
 
     @property
     def root(self) -> int:
-        return int(self.cameo[:2])
+        return root_of(self.cameo)
 
     def key(self, level: str) -> tuple[str, ...]:
         """What must agree for a gold and a predicted event to match at `level` (see LEVELS)."""
@@ -60,7 +55,7 @@ class Event:
             low, high = sorted((self.source, self.target))
             return (low, high)
         if level == "directed_polarity":
-            return (self.source, self.target, "coop" if self.quad <= 2 else "conflict")
+            return (self.source, self.target, "coop" if is_cooperative(self.quad) else "conflict")
         if level == "directed_quad":
             return (self.source, self.target, str(self.quad))
         if level == "directed_root":
@@ -110,7 +105,7 @@ def parse_gold_line(line: str) -> GoldItem:
         cameo = str(ev["cameo"])
         if len(cameo) < 3 or not cameo.isdigit():
             raise ValueError(f"{item_id}: cameo {cameo!r} needs at least 3 digits, e.g. '042' or '190'")
-        quad = quad_of_root(int(cameo[:2]))
+        quad = quad_class_of(int(cameo[:2]))
         if ev.get("quad", quad) != quad:
             raise ValueError(f"{item_id}: quad {ev['quad']} does not fit cameo {cameo}; it should be {quad}")
         if ev["source"] == ev["target"]:
