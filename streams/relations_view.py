@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from streams.core.alerts import cameo_name
 from streams.core.bounds import cut_utf8
 from streams.core.models import (
+    DYAD_SEPARATOR,
     Alert,
     AlertKind,
     Band,
@@ -256,7 +257,7 @@ def parse_alerts_query(params: Mapping[str, str]) -> AlertsQuery:
         raise BadQuery(f"severity={severity!r} is not a severity; use one of {', '.join(SEVERITIES)}")
     dyad = params.get("dyad", "").strip().upper() or None
     if dyad is not None:
-        parts = dyad.replace("-", "|").split("|")
+        parts = dyad.replace("-", DYAD_SEPARATOR).split(DYAD_SEPARATOR)
         if len(parts) != 2 or not all(parts):
             raise BadQuery(f"dyad={dyad!r} is not a dyad; join two actor codes by '|' or '-', e.g. dyad=CHN|IRN")
         dyad = dyad_key(*parts)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from streams.core.cameo import MATERIAL_CONFLICT, MATERIAL_COOPERATION, MATERIAL_INTENT, lookup, root_of
 from streams.core.models import (
+    DYAD_SEPARATOR,
     Alert,
     AlertKind,
     Band,
@@ -16,6 +17,7 @@ from streams.core.models import (
     RelationState,
     RelationUpdate,
     Severity,
+    dyad_actors,
     dyad_key,
 )
 from streams.core.names import actor_name
@@ -73,12 +75,12 @@ class AlertRules:
             raise ValueError(f"remember_alerts must be 0 or more (e.g. 200), got {self.remember_alerts}")
         if self.evidence_per_alert < 0:
             raise ValueError(f"evidence_per_alert must be 0 or more (e.g. 3), got {self.evidence_per_alert}")
-        malformed = sorted(d for d in self.watch_dyads if len(d.split("|")) != 2)
+        malformed = sorted(d for d in self.watch_dyads if d.count(DYAD_SEPARATOR) != 1)
         if malformed:
             raise ValueError(
                 f"watch_dyads {malformed} are not dyads: join two actor codes by '|', as in 'CHN|USA'"
             )
-        normalized = frozenset(dyad_key(*d.split("|")) for d in self.watch_dyads)
+        normalized = frozenset(dyad_key(*dyad_actors(d)) for d in self.watch_dyads)
         object.__setattr__(self, "watch_dyads", normalized)
 
 

@@ -32,10 +32,21 @@ Band = Literal["allied", "cooperative", "neutral", "tense", "hostile"]
 Span = tuple[int, int]
 
 
+DYAD_SEPARATOR = "|"
+
+
 def dyad_key(a: str, b: str) -> str:
     """The unordered dyad key of two actors: both codes sorted, joined by '|' ('CHN|IRN'). The one rule."""
     first, second = sorted((a, b))
-    return f"{first}|{second}"
+    return f"{first}{DYAD_SEPARATOR}{second}"
+
+
+def dyad_actors(key: str) -> tuple[str, str]:
+    """The two actor codes of a dyad key ('CHN|IRN' -> ('CHN', 'IRN')), as written; ValueError if not two."""
+    parts = key.split(DYAD_SEPARATOR)
+    if len(parts) != 2:
+        raise ValueError(f"{key!r} is not a dyad: join two actor codes by '|', as in 'CHN|USA'")
+    return parts[0], parts[1]
 
 
 class _Message(BaseModel):

@@ -28,6 +28,7 @@ from streams.core.models import (
     RelationEvent,
     RelationState,
     RelationUpdate,
+    dyad_actors,
     dyad_key,
 )
 
@@ -340,8 +341,7 @@ def _actors_of(update: RelationUpdate) -> tuple[str, str]:
                 f"{relation.source}->{relation.target}: set dyad to '{expected}' (sorted codes joined by '|'), "
                 "one update per dyad"
             )
-    actor_a, actor_b = update.dyad.split("|")
-    return actor_a, actor_b
+    return dyad_actors(update.dyad)
 
 
 def _utc(moment: datetime) -> datetime:

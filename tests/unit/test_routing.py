@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from streams.core.models import EnrichedArticle, Relation, RelationUpdate, Stance, dyad_key
+from streams.core.models import EnrichedArticle, Relation, RelationUpdate, Stance, dyad_actors, dyad_key
 from streams.core.routing import (
     DEAD_LETTER_FRAMING_BYTES,
     BadArticle,
@@ -126,6 +126,13 @@ def test_any_unforeseen_failure_of_decoding_is_a_bad_article(monkeypatch):
 
 def test_dyad_keys_are_unordered():
     assert dyad_key("IRN", "CHN") == dyad_key("CHN", "IRN") == "CHN|IRN"
+
+
+def test_a_dyad_key_splits_back_into_its_two_codes_and_anything_else_is_refused():
+    assert dyad_actors(dyad_key("USA", "CHN")) == ("CHN", "USA")
+    for bad in ("CHN", "CHN|IRN|USA"):
+        with pytest.raises(ValueError, match="join two actor codes"):
+            dyad_actors(bad)
 
 
 def _relation(source: str, target: str) -> Relation:
