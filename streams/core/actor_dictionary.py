@@ -17,7 +17,6 @@ matched as written (`name_patterns`, `role_patterns`); PETRARCH's are lower case
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -28,11 +27,10 @@ from typing import Any, Literal, NamedTuple, cast, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from streams.core.datafile import DataFileError, read_rows
+from streams.core.datafile import DATA_DIR, DataFileError, read_jsonl, read_rows
 from streams.core.models import Role
 from streams.core.words import WORDS
 
-DATA_DIR = Path(__file__).parent / "data"
 PETRARCH_DIR = "petrarch"
 PETRARCH_ACTOR_FILES = ("actors_countries.jsonl", "actors_international.jsonl", "actors_nonstate.jsonl")
 PETRARCH_AGENT_FILE = "agents.jsonl"
@@ -120,8 +118,7 @@ EXAMPLE_INSTITUTION = (
 
 def read_institutions(path: Path) -> dict[str, tuple[Lexeme, list[str]]]:
     """The lines of `institutions.jsonl` by name: each name's lexeme (its dated terms) and all its aliases."""
-    if not path.exists():
-        _read_jsonl(path)  # the missing-file message
+    _require(path)
     rows: dict[str, list[tuple[int, Institution]]] = {}
     for number, row in read_rows(path, Institution, EXAMPLE_INSTITUTION, "actor"):
         rows.setdefault(row.name, []).append((number, row))
@@ -200,16 +197,17 @@ class ActorDictionary:
     discards: list[Discard]
 
 
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+def _require(path: Path) -> None:
     if not path.exists():
         raise FileNotFoundError(
             f"actor data file {path} is missing; run `python -m streams.core.build_actor_data` "
             "or point the component's data_dir at a directory holding it"
         )
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                yield json.loads(line)
+
+
+def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    _require(path)  # here, not in a generator: a missing file is said when the load starts
+    return (row for _, row in read_jsonl(path))
 
 
 def _role(value: Any, where: str) -> Role | None:
@@ -286,8 +284,7 @@ def _as_part_of(lexeme: Lexeme, parts: dict[str, str]) -> Lexeme:
 
 def read_leader_terms(path: Path) -> dict[str, tuple[Lexeme, list[str]]]:
     """The people of `leader_terms.jsonl` by name: a person lexeme with all their terms, and their phrases."""
-    if not path.exists():
-        _read_jsonl(path)  # the missing-file message
+    _require(path)
     by_name: dict[str, list[LeaderTerm]] = {}
     for _, row in read_rows(path, LeaderTerm, EXAMPLE_LEADER_TERM, "term"):
         by_name.setdefault(row.name, []).append(row)

@@ -49,7 +49,6 @@ from spacy.util import filter_spans
 import streams.core.extensions  # noqa: F401  (registers doc._.as_of)
 from streams.core.actor_dictionary import (
     BLOCK,
-    DATA_DIR,
     NAME,
     ROLE,
     Discard,
@@ -57,6 +56,7 @@ from streams.core.actor_dictionary import (
     Lexeme,
     load_actor_dictionary,
 )
+from streams.core.datafile import DATA_DIR
 from streams.core.models import Role
 from streams.core.words import WORDS
 

@@ -1,4 +1,4 @@
-"""Core layer: reading the knowledge files (one JSON object a line) against a strict pydantic model.
+"""Core layer: reading the knowledge files (one JSON object a line), against a strict pydantic model or as they are.
 
 A line that does not fit stops the load with one line that names the file, the line and the key, and says what
 is accepted, e.g. `institutions.jsonl:12: unknown key 'until'; accepted keys: name, aliases, ...`.
@@ -6,13 +6,16 @@ is accepted, e.g. `institutions.jsonl:12: unknown key 'until'; accepted keys: na
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 Row = TypeVar("Row", bound=BaseModel)
+DATA_DIR = Path(__file__).parent / "data"
+"""The knowledge files shipped with the core (streams/core/data/)."""
 
 
 class DataFileError(ValueError):
@@ -30,6 +33,15 @@ def read_rows(path: Path, model: type[Row], example: str, noun: str) -> Iterator
                 yield number, model.model_validate_json(line)
             except ValidationError as error:
                 raise DataFileError(explain(f"{path.name}:{number}", error, model, example, noun)) from None
+
+
+def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each non-blank line of `path` as (line number, JSON object): the one reader of the generated actor files
+    (states.jsonl, igos.jsonl, ...), whose rows need no schema of their own."""
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                yield number, json.loads(line)
 
 
 def explain(where: str, error: ValidationError, model: type[BaseModel], example: str, noun: str) -> str:

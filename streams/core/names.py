@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
+
+from streams.core.datafile import DATA_DIR, read_jsonl
 
 ACTOR_FILES = ("states.jsonl", "igos.jsonl")
 
@@ -14,13 +14,10 @@ ACTOR_FILES = ("states.jsonl", "igos.jsonl")
 @cache
 def actor_names() -> Mapping[str, str]:
     """Actor code -> display name ('IRN' -> 'Iran', 'NATO' -> 'North Atlantic Treaty Organization')."""
-    data = resources.files("streams.core") / "data"
     names: dict[str, str] = {}
     for file in ACTOR_FILES:
-        for line in (data / file).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                names[row["code"]] = row["name"]
+        for _, row in read_jsonl(DATA_DIR / file):
+            names[row["code"]] = row["name"]
     return MappingProxyType(names)
 
 

@@ -10,10 +10,10 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from streams.core.actor_dictionary import DATA_DIR, Institution, Term, load_actor_dictionary, read_institutions
+from streams.core.actor_dictionary import Institution, Term, load_actor_dictionary, read_institutions
 from streams.core.actors import ACTORS_KEY, actor_spans_for_token
 from streams.core.build_actor_data import plural, read_curated
-from streams.core.datafile import DataFileError
+from streams.core.datafile import DATA_DIR, DataFileError
 from streams.core.extract import load_extractor
 
 UN_MEMBERS = """
@@ -462,3 +462,8 @@ def test_a_un_agency_counts_as_the_un_and_keeps_its_name(nlp: Language) -> None:
 def test_congo_alone_is_the_drc_as_wire_copy_writes_it(nlp: Language) -> None:
     doc = nlp("Fighting spread in eastern Congo, the Republic of Congo said; the Democratic Republic of Congo agreed.")
     assert [s._.actor for s in doc.spans[ACTORS_KEY]] == ["COD", "COG", "COD"]
+
+
+def test_a_missing_actor_file_says_how_to_make_it(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="build_actor_data"):
+        load_actor_dictionary(tmp_path)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from streams.core.datafile import read_jsonl
 from tools.petrarch import actors, agents, leaders, report, verbs
 from tools.petrarch.codes import CodeTables
 from tools.petrarch.lemmas import Lemmas
@@ -61,11 +62,7 @@ class Converted:
 
 
 def _jsonl(path: Path) -> list[tuple[int, Row]]:
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            rows.append((number, json.loads(line)))
-    return rows
+    return list(read_jsonl(path))
 
 
 def read_ours(data: Path) -> Ours:
