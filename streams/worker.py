@@ -28,13 +28,6 @@ def build(settings: Settings, bootstrap: str, nlp: Nlp | None = None) -> tuple[f
     (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)  # Faust makes only the last level
     app = create_app(settings, bootstrap)
     topics = declare_topics(app, settings)
-    install_consumer(
-        app,
-        [settings.topic_articles, settings.topic_relation_events],
-        recovery_stall_timeout=settings.recovery_stall_timeout,
-        check_interval=settings.stranded_check_interval,
-        die=lambda reason: shell.die(reason),
-    )
     table = relations_table(app, settings)
     shell = Shell(
         settings=settings,
@@ -42,6 +35,13 @@ def build(settings: Settings, bootstrap: str, nlp: Nlp | None = None) -> tuple[f
         table=table,
         nlp=nlp or NlpProcess(nlp_config(settings), timeout=settings.nlp_timeout),
         metrics=Metrics(),
+    )
+    install_consumer(
+        app,
+        [settings.topic_articles, settings.topic_relation_events],
+        recovery_stall_timeout=settings.recovery_stall_timeout,
+        check_interval=settings.stranded_check_interval,
+        die=shell.die,
     )
     register_agents(app, shell)
     if settings.web_enabled:
