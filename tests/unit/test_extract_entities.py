@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -117,15 +115,6 @@ def test_every_component_sees_the_article_day_in_doc_as_of() -> None:
 
 def test_load_extractor_loads_the_model_once_per_process() -> None:
     assert load_extractor() is load_extractor()
-
-
-def test_the_extraction_core_imports_no_kafka_or_faust_code() -> None:
-    code = (
-        "import sys, streams.core.extract; "
-        "print(sorted(m for m in ('faust', 'aiokafka', 'kafka') if m in sys.modules))"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"
 
 
 def test_the_publication_day_picks_who_speaks_for_a_state(extractor: Extractor) -> None:
