@@ -6,28 +6,11 @@ import asyncio
 import json
 import subprocess
 import sys
-from types import SimpleNamespace
 
-from streams.agents import EXIT_UNRECOVERABLE, Shell, enrich_batch
+from streams.agents import EXIT_UNRECOVERABLE, enrich_batch
 from streams.core.bounds import Refused
 from streams.core.models import Article, EnrichedArticle
-from streams.metrics import Metrics
-from streams.settings import Settings
-
-
-class FakeTopic:
-    def __init__(self, name, fail_for=()):
-        self.name, self.fail_for, self.records = name, set(fail_for), []
-
-    async def send(self, key, value):
-        if key in self.fail_for:
-            raise RuntimeError(f"cannot write {key} to {self.name}")
-        self.records.append((key, value))
-
-
-class FakeTopics(SimpleNamespace):
-    def by_role(self, role):
-        return getattr(self, role)
+from tests.support.shell import event_of, make_shell
 
 
 class FakeNlp:
@@ -42,27 +25,13 @@ class FakeNlp:
         ]
 
 
-def make_shell(fail_enriched_for=()):
-    topics = FakeTopics(
-        enriched=FakeTopic("enriched", fail_enriched_for),
-        stances=FakeTopic("stances"),
-        relation_events=FakeTopic("relation_events"),
-        deadletter=FakeTopic("deadletter"),
-    )
-    return Shell(
-        settings=Settings(),
-        topics=topics,
-        table={},
-        nlp=FakeNlp(),
-        metrics=Metrics(),
-    )
+def shell_with(fail_enriched_for=()):
+    shell, _ = make_shell(FakeNlp(), fail_for={"enriched": fail_enriched_for})
+    return shell
 
 
 def events_of(values):
-    return [
-        SimpleNamespace(message=SimpleNamespace(value=v, key=None, topic="articles", partition=0, offset=i))
-        for i, v in enumerate(values)
-    ]
+    return [event_of(v, "articles", i) for i, v in enumerate(values)]
 
 
 def article(i, text=None):
@@ -70,7 +39,7 @@ def article(i, text=None):
 
 
 def test_an_article_whose_output_cannot_be_written_is_dead_lettered_and_the_rest_go_on():
-    shell = make_shell(fail_enriched_for={"a1"})
+    shell = shell_with(fail_enriched_for={"a1"})
     asyncio.run(enrich_batch(shell, events_of([article(0), article(1), b"{not json", article(2)])))
     enriched = [k for k, _ in shell.topics.enriched.records]
     dead = [json.loads(v) for _, v in shell.topics.deadletter.records]
@@ -82,7 +51,7 @@ def test_an_article_whose_output_cannot_be_written_is_dead_lettered_and_the_rest
 
 
 def test_an_article_the_nlp_refuses_is_dead_lettered_with_the_nlp_reason():
-    shell = make_shell()
+    shell = shell_with()
     asyncio.run(enrich_batch(shell, events_of([article(0), article(1, "please refuse me")])))
     assert [k for k, _ in shell.topics.enriched.records] == ["a0"]
     (dead,) = [json.loads(v) for _, v in shell.topics.deadletter.records]
@@ -94,8 +63,8 @@ def test_an_article_the_nlp_refuses_is_dead_lettered_with_the_nlp_reason():
 def test_by_default_an_unrecoverable_batch_stops_the_process_at_once_without_committing():
     """`Shell.die` must end the process (exit 70) before Faust's take() can ack and commit the batch."""
     code = (
-        "from tests.unit.test_enrich_step import make_shell\n"
-        "make_shell().die('producer gone')\n"
+        "from tests.support.shell import event_of, make_shell\n"
+        "make_shell()[0].die('producer gone')\n"
         "print('still running')\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

@@ -6,65 +6,17 @@ The integration tests kill real workers; this pins the ordering that makes those
 from __future__ import annotations
 
 import asyncio
-from types import SimpleNamespace
 
-from streams.agents import Shell, apply_relation_update
+from streams.agents import apply_relation_update
 from streams.core.alerts import AlertRules
 from streams.core.models import Alert, DeadLetter, RelationState
 from streams.core.relations import FoldParams
-from streams.metrics import Metrics
-from streams.settings import Settings
 from tests.support.relation_events import event, relation, update
-
-
-class Journal(list):
-    """Every write in the order it happened: ('send', topic, key) / ('delivered', topic, key) / ('table', key)."""
-
-
-class FakeTopic:
-    def __init__(self, name: str, journal: Journal) -> None:
-        self.name, self.journal, self.records = name, journal, []
-
-    async def send(self, key, value):
-        self.journal.append(("send", self.name, key))
-        self.records.append((key, value))
-        delivered = asyncio.get_running_loop().create_future()
-
-        def deliver():
-            self.journal.append(("delivered", self.name, key))
-            delivered.set_result(None)
-
-        asyncio.get_running_loop().call_later(0.01, deliver)  # the broker answers later
-        return delivered
-
-
-class FakeTable(dict):
-    def __init__(self, journal: Journal) -> None:
-        super().__init__()
-        self.journal = journal
-
-    def __setitem__(self, key, value):
-        self.journal.append(("table", key))
-        super().__setitem__(key, value)
-
-
-def make_shell():
-    journal = Journal()
-    topics = SimpleNamespace(relations=FakeTopic("relations", journal), alerts=FakeTopic("alerts", journal),
-                             deadletter=FakeTopic("deadletter", journal))
-    shell = Shell(
-        settings=Settings(),
-        topics=topics,
-        table=FakeTable(journal),
-        nlp=None,
-        metrics=Metrics(),
-    )
-    return shell, journal
+from tests.support.shell import event_of, make_shell
 
 
 def message_of(value: bytes):
-    message = SimpleNamespace(value=value, topic="relation-events", partition=0, offset=0, key=None)
-    return SimpleNamespace(message=message)
+    return event_of(value, "relation-events")
 
 
 def apply(shell, relation_update, params=None):
