@@ -10,7 +10,7 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from streams.core.actor_dictionary import Institution, Term, load_actor_dictionary, read_institutions
+from streams.core.actor_dictionary import Term, load_actor_dictionary, read_institutions
 from streams.core.actors import ACTORS_KEY, actor_spans_for_token
 from streams.core.build_actor_data import plural, read_curated
 from streams.core.datafile import DATA_DIR, DataFileError
@@ -384,13 +384,6 @@ def test_one_name_has_one_kind(tmp_path: Path) -> None:
         tmp_path, GOOD_ROW.replace('"start": "2009-01-20"', '"start": "2009-01-20", "end": "2017-01-20"'), later
     )
     assert message.startswith("institutions.jsonl:2: 'Barack Obama' is a person on line 1; one name has one kind")
-
-
-def test_the_readme_example_of_a_dated_actor_is_a_valid_institutions_line() -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    line = next(row.strip() for row in readme.splitlines() if row.strip().startswith('{"name": "Barack Obama"'))
-    row = Institution.model_validate_json(line)
-    assert (row.actor, row.role, row.start, row.end) == ("USA", "GOV", date(2009, 1, 20), date(2017, 1, 20))
 
 
 # -- the PETRARCH entries and the leader terms -----------------------------------------------------------

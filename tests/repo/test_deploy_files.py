@@ -1,4 +1,4 @@
-"""Unit tests of the deployment files: compose, Dockerfile and k8s manifests agree with the code."""
+"""Repository checks of the deployment files: compose, Dockerfile and k8s manifests agree with the code."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Unit: docker-compose.yml validates against the Compose Specification (and docker-compose, when present)."""
+"""Repository check: docker-compose.yml validates against the Compose Specification (and docker-compose if present)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,11 @@
-"""Unit: the README tells the truth about configuration, topics and the two commands."""
+"""Repository checks: the README tells the truth about configuration, topics, the two commands and its examples."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+from streams.core.actor_dictionary import Institution
 from streams.settings import Settings
 from streams.topology import topic_specs
 
@@ -51,3 +53,9 @@ def test_every_command_of_the_command_line_is_in_the_readme_table():
         words = command.split()
         assert any(f"`{command}" in row or (words[-1] in ("stop", "status") and f"`{' '.join(words[:-1])} start"
                                                                     in row) for row in table), command
+
+
+def test_the_readme_example_of_a_dated_actor_is_a_valid_institutions_line() -> None:
+    line = next(row.strip() for row in README.splitlines() if row.strip().startswith('{"name": "Barack Obama"'))
+    row = Institution.model_validate_json(line)
+    assert (row.actor, row.role, row.start, row.end) == ("USA", "GOV", date(2009, 1, 20), date(2017, 1, 20))
