@@ -113,8 +113,23 @@ def test_every_component_sees_the_article_day_in_doc_as_of() -> None:
     assert DAYS_SEEN == [date(2009, 1, 20), date(2009, 1, 20), date(2017, 1, 20)]
 
 
-def test_load_extractor_loads_the_model_once_per_process() -> None:
-    assert load_extractor() is load_extractor()
+def test_load_extractor_loads_the_model_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded = load_extractor()
+    builds: list[int] = []
+
+    def build_nlp() -> Language:
+        builds.append(1)
+        return loaded.nlp
+
+    monkeypatch.setattr("streams.core.extract.build_nlp", build_nlp)
+    load_extractor.cache_clear()
+    try:
+        first = load_extractor()
+        assert load_extractor() is first and first.nlp is loaded.nlp
+        assert builds == [1]
+    finally:
+        load_extractor.cache_clear()
+        load_extractor()  # cached again on the same pipeline, for the tests after this one
 
 
 def test_the_publication_day_picks_who_speaks_for_a_state(extractor: Extractor) -> None:

@@ -58,9 +58,11 @@ def test_what_a_client_publishes_the_worker_decodes_to_the_same_article(article)
 @given(st.binary(max_size=4000))
 def test_decoding_arbitrary_bytes_gives_an_article_or_a_bad_article_with_a_reason(value):
     try:
-        decode_article(value)
+        decoded = decode_article(value)
     except BadArticle as refused:
         assert refused.reason and refused.error_type
+    else:
+        assert isinstance(decoded, Article) and decoded.id and decoded.text
 
 
 @fuzz
@@ -89,9 +91,11 @@ def test_a_mutated_article_gives_an_article_or_a_bad_article(article, data):
             break
     try:
         decoded = decode_article(bytes(raw))
-    except BadArticle:
+    except BadArticle as refused:
+        assert refused.reason and refused.error_type
         return
-    decoded.model_dump_json()  # whatever is accepted can be written out again as UTF-8 JSON
+    # whatever is accepted can be written out again as UTF-8 JSON and read back as the same article
+    assert Article.model_validate_json(decoded.model_dump_json().encode("utf-8")) == decoded
 
 
 @fuzz
