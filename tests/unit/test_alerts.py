@@ -150,6 +150,12 @@ def test_the_escalation_threshold_is_configurable():
     assert kinds(alerts) == ["escalation"]
 
 
+def test_a_happening_at_the_escalation_threshold_escalates_and_one_just_above_does_not():
+    at = DEFAULT_RULES.escalation_goldstein
+    assert kinds(run([event("a1", at, cameo="112")])[1]) == ["escalation"]
+    assert kinds(run([event("a1", at + 0.1, cameo="112")])[1]) == []
+
+
 # --- new material cooperation ------------------------------------------------------------------------------
 
 
