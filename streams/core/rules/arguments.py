@@ -219,6 +219,8 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
         # the phrases the frame pointed at (not what was done to), and the verb's objects, are searched inside
         pointed = [t for t in targets if t not in passive_subject]
         found = phrase_parties(an, tok, [*objs, *pointed], lexicon, {s.actor for s in sources})
+    if not found and cue.clause_target:
+        found = clause_parties(an, tok, cue, lexicon, {s.actor for s in sources})
     return sources, found
 
 
@@ -304,6 +306,31 @@ def phrase_parties(
 
 
 PHRASE_DEPTH = 4
+
+
+def clause_parties(
+    an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, own: Iterable[str] = ()
+) -> tuple[Party, ...]:
+    """For a cue about an act a clause names (`Cue.clause_target`): the first actor of that clause, its subject
+    first, then its objects and what hangs in them (`phrase_parties`), passing over `own`. The clause is the
+    cue's complement ('investigating whether Myanmar's military used ...'), the clause of its target
+    preposition ('an investigation into how a Russian drone crashed'), or one that says what its object or
+    that preposition's object is ('denied reports that it was helping Russia', 'looking into allegations that
+    Eritrean troops killed ...'); a clause inside the clause is read next ('helping Russia evade sanctions')."""
+    nouns = [*an.kids(tok, "dobj"), *an.pobjs(tok, cue.preps)]
+    clauses = [*an.kids(tok, "ccomp")]
+    clauses += [c for p in an.kids(tok, "prep") if p.lemma in cue.preps for c in an.kids(p, "pcomp")]
+    clauses += [c for n in nouns for c in an.kids(n, "acl", "ccomp") if an.kids(c, "nsubj", "nsubjpass")]
+    for _ in range(2):
+        inner: list[Token] = []
+        for clause in sorted(clauses, key=lambda t: t.i):
+            named = [*an.kids(clause, "nsubj", "nsubjpass"), *an.kids(clause, "dobj", "dative")]
+            found = phrase_parties(an, clause, named, lexicon, own)
+            if found:
+                return found
+            inner += an.kids(clause, "ccomp", "xcomp")
+        clauses = inner
+    return ()
 
 
 def pronoun_owned(an: Analysis, tok: Token) -> bool:
@@ -431,6 +458,8 @@ def noun_arguments(
     if sources and not targets and cue.cameo is not None and cue.polarity is None and not cue.symmetric:
         # PETRARCH's default target for a nominal event too: 'Moscow's ban on transit of Ukrainian goods'
         targets = phrase_parties(an, noun, an.pobjs(noun, ("of",)), lexicon, {s.actor for s in sources})
+    if sources and not targets and cue.clause_target:
+        targets = clause_parties(an, noun, cue, lexicon, {s.actor for s in sources})
     return sources, targets
 
 

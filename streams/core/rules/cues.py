@@ -67,6 +67,12 @@ class Cue(BaseModel):
         strict=False,
         description="Objects that make the verb a light verb: 'struck a deal with Niger' is a deal, not a strike.",
     )
+    clause_target: bool = Field(
+        False,
+        description="The cue is about an act a clause names; with no target in its frame, the doer or partner of "
+        "that act is ('investigating whether Myanmar's military used Thai airspace', 'denied reports that it was "
+        "helping Russia').",
+    )
 
     @model_validator(mode="before")
     @classmethod
