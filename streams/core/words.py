@@ -29,6 +29,7 @@ class WordLists:
     person_heads: frozenset[str]
     border_nouns: frozenset[str]
     owning_participles: frozenset[str]
+    serving_participles: frozenset[str]
     plan_nouns: frozenset[str]
     decision_nouns: frozenset[str]
     """The listed decision nouns and every plan noun."""

@@ -66,6 +66,9 @@ def actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
         if mod.dep == "acl" and mod.lemma in WORDS.owning_participles:
             # 'a company owned by Turkish investors'
             owners += an.kids(mod, "npadvmod", "compound", "amod", "nmod", "advmod")
+        if mod.dep == "acl" and mod.lemma in WORDS.serving_participles:
+            # 'hackers working for Iran's intelligence ministry'
+            owners += an.pobjs(mod, ("for",))
         if mod.dep == "acl" and tok.lemma not in WORDS.actor_heads:
             # 'war crimes committed by Russian forces' (but 'people displaced by strikes' are not the striker's)
             owners += an.pobjs(mod, ("by",))
