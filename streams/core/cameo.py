@@ -111,6 +111,11 @@ def is_accusation(code: str) -> bool:
     return code.startswith(ACCUSE)
 
 
+def is_protest(code: str) -> bool:
+    """True for a protest (root 14): demonstrations, rallies, boycotts."""
+    return root_of(code) == PROTEST
+
+
 def is_rejection(code: str) -> bool:
     """True for root 12 REJECT (reject, veto, dismiss): what it acts on did not happen."""
     return root_of(code) == REJECT

@@ -13,7 +13,7 @@ from streams.core.rules.background import is_background
 from streams.core.rules.cues import Cue, CueLexicon
 from streams.core.rules.governance import governance, governs_cue, judged_parties
 from streams.core.rules.patterns import VerbPatterns
-from streams.core.rules.places import place_targets
+from streams.core.rules.places import place_targets, protest_place_sources
 from streams.core.rules.plain import Analysis, Party, Sentence, Token, coarse_pos
 from streams.core.words import WORDS
 
@@ -150,6 +150,9 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> Finding | N
     else:
         # the parties first: most cue words name no actor, and then the governance walk is not needed
         sources, targets = arguments(an, tok, cue, lexicon)
+        if not sources and targets and code is not None and cameo.is_protest(code) and not reversed_:
+            # 'thousands rallied outside the French embassy in Niamey': the people of the place protested
+            sources = protest_place_sources(an, tok, cue, targets)
         if not (targets if reversed_ else sources):
             return None
         gov = governance(an, tok, lexicon)

@@ -5,6 +5,8 @@ country ("air strikes in Syria's Idlib province"), by its capital ("a protest in
 or by a demonym of its territory ("inside Ecuadorean territory", "the Israeli town of Sderot"). A border is
 never the place hit ("near the Turkish border"); a place that is the topic of a dispute ("disputes over Taiwan",
 "the status of Crimea") is no place of action: only the prepositions of `place_of_action_preps` lead to one.
+A protest whose protesters are no actor ("thousands rallied outside the French embassy in Niamey") is, the same
+way, by the state where it happened (`protest_place_sources`).
 """
 
 from __future__ import annotations
@@ -94,3 +96,17 @@ def _named_states(an: Analysis, toks: list[Token]) -> tuple[Party, ...]:
             if mention.kind in PLACE_KINDS:
                 seen.setdefault(mention.actor, Party(mention.actor, None, mention_text(an, mention), place=True))
     return tuple(seen.values())
+
+
+def protest_place_sources(an: Analysis, cue_tok: Token, cue: Cue, targets: tuple[Party, ...]) -> tuple[Party, ...]:
+    """The state where a protest took place, for a protest with a target and no named protesters: coders take
+    unnamed crowds for the people of the place ('hundreds rallied outside the French embassy in Niamey',
+    'protesters marched on the Serbian embassy in Podgorica'); the place phrase is the cue's own or its
+    target's. The target's own state is passed over (an embassy is no place of its state)."""
+    own = {t.actor for t in targets}
+    aimed = [*an.kids(cue_tok, "dobj"), *an.pobjs(cue_tok, cue.preps)]
+    for place in [*place_phrases(an, cue_tok), *(p for t in aimed for p in place_phrases(an, t))]:
+        found = tuple(p for p in states_at(an, place) if p.actor not in own)
+        if found:
+            return found
+    return ()
