@@ -516,9 +516,11 @@ def borrowed_subjects(an: Analysis, noun: Token, lexicon: CueLexicon) -> tuple[P
 
 def cue_words(an: Analysis, tok: Token) -> tuple[set[str], set[str]]:
     """The words (lemmas and lower-cased texts) near a cue token that its `require_object` and `refine` read:
-    the token, its modifiers, objects and particle, the objects of its prepositions, the modifiers and 'of'
+    the token, its modifiers, objects, particle and a span of time it is given, the objects of its prepositions, the modifiers and 'of'
     objects of its objects; and, apart, the words of its subject."""
     near = [tok, *an.kids(tok, "amod", "compound", "dobj", "nmod", "dative", "prt")]
+    # a deadline given: 'gave the U.S. ambassador 72 hours to leave', where the parser makes 'hours' adverbial
+    near += [t for t in an.kids(tok, "npadvmod") if t.lemma in WORDS.time_units]
     for prep in an.kids(tok, "prep"):
         for obj in an.kids(prep, "pobj"):
             near.extend([obj, *an.kids(obj, "amod", "compound")])
