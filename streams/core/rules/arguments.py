@@ -323,7 +323,7 @@ def clause_parties(
     nouns = [*an.kids(tok, "dobj"), *an.pobjs(tok, cue.preps)]
     clauses = [*an.kids(tok, "ccomp")]
     clauses += [c for p in an.kids(tok, "prep") if p.lemma in cue.preps for c in an.kids(p, "pcomp")]
-    clauses += [c for n in nouns for c in an.kids(n, "acl", "ccomp") if an.kids(c, "nsubj", "nsubjpass")]
+    clauses += [c for n in nouns for c in an.kids(n, "acl", "ccomp", "advcl") if an.kids(c, "nsubj", "nsubjpass")]
     for _ in range(2):
         inner: list[Token] = []
         for clause in sorted(clauses, key=lambda t: t.i):
@@ -516,8 +516,8 @@ def borrowed_subjects(an: Analysis, noun: Token, lexicon: CueLexicon) -> tuple[P
 
 def cue_words(an: Analysis, tok: Token) -> tuple[set[str], set[str]]:
     """The words (lemmas and lower-cased texts) near a cue token that its `require_object` and `refine` read:
-    the token, its modifiers, objects, particle and a span of time it is given, the objects of its prepositions, the modifiers and 'of'
-    objects of its objects; and, apart, the words of its subject."""
+    the token, its modifiers, objects, particle and a span of time it is given, the objects of its prepositions,
+    the modifiers and 'of' objects of its objects; and, apart, the words of its subject."""
     near = [tok, *an.kids(tok, "amod", "compound", "dobj", "nmod", "dative", "prt")]
     # a deadline given: 'gave the U.S. ambassador 72 hours to leave', where the parser makes 'hours' adverbial
     near += [t for t in an.kids(tok, "npadvmod") if t.lemma in WORDS.time_units]
