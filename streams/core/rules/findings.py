@@ -50,7 +50,11 @@ def findings_in(
             continue
         for tok in sentence.tokens:
             cue = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
-            if patterns is not None and tok.pos == "VERB":
+            noun = lexicon.get((tok.lemma, "noun")) if tok.pos == "VERB" and tok.dep in NOMINAL_DEPS else None
+            if cue is None and noun is not None:
+                # 'held live-fire drills off the coast of Sweden', with 'drills' tagged a verb: the noun it is
+                cue = noun
+            elif patterns is not None and tok.pos == "VERB":
                 cue = event_cue(an, tok, cue, lexicon, patterns)
             if cue is None or not (cue.cameo or cue.polarity):
                 continue
@@ -58,6 +62,10 @@ def findings_in(
             if finding is not None:
                 out.append((sentence, finding))
     return out
+
+
+NOMINAL_DEPS = frozenset({"dobj", "pobj", "nsubj", "nsubjpass"})
+"""Dependencies of a noun: a token the tagger made a verb there is read as the noun cue of its lemma."""
 
 
 def actors_named(an: Analysis) -> set[str]:
