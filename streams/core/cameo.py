@@ -25,6 +25,7 @@ MILITARY_COOPERATION, SHOW_OF_FORCE = "062", "150"
 MATERIAL_INTENT = "031"
 """CAMEO 031x, intent to engage in material (economic, military, judicial, intelligence) cooperation: a plan for
 joint drills that both sides commit to is news before the first drill."""
+SHOW_OF_FORCE_ROOT = 15
 
 INTENT_BY_ROOT: dict[int, str] = {4: "036", 5: "032", 6: "031", 7: "033", 8: "035"}
 """The CAMEO 03x code for an intention to do an event of a cooperative root (agree to meet -> 036)."""
@@ -134,6 +135,12 @@ def at_a_place(code: str) -> str:
     partner of that state ('drills around Taiwan', 'off the coast of Sweden') show force (150); others keep
     their code ('air strikes in Syria' stay 195)."""
     return SHOW_OF_FORCE if code.startswith(MILITARY_COOPERATION) else code
+
+
+def shows_force(code: str) -> bool:
+    """True for a show of force (root 15), and for military cooperation with no partner, which is one at its
+    place (`at_a_place`)."""
+    return root_of(code) == SHOW_OF_FORCE_ROOT or code.startswith(MILITARY_COOPERATION)
 
 
 def is_general(code: str) -> bool:

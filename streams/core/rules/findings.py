@@ -183,7 +183,7 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> Finding | N
     if no_other and code is not None and cameo.acts_on_its_place(code) and not reversed_:
         # 'Russian jets carried out air strikes in Syria's Idlib province', 'Colombian troops bombed a FARC camp
         # inside Ecuadorean territory': where no other actor was acted on, the place was
-        place = () if cue.symmetric and len(sources) > 1 else place_targets(an, tok, cue)
+        place = () if cue.symmetric and len(sources) > 1 else place_targets(an, tok, cue, cameo.shows_force(code))
         if place:
             targets, code = place, cameo.at_a_place(code)
     fired = any(o.lemma in WORDS.weapons for o in an.kids(tok, "dobj"))

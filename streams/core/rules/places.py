@@ -21,14 +21,28 @@ PLACE_KINDS = frozenset({"state", "metonymy"})
 MAX_DEPTH = 4
 
 
-def place_targets(an: Analysis, cue_tok: Token, cue: Cue) -> tuple[Party, ...]:
-    """The states named as the place where the act of `cue_tok` happened, nearest phrase first; () if none."""
+def place_targets(an: Analysis, cue_tok: Token, cue: Cue, borders: bool = False) -> tuple[Party, ...]:
+    """The states named as the place where the act of `cue_tok` happened, nearest phrase first; () if none.
+    With `borders` (a show of force), a border is a place too, and faces the state it names ('drills close to
+    the Moroccan border', 'troops massed near the Ukrainian border'): a show of force there is aimed at it."""
     for anchor, objects in anchors(an, cue_tok, cue):
         for place in [*objects, *place_phrases(an, anchor)]:
-            found = states_at(an, place)
+            found = states_at(an, place) or (border_states(an, place) if borders else ())
             if found:
                 return found
     return ()
+
+
+def border_states(an: Analysis, tok: Token) -> tuple[Party, ...]:
+    """The state a border names: its 'with' side ('its border with China'), else its owner ('the Moroccan
+    border'); () for any other word."""
+    if tok.lemma not in WORDS.border_nouns:
+        return ()
+    side = _named_states(an, an.pobjs(tok, ("with",)))
+    if side:
+        return side
+    owners = [o for c in an.kids(tok, "poss", "amod", "compound", "nmod") for o in conjuncts(an, c)]
+    return _named_states(an, [*owners, *(t for t in [tok] if tok.i in an.mentions)])
 
 
 def anchors(an: Analysis, cue_tok: Token, cue: Cue) -> list[tuple[Token, list[Token]]]:
@@ -59,6 +73,9 @@ def place_phrases(an: Analysis, tok: Token) -> list[Token]:
     for child in an.kids(tok, "advmod", "npadvmod", "amod", "prep"):
         if child.lemma in WORDS.directions:
             found += an.pobjs(child, ("of",))
+        if child.lemma in WORDS.nearness_words:
+            # 'close to the Moroccan border', 'next to the embassy'
+            found += an.pobjs(child, ("to",))
     return found
 
 
