@@ -84,6 +84,7 @@ STATES = {
     "Mexico": "MEX",
     "Morocco": "MAR",
     "NATO": "NATO",
+    "Nauru": "NRU",
     "Nepal": "NPL",
     "North Korea": "PRK",
     "Norway": "NOR",

@@ -107,6 +107,11 @@ def subjects(an: Analysis, verb: Token, depth: int = 0) -> tuple[Party, ...]:
     """Who does `verb`: its subject, or the controller up the xcomp/conj chain ('agreed to increase')."""
     # the parser sometimes hangs the subject on the auxiliary ('Egypt and Qatar are mediating')
     own = an.kids(verb, "nsubj", "nsubjpass") or [s for a in an.kids(verb, "aux") for s in an.kids(a, "nsubj")]
+    if not own and verb.dep == "ROOT":
+        # 'Nauru cut diplomatic ties with Taiwan', parsed with 'Nauru' an adverb: a name opening the sentence
+        # before a verb with no subject is its subject
+        opening = an.kids(verb, "advmod", "npadvmod")
+        own = [m for m in opening if m.i < verb.i and m.pos == "PROPN" and m.i in an.mentions]
     if own:
         if own[0].lemma in WORDS.relative_pronouns and verb.dep == "relcl":
             head = an.head(verb)
