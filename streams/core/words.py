@@ -59,6 +59,7 @@ class WordLists:
     place_of_action_preps: frozenset[str]
     directions: frozenset[str]
     place_nouns: frozenset[str]
+    amount_nouns: frozenset[str]
     nearness_words: frozenset[str]
     kept_discards: frozenset[str]
     context_preps: frozenset[str]

@@ -420,10 +420,13 @@ def noun_arguments(
         # 'a wave of strikes on Hezbollah positions', 'a round of talks with Iran': on the measure noun
         target_toks += an.pobjs(measure, cue.preps)
     head = an.head(noun)
-    if head is not None and noun.dep == "dobj":
-        # 'drew condemnation from Kabul', 'imposed sanctions on Iran': the phrase hangs from the verb
-        source_toks += an.pobjs(head, cue.source_preps)
-        target_toks += an.pobjs(head, cue.preps)
+    amount = amount_of(an, noun)
+    verb_of = head if noun.dep == "dobj" else (an.head(amount) if amount is not None else None)
+    if verb_of is not None:
+        # 'drew condemnation from Kabul', 'imposed sanctions on Iran', 'announced $3 billion in military aid to
+        # Ukraine': the phrase hangs from the verb
+        source_toks += an.pobjs(verb_of, cue.source_preps)
+        target_toks += an.pobjs(verb_of, cue.preps)
     sources = own + parties(an, source_toks)
     targets = parties(an, target_toks) or parties(an, an.pobjs(noun, cue.fallback_preps))
     if cue.symmetric and not sources and not targets:
@@ -483,9 +486,20 @@ def each_other(an: Analysis, tok: Token) -> bool:
     return any(t.lemma in ("other", "another") and an.kids(t, "det", "nummod") for t in near)
 
 
+def amount_of(an: Analysis, noun: Token) -> Token | None:
+    """The amount a noun is counted in when that amount is a verb's object ('pledged 50 million euros in
+    grants', 'announced $3 billion in military aid'): the amount stands in the noun's place; else None."""
+    prep = an.head(noun)
+    amount = an.head(prep) if prep is not None and noun.dep == "pobj" and prep.lemma == "in" else None
+    if amount is None or amount.dep != "dobj" or not (amount.pos == "NUM" or amount.lemma in WORDS.amount_nouns):
+        return None
+    verb = an.head(amount)
+    return amount if verb is not None and verb.pos in ("VERB", "AUX") else None
+
+
 def borrowed_subjects(an: Analysis, noun: Token, lexicon: CueLexicon) -> tuple[Party, ...]:
     """The subject of the clause a nominal cue is the object of ('conducted drills', 'at tensions with')."""
-    tok = noun
+    tok = amount_of(an, noun) or noun
     while tok.dep == "conj" or (tok.dep == "pobj" and is_of_phrase(an, tok)):
         # 'drills and patrols', 'a new round of talks': the coordinated or measured noun stands in
         head = an.head(tok)

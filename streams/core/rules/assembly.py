@@ -10,6 +10,7 @@ from streams.core.rules.cues import CueLexicon, event_cues, stance_cues
 from streams.core.rules.findings import Finding, findings_in
 from streams.core.rules.patterns import VerbPatterns, verb_patterns
 from streams.core.rules.plain import Analysis, Party, Sentence, Token
+from streams.core.words import WORDS
 
 
 def relations_from(finding: Finding, sentence: Sentence) -> list[Relation]:
@@ -91,17 +92,27 @@ PHRASE_DEPS = frozenset(
 
 
 def one_phrase(sentence: Sentence, a: Token, b: Token) -> bool:
-    """Whether two cue tokens are of one phrase: one reaches the other up arcs of `PHRASE_DEPS` or through 'of'
-    ('imposed a package of sanctions', 'a wave of strikes')."""
+    """Whether two cue tokens are of one phrase: one reaches the other up arcs of `PHRASE_DEPS`, through 'of'
+    ('imposed a package of sanctions', 'a wave of strikes') or through the 'in' of an amount ('pledged $2
+    billion in reconstruction aid')."""
     by_i = {t.i: t for t in sentence.tokens}
+
+    def counts(prep: Token | None) -> bool:
+        if prep is None or prep.lemma not in ("of", "in"):
+            return False
+        amount = by_i.get(prep.head)
+        return prep.lemma == "of" or (
+            amount is not None and (amount.pos == "NUM" or amount.lemma in WORDS.amount_nouns)
+        )
+
     for low, high in ((a, b), (b, a)):
         tok = low
         for _ in range(4):
             if tok.i == high.i:
                 return True
             head = by_i.get(tok.head)
-            through_of = tok.dep == "pobj" and head is not None and head.lemma == "of"
-            if head is None or head.i == tok.i or not (tok.dep in PHRASE_DEPS or through_of or tok.lemma == "of"):
+            through = (tok.dep == "pobj" and counts(head)) or tok.lemma == "of" or (tok.dep == "prep" and counts(tok))
+            if head is None or head.i == tok.i or not (tok.dep in PHRASE_DEPS or through):
                 break
             tok = head
     return False
