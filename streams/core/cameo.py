@@ -112,6 +112,11 @@ def is_accusation(code: str) -> bool:
     return code.startswith(ACCUSE)
 
 
+def is_verbal(code: str) -> bool:
+    """True for verbal cooperation or conflict (quads 1 and 3): words, not deeds."""
+    return quad_class_of(root_of(code)) in (VERBAL_COOPERATION, VERBAL_CONFLICT)
+
+
 def is_protest(code: str) -> bool:
     """True for a protest (root 14): demonstrations, rallies, boycotts."""
     return root_of(code) == PROTEST

@@ -37,6 +37,9 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
     in_clause = True
     # 'did not respond to Thailand's request': someone else's act stands whatever is said of it
     owned = cue_tok.pos in ("NOUN", "PROPN") and bool(an.kids(cue_tok, "poss"))
+    # 'rejected Japan's offer', 'turned down a request from Beijing': another's words stand when rejected (not
+    # another's deeds: 'vetoed the EU's aid to Ukraine')
+    made_by_another = (owned or bool(an.pobjs(cue_tok, ("from", "by")))) and is_verbal(lexicon, cue_tok)
     tok = cue_tok
     for _ in range(8):
         speaker = speaker or according_to(an, tok)
@@ -66,7 +69,7 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
             refused = refused or head.lemma == "refusal"
             # 'has no plans to buy Russian jets'
             negated = negated or any(d.lemma == "no" for d in an.kids(head, "det"))
-        if tok.dep == "nsubjpass" and (control in ("stop", "refuse") or is_rejection(entry)):
+        if tok.dep == "nsubjpass" and (control in ("stop", "refuse") or (is_rejection(entry) and not made_by_another)):
             # 'the visit was postponed', 'the deal was rejected'
             negated = True
         if tok.dep in ("relcl", "acl", "appos"):
@@ -79,8 +82,9 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
                 speaker_actors = parties(an, subject)
         if control == "deny" and in_clause and tok.dep == "ccomp" and tok.i > head.i:
             negated = True
-        if tok.dep == "dobj" and is_rejection(entry):
-            # 'vetoed an aid package', 'rejected the proposal for talks': a rejected act did not happen
+        if tok.dep == "dobj" and is_rejection(entry) and not made_by_another:
+            # 'vetoed an aid package', 'rejected the proposal for talks': a rejected act did not happen; one
+            # made by another stands ('rejected Japan's offer of a summit', 'turned down a request from Beijing')
             negated = True
         if (
             tok.dep in ("ccomp", "parataxis")
@@ -105,6 +109,12 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
         tok = head
     mode: Mode = "intended" if intended else "reported" if speaker else "asserted"
     return Governance(mode, speaker, negated, refused, speaker_actors)
+
+
+def is_verbal(lexicon: CueLexicon, tok: Token) -> bool:
+    """True for a noun cue of a verbal act (quad 1 or 3: an offer, a request, a demand), not a deed."""
+    entry = lexicon.get((tok.lemma, "noun")) if tok.pos in ("NOUN", "PROPN") else None
+    return entry is not None and entry.cameo is not None and cameo.is_verbal(entry.cameo)
 
 
 def clause_of_its_own(an: Analysis, tok: Token) -> bool:
