@@ -70,6 +70,9 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
             tok.lemma in WORDS.igo_nouns and not here and memory.igo and "the" in {k.lemma for k in an.kids(tok, "det")}
         ):
             an.anaphors[tok.i] = (Party(memory.igo.actor, memory.igo.role, memory.igo.text, True),)
+        elif low == "two" and tok.dep in SUBJECT_DEPS and memory.plural and any(k.lemma == "the" for k in an.kids(tok)):
+            # 'Jaishankar met Wang Yi ..., and the two agreed to resume flights': the pair last named
+            an.anaphors[tok.i] = tuple(Party(p.actor, p.role, p.text, True) for p in memory.plural)
         elif tok.lemma in WORDS.collective_nouns and tok.text.lower() != tok.lemma and memory.plural:
             quantifiers = {k.text.lower() for k in an.kids(tok, "det", "nummod", "predet")}
             theirs = any(k.i in an.anaphors for k in an.kids(tok, "poss"))
