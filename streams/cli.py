@@ -714,17 +714,18 @@ def extract(path: str, jsonl: bool, batch_size: int, encoding: str | None, stric
     from streams.terminal import article_summary
 
     out = ui()
-    bounds = nlp_config(settings()).bounds
+    config = nlp_config(settings())
+    bounds, prefilter = config.bounds, config.prefilter
     report = InputReport()
     bar = _progress(out, _total_size([path]), "extracting")
     task = bar.add_task("extracting", total=_total_size([path])) if bar is not None else None
     advance = (lambda n: bar.advance(task, n)) if bar is not None and task is not None else None
     articles = _articles([path], encoding, strict, report, out, jsonl=jsonl, progress=advance)
     if out.json or bar is None:
-        extractor = BoundedExtractor(load_extractor(), bounds, batch_size=batch_size)
+        extractor = BoundedExtractor(load_extractor(), bounds, batch_size=batch_size, prefilter=prefilter)
     else:
         with out.err.status("loading the spaCy model…"):
-            extractor = BoundedExtractor(load_extractor(), bounds, batch_size=batch_size)
+            extractor = BoundedExtractor(load_extractor(), bounds, batch_size=batch_size, prefilter=prefilter)
     names = actor_name() if not out.json else None
     refused = 0
     with bar if bar is not None else nullcontext():

@@ -67,6 +67,7 @@ class NlpConfig:
 
     bounds: Bounds
     batch_size: int
+    prefilter: bool = False
 
 
 def nlp_config(settings: Settings) -> NlpConfig:
@@ -82,6 +83,7 @@ def nlp_config(settings: Settings) -> NlpConfig:
             future_tolerance=settings.published_at_future_tolerance,
         ),
         batch_size=settings.batch_size,
+        prefilter=settings.prefilter,
     )
 
 
@@ -96,7 +98,9 @@ def child_main(conn: Connection, config: NlpConfig) -> None:
     # One BLAS thread: spaCy's small matrices gain nothing from more, and OpenBLAS threads spinning against the
     # broker and other workers on the same cores cost more than they give (docs/benchmarks.md).
     threadpool_limits(1, user_api="blas")
-    bounded = BoundedExtractor(load_extractor(), config.bounds, batch_size=config.batch_size)
+    bounded = BoundedExtractor(
+        load_extractor(), config.bounds, batch_size=config.batch_size, prefilter=config.prefilter
+    )
     conn.send(("ready", os.getpid()))
     while True:
         try:

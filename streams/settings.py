@@ -87,6 +87,12 @@ class Settings(BaseSettings):
         description="An article of more tokens is analysed in parts of at most this many, cut at sentence ends, "
         "and merged.",
     )
+    prefilter: bool = Field(
+        True,
+        description="Run the parser and NER only on the sentences that can hold an event: those naming an actor, "
+        "a title or role, or a pronoun that can stand for one (and the sentence before such a pronoun); "
+        "streams/core/prefilter.py.",
+    )
     max_article_tokens: int = Field(
         50_000, ge=1, description="An article of more tokens is dead-lettered (ArticleTooLong)."
     )

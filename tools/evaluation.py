@@ -329,6 +329,23 @@ def extractor_predictor(articles: list[Article]) -> Iterable[EnrichedArticle]:
     return list(Extractor().extract_many(articles))
 
 
+def worker_predictor(prefilter: bool) -> Predictor:
+    """The worker's path: the BoundedExtractor with the default bounds, the prefilter on or off."""
+
+    def predict(articles: list[Article]) -> Iterable[EnrichedArticle]:
+        from streams.core.bounded import BoundedExtractor
+        from streams.core.extract import load_extractor
+
+        bounded = BoundedExtractor(load_extractor(), prefilter=prefilter)
+        outcomes = bounded.extract_many(articles, datetime.now(UTC))
+        refused = [o for o in outcomes if not isinstance(o, EnrichedArticle)]
+        if refused:
+            raise RuntimeError(f"{len(refused)} gold articles refused by the bounds: {refused[0]}")
+        return [o for o in outcomes if isinstance(o, EnrichedArticle)]
+
+    return predict
+
+
 @dataclass
 class SplitResult:
     extractor: Report
@@ -415,7 +432,15 @@ def main(argv: Sequence[str] | None = None, predict: Predictor = extractor_predi
     parser.add_argument("--errors-limit", type=int, default=60)
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the JSON report")
+    parser.add_argument(
+        "--prefilter",
+        choices=("on", "off"),
+        help="score the worker's path (BoundedExtractor) with the sentence prefilter on or off instead of the "
+        "Extractor alone",
+    )
     args = parser.parse_args(argv)
+    if args.prefilter:
+        predict = worker_predictor(args.prefilter == "on")
     splits = SPLITS if args.split == "all" else (args.split,)
     results = {
         split: evaluate_split(load_gold(args.data_dir / f"{split}.jsonl"), predict) for split in splits

@@ -14,18 +14,38 @@ from datetime import datetime
 from spacy.tokens import Doc
 
 from streams.core.bounds import Bounds, Refused, cut_utf8, sane_published_at
-from streams.core.extract import Extractor, doc_to_enriched
+from streams.core.extract import Extractor, article_day, doc_to_enriched
 from streams.core.models import Article, EnrichedArticle, Entity, Relation, Stance
+from streams.core.prefilter import Prefilter
 
 SENTENCE_ENDS = frozenset({".", "!", "?", "…", "。", "！", "？"})
 
 
 @dataclass(frozen=True)
-class _Plan:
-    """How one article is analysed: its parts, each the tokenized Doc of a slice of the normalised text and the
-    character offset of that slice."""
+class _Part:
+    """One Doc the pipeline analyses and where its text lies in the article: the Doc's characters from
+    `starts[k]` on are the article's from `origins[k]` on (one pair for a slice; one per kept run of sentences
+    when the prefilter joined several runs into one Doc)."""
 
-    parts: list[tuple[int, Doc]]
+    doc: Doc
+    starts: tuple[int, ...]
+    origins: tuple[int, ...]
+
+    def at(self, char: int) -> int:
+        """The article offset of the Doc's character offset `char`."""
+        k = bisect_right(self.starts, char) - 1
+        return char - self.starts[k] + self.origins[k]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The article offsets of a span of the Doc: its first and its last character mapped each."""
+        return self.at(start), self.at(end - 1) + 1 if end > start else self.at(start)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How one article is analysed: its parts (none when the prefilter kept no sentence)."""
+
+    parts: list[_Part]
 
 
 class BoundedExtractor:
@@ -34,18 +54,21 @@ class BoundedExtractor:
     Each text is tokenized once, here: the Docs (whole, or the parts' slices) go into nlp.pipe as they are.
     """
 
-    def __init__(self, extractor: Extractor, bounds: Bounds | None = None, batch_size: int = 16) -> None:
+    def __init__(
+        self, extractor: Extractor, bounds: Bounds | None = None, batch_size: int = 16, prefilter: bool = False
+    ) -> None:
         self.extractor = extractor
         self.bounds = bounds or Bounds()
         self.batch_size = batch_size
+        self.prefilter = Prefilter(extractor.nlp) if prefilter else None
 
     def extract_many(self, articles: Sequence[Article], received_at: datetime) -> list[EnrichedArticle | Refused]:
-        plans = [self._plan(article) for article in articles]
+        plans = [self._plan(article, received_at) for article in articles]
         parts = [
-            (doc, article)
+            (part.doc, article)
             for article, plan in zip(articles, plans, strict=True)
             if isinstance(plan, _Plan)
-            for _, doc in plan.parts
+            for part in plan.parts
         ]
         extracted = iter(self._extract_parts(parts, received_at))
         results: list[EnrichedArticle | Refused] = []
@@ -53,18 +76,18 @@ class BoundedExtractor:
             if isinstance(plan, Refused):
                 results.append(plan)
                 continue
-            pieces: list[tuple[int, EnrichedArticle]] = []
+            pieces: list[tuple[_Part, EnrichedArticle]] = []
             refused: Refused | None = None
-            for offset, _ in plan.parts:
+            for part in plan.parts:
                 outcome = next(extracted)
                 if isinstance(outcome, Refused):
                     refused = refused or outcome
                 else:
-                    pieces.append((offset, outcome))
+                    pieces.append((part, outcome))
             results.append(refused or self._merge(article, pieces, received_at))
         return results
 
-    def _plan(self, article: Article) -> _Plan | Refused:
+    def _plan(self, article: Article, received_at: datetime) -> _Plan | Refused:
         doc = self.extractor.nlp.tokenizer(self.bounds.normalise(article.text))
         if len(doc) > self.bounds.article_tokens:
             return Refused(
@@ -72,10 +95,50 @@ class BoundedExtractor:
                 f"article has {len(doc)} tokens, over the budget of {self.bounds.article_tokens} tokens per article "
                 "(DYADWATCH_MAX_ARTICLE_TOKENS); send it as several articles",
             )
-        if len(doc) <= self.bounds.part_tokens:
-            return _Plan([(0, doc)])
-        ranges = part_ranges(doc, self.bounds.part_tokens)
-        return _Plan([(doc[start].idx, doc[start:end].as_doc()) for start, end in ranges])
+        if self.prefilter is not None:
+            parts = self._kept_parts(doc)
+        elif len(doc) <= self.bounds.part_tokens:
+            parts = [_Part(doc, (0,), (0,))]
+        else:
+            ranges = part_ranges(doc, self.bounds.part_tokens)
+            parts = [_Part(doc[start:end].as_doc(), (0,), (doc[start].idx,)) for start, end in ranges]
+        day = article_day(article, received_at)
+        for part in parts:
+            part.doc._.as_of = day
+        return _Plan(parts)
+
+    def _kept_parts(self, doc: Doc) -> list[_Part]:
+        """The prefilter's kept runs of sentences, cut to at most part_tokens each and joined, in order, into
+        Docs of at most part_tokens tokens."""
+        assert self.prefilter is not None
+        budget = self.bounds.part_tokens
+        runs: list[tuple[int, int]] = []
+        for start, end in self.prefilter.kept(doc):
+            if end - start <= budget:
+                runs.append((start, end))
+            else:
+                runs += [(start + a, start + b) for a, b in part_ranges(doc[start:end].as_doc(), budget)]
+        if runs == [(0, len(doc))]:
+            return [_Part(doc, (0,), (0,))]
+        groups: list[list[tuple[int, int]]] = []
+        tokens = 0
+        for run in runs:
+            if not groups or tokens + run[1] - run[0] > budget:
+                groups.append([])
+                tokens = 0
+            groups[-1].append(run)
+            tokens += run[1] - run[0]
+        return [self._joined(doc, group) for group in groups]
+
+    @staticmethod
+    def _joined(doc: Doc, runs: list[tuple[int, int]]) -> _Part:
+        """One Doc of the runs' tokens, in order, and where each run's text starts in it and in the article."""
+        docs = [doc[start:end].as_doc() for start, end in runs]
+        joined = docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=True)
+        firsts = [0]
+        for part in docs[:-1]:
+            firsts.append(firsts[-1] + len(part))
+        return _Part(joined, tuple(joined[i].idx for i in firsts), tuple(doc[start].idx for start, _ in runs))
 
     def _extract_parts(
         self, parts: list[tuple[Doc, Article]], received_at: datetime
@@ -104,34 +167,38 @@ class BoundedExtractor:
             results: list[EnrichedArticle | Refused] = []
             for doc, article in parts:
                 try:  # from the text again: a Doc the failed batch went through may hold part of its annotations
-                    results.append(doc_to_enriched(nlp(doc.text), article, received_at))
+                    fresh = nlp.make_doc(doc.text)
+                    fresh._.as_of = doc._.as_of
+                    results.append(doc_to_enriched(nlp(fresh), article, received_at))
                 except Exception as exc:  # noqa: BLE001 - one bad article must not stop the stream
                     results.append(Refused("ExtractionError", f"extraction failed: {type(exc).__name__}: {exc}"))
             return results
 
     def _merge(
-        self, article: Article, pieces: list[tuple[int, EnrichedArticle]], received_at: datetime
+        self, article: Article, pieces: list[tuple[_Part, EnrichedArticle]], received_at: datetime
     ) -> EnrichedArticle:
         text, cap = article.text, self.bounds.sentence_bytes
         entities: list[Entity] = []
         relations: list[Relation] = []
         stances: list[Stance] = []
         actors: set[str] = set()
-        for offset, piece in pieces:
+        for part, piece in pieces:
             actors.update(piece.actors)
             for e in piece.entities:
-                start, end = e.start + offset, e.end + offset
+                start, end = part.span(e.start, e.end)
                 entities.append(e.model_copy(update={"start": start, "end": end, "text": text[start:end]}))
             for r in piece.relations:
-                span = (r.span[0] + offset, r.span[1] + offset)
+                span = part.span(*r.span)
                 sentence = cut_utf8(text[span[0] : span[1]], cap)
                 relations.append(r.model_copy(update={"span": span, "sentence": sentence}))
             for s in piece.stances:
-                span = (s.span[0] + offset, s.span[1] + offset)
+                span = part.span(*s.span)
                 sentence = cut_utf8(text[span[0] : span[1]], cap)
                 stances.append(s.model_copy(update={"span": span, "sentence": sentence}))
+        # an article the prefilter kept nothing of is still an EnrichedArticle, with no actors and no events
+        base = pieces[0][1] if pieces else doc_to_enriched(self.extractor.nlp.make_doc(""), article, received_at)
         published_at, rejected = sane_published_at(article.published_at, received_at, self.bounds)
-        return pieces[0][1].model_copy(
+        return base.model_copy(
             update={
                 "actors": sorted(actors),
                 "entities": entities,

@@ -152,14 +152,15 @@ def test_an_article_whose_extraction_raises_is_refused_and_the_batch_goes_on(ext
         """The real pipeline, except that a batch fails and so does any text about Peru."""
 
         tokenizer = extractor.nlp.tokenizer
+        make_doc = extractor.nlp.make_doc
 
         def pipe(self, *args, **kwargs):
             raise RuntimeError("batch")
 
-        def __call__(self, text):
-            if "Peru" in text:
+        def __call__(self, doc):
+            if "Peru" in doc.text:
                 raise RuntimeError("broken")
-            return extractor.nlp(text)
+            return extractor.nlp(doc)
 
     bounded = BoundedExtractor(SimpleNamespace(nlp=FragileNlp()))  # type: ignore[arg-type]
     articles = [Article(id="a", text="Japan met India."), Article(id="b", text="Chile met Peru.")]
