@@ -9,11 +9,13 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import spacy
 from threadpoolctl import threadpool_limits
 
+from streams.core.bounds import Refused
 from streams.core.extract import Extractor
 from streams.core.models import Article, EnrichedArticle
 from streams.core.pipeline import DEFAULT_MODEL, build_nlp
@@ -75,7 +77,8 @@ def _bare_pipe(texts: list[str]) -> tuple[Timing, float]:
 def extraction_core(
     articles: list[Article], tokens: int, untimed: list[Article]
 ) -> tuple[Timing, list[EnrichedArticle]]:
-    """Extractor.extract_many in this process (one BLAS thread, as the worker); `untimed` warm it up, untimed."""
+    """The worker's core in this process: the BoundedExtractor with the worker's settings (DYADWATCH_PREFILTER and
+    the bounds), one BLAS thread; `untimed` warm it up, untimed. Its results are what the table must show."""
     with threadpool_limits(1, user_api="blas"):
         return _extraction_core(articles, tokens, untimed)
 
@@ -83,11 +86,25 @@ def extraction_core(
 def _extraction_core(
     articles: list[Article], tokens: int, untimed: list[Article]
 ) -> tuple[Timing, list[EnrichedArticle]]:
-    extractor = Extractor(build_nlp())
-    extra = list(extractor.extract_many(untimed, batch_size=BATCH_SIZE))
+    from streams.core.bounded import BoundedExtractor
+    from streams.nlp import nlp_config
+    from streams.settings import Settings
+
+    config = nlp_config(Settings())
+    bounded = BoundedExtractor(
+        Extractor(build_nlp()), config.bounds, batch_size=BATCH_SIZE, prefilter=config.prefilter
+    )
+    extra = _enriched(bounded.extract_many(untimed, datetime.now(UTC)))
     started = time.perf_counter()
-    enriched = list(extractor.extract_many(articles, batch_size=BATCH_SIZE))
+    enriched = _enriched(bounded.extract_many(articles, datetime.now(UTC)))
     return Timing(len(articles), tokens, time.perf_counter() - started), [*enriched, *extra]
+
+
+def _enriched(outcomes: list[EnrichedArticle | Refused]) -> list[EnrichedArticle]:
+    refused = [o for o in outcomes if isinstance(o, Refused)]
+    if refused:
+        raise RuntimeError(f"{len(refused)} bench articles refused by the worker's bounds: {refused[0]}")
+    return [o for o in outcomes if isinstance(o, EnrichedArticle)]
 
 
 def extraction_cli(articles: list[Article], tokens: int) -> dict[str, float]:

@@ -68,6 +68,9 @@ def load() -> list[float]:
 def run(args: argparse.Namespace) -> dict[str, object]:
     report: dict[str, object] = {"started_at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
     report["load_at_start"] = load()
+    from streams.settings import Settings
+
+    report["prefilter"] = Settings().prefilter
     articles = make_corpus(args.articles, seed=args.seed)
     warm = make_corpus(6, seed=args.seed + 1, prefix="warm")
     tokens_each = [count_tokens(a.text) for a in articles]
