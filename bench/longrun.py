@@ -32,6 +32,7 @@ OUT = Path(__file__).resolve().parent / "out" / "longrun.json"
 
 
 def run(bootstrap: str, work: Path, articles: int, every: int, timeout: float) -> dict[str, object]:
+    work.mkdir(parents=True, exist_ok=True)
     env = fresh_env(bootstrap, work, DYADWATCH_BATCH_WITHIN="0.05")
     settings = settings_from(env)
     ensure_topics(settings, bootstrap)

@@ -189,7 +189,7 @@ def markdown(report: dict) -> str:  # type: ignore[type-arg]
         f"| (a) bare `nlp.pipe` | {bare['articles_per_s']} | {bare['tokens_per_s']} | "
         f"{bare['ms_per_article']} ms/article in a batch; one `nlp(text)` {bare['one_article_nlp_call_s']} s |",
         f"| (b) extraction core (in-process) | {core['articles_per_s']} | {core['tokens_per_s']} | "
-        f"`Extractor.extract_many` |",
+        f"the worker's `BoundedExtractor`, prefilter {'on' if report.get('prefilter') else 'off'} |",
     ]
     if "extraction_cli" in report:
         cli = report["extraction_cli"]
