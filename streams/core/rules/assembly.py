@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from streams.core import cameo
+from streams.core.confidence import event_confidence, stance_confidence
 from streams.core.models import Relation, Stance
 from streams.core.rules.cues import CueLexicon, event_cues, stance_cues
 from streams.core.rules.findings import Finding, findings_in
@@ -28,11 +29,6 @@ def relations_from(finding: Finding, sentence: Sentence) -> list[Relation]:
     entry = cameo.lookup(code)
     out = []
     for source, target in finding.pairs:
-        confidence = 0.85
-        confidence -= 0.1 * (source.resolved + target.resolved)
-        confidence -= 0.15 if target.place or target.inferred else 0.0
-        confidence -= 0.1 if finding.mode != "asserted" else 0.0
-        confidence -= 0.05 if finding.cue.pos != "verb" else 0.0
         out.append(
             Relation(
                 source=source.actor,
@@ -44,7 +40,7 @@ def relations_from(finding: Finding, sentence: Sentence) -> list[Relation]:
                 quad_class=entry.quad_class,
                 goldstein=entry.goldstein,
                 mode="background" if finding.background else finding.mode,
-                confidence=round(max(0.1, min(1.0, confidence)), 2),
+                confidence=event_confidence(source, target, finding.mode, finding.cue.pos),
                 trigger=finding.trigger.text,
                 speaker=finding.speaker,
                 sentence=sentence.text,
@@ -127,8 +123,6 @@ def stances_from(finding: Finding, sentence: Sentence) -> list[Stance]:
     if not pairs:
         pairs = [(holder, None) for holder in finding.sources]
     for holder, target in pairs:
-        confidence = 0.8 - 0.1 * (holder.resolved + (target is None or target.resolved))
-        confidence -= 0.1 if finding.mode != "asserted" else 0.0
         out.append(
             Stance(
                 holder=holder.actor,
@@ -137,7 +131,7 @@ def stances_from(finding: Finding, sentence: Sentence) -> list[Stance]:
                 topic=finding.topic,
                 sentence=sentence.text,
                 span=(sentence.start_char, sentence.end_char),
-                confidence=round(max(0.1, confidence), 2),
+                confidence=stance_confidence(holder, target, finding.mode),
             )
         )
     return out
