@@ -13,5 +13,6 @@ Modules, in the order the data flows through them:
 - `findings`    a cue token -> Finding (code, parties, governance, topic), shared by events and stances
 - `assembly`    findings -> Relation and Stance records, one per dyad, root and sentence
 
-The word lists the rules read are in `streams.core.words`.
+The word lists the rules read are in `streams.core.words`; `assembly` takes each record's confidence from
+`streams.core.confidence`.
 """
