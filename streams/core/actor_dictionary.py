@@ -2,8 +2,9 @@
 
 Read once per process from `data/` (`load_actor_dictionary`), in the order in which entries win a phrase:
 
-1. ours, hand-written: `states.jsonl`, `igos.jsonl`, `institutions.jsonl` (named institutions, media, armed
-   groups and people, each role with its dates), `titles.jsonl` (role nouns, titles, pair phrases);
+1. ours, hand-written: `states.jsonl`, `cities.jsonl` (major cities: a state only before a role noun),
+   `igos.jsonl`, `institutions.jsonl` (named institutions, media, armed groups and people, each role with its
+   dates), `titles.jsonl` (role nouns, titles, pair phrases);
 2. `leader_terms.jsonl` (hand-kept terms of office): the people no file of 1. names, as dated entries;
 3. the PETRARCH2 dictionaries converted by `tools/petrarch` (`petrarch/actors_*.jsonl`, `agents.jsonl`): named
    actors with dated roles (people, institutions, IGOs, non-state armed groups) and agent nouns ("police"
@@ -37,7 +38,7 @@ PETRARCH_AGENT_FILE = "agents.jsonl"
 PETRARCH_DISCARD_FILE = "discards.jsonl"
 LEADER_TERMS = "leader_terms.jsonl"
 
-Kind = Literal["state", "igo", "person", "institution", "media", "metonymy", "group"]
+Kind = Literal["state", "igo", "person", "institution", "media", "metonymy", "group", "city"]
 KINDS: frozenset[str] = frozenset(get_args(Kind))
 ROLES: frozenset[str] = frozenset(get_args(Role))
 
@@ -234,6 +235,9 @@ def load_actor_dictionary(data_dir: Path = DATA_DIR) -> ActorDictionary:
         code = state["code"]
         add(NAME, code, _undated("state", code, None, state["name"]), state["names"] + state["demonyms"])
         add(NAME, f"{code}@capital", _undated("metonymy", code, "GOV"), state["capitals"])
+    for row in _read_jsonl(data_dir / "cities.jsonl"):
+        # a major city stands for its state only as a modifier of a role noun ('an Istanbul prosecutor')
+        add(NAME, f"{row['state']}@city:{row['city']}", _undated("city", row["state"], None), [row["city"]])
     parents: dict[str, str] = {}
     for igo in _read_jsonl(data_dir / "igos.jsonl"):
         code = igo["code"]

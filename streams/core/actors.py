@@ -68,7 +68,9 @@ _ATTRS_PREFIX = "dyadwatch.actor"
 
 
 # Names that can be followed by a role noun: "Iran's foreign ministry", "Chinese diplomats", "UN officials".
-_PREFIX_KINDS = frozenset({"state", "metonymy", "igo"})
+_PREFIX_KINDS = frozenset({"state", "metonymy", "igo", "city"})
+# Names that are an actor only as such a prefix: "an Istanbul prosecutor" is Turkish, "Istanbul" alone no one.
+_PREFIX_ONLY_KINDS = frozenset({"city"})
 # spaCy entity types that, when longer than a dictionary name inside them, make that name part of another
 # proper name: "the South China Morning Post" (ORG), "Michael Jordan" (PERSON).
 _CONTAINER_LABELS = frozenset({"ORG", "FAC", "LOC", "PERSON", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"})
@@ -328,6 +330,8 @@ class ActorResolver:
                     if joined is not None:
                         mention = joined
                         i += 1
+                if lex.kind in _PREFIX_ONLY_KINDS and mention.kind in _PREFIX_ONLY_KINDS:
+                    mention = None
             elif unit.label_ == ROLE:
                 mention = self._unprefixed_role(doc, unit, lex, nxt, taken, people)
                 if mention is not None and nxt is not None and mention.end == nxt.end:

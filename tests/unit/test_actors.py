@@ -99,7 +99,8 @@ def test_demonym_plurals_follow_english_spelling() -> None:
 
 def test_data_files_are_named_in_sources() -> None:
     sources = (DATA_DIR / "SOURCES.md").read_text(encoding="utf-8")
-    for name in ("states.jsonl", "states_curated.txt", "igos.jsonl", "institutions.jsonl", "titles.jsonl"):
+    names = ("states.jsonl", "states_curated.txt", "cities.jsonl", "igos.jsonl", "institutions.jsonl", "titles.jsonl")
+    for name in names:
         assert f"`{name}`" in sources
     assert "LGPL-2.1" in sources
 
@@ -185,6 +186,18 @@ def test_capitals_are_governments_by_metonymy(nlp: Language) -> None:
         ("Moscow", "RUS", "GOV", "metonymy"),
         ("Kyiv", "UKR", "GOV", "metonymy"),
     ]
+
+
+def test_a_major_city_is_its_state_only_before_a_role_noun(nlp: Language) -> None:
+    doc = nlp("An Istanbul prosecutor charged two Karachi police officers; Istanbul hosted the talks.")
+    assert [(a, r) for _, a, r, _ in actors(doc)] == [("TUR", "JUD"), ("PAK", "POL")]
+
+
+def test_cities_name_states_the_states_file_knows() -> None:
+    states = _states()
+    rows = [json.loads(line) for line in (DATA_DIR / "cities.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [row["city"] for row in rows if row["state"] not in states] == []
+    assert len({row["city"] for row in rows}) == len(rows)
 
 
 def test_seats_of_government_are_governments(nlp: Language) -> None:
