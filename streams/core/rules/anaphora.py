@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from streams.core.rules.arguments import SUBJECT_DEPS, actors_at, conjuncts, parties
+from streams.core.rules.arguments import SUBJECT_DEPS, actors_at, conjuncts, parties, subjects
 from streams.core.rules.plain import Analysis, Mention, Party, Sentence, Token, mention_text, party_of
 from streams.core.words import WORDS
 
@@ -41,6 +41,8 @@ def analyse(sentences: Iterable[Sentence], mentions: Sequence[Mention]) -> list[
 def resolve_anaphors(an: Analysis, memory: Memory) -> None:
     """Resolve pronouns and 'both countries' left to right, updating the memory at each subject mention."""
     last_mention: Party | None = None
+    last_actor: Party | None = None
+    """The last mention that names an actor, not the owner of a thing ('a Finnish proposal')."""
     last_person: Party | None = None
     for tok in an.sentence.tokens:
         low = tok.text.lower()
@@ -51,14 +53,21 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
             last_mention = party_of(here[0], mention_text(an, here[0]))
             if here[0].kind == "igo":
                 memory.igo = last_mention
+            owned = an.head(tok) if tok.dep in ("amod", "compound", "poss") else None
+            if tok.i == here[0].end - 1 and (
+                owned is None or owned.i in an.mentions or owned.lemma in WORDS.actor_heads
+            ):
+                last_actor = last_mention
         if low in WORDS.plural_anaphors and tok.pos in ("PRON", "DET", "CCONJ") and tok.dep != "det":
             if memory.plural:
                 an.anaphors[tok.i] = tuple(Party(p.actor, p.role, p.text, True) for p in memory.plural)
         elif low in WORDS.singular_anaphors:
             antecedent = last_mention if low == "its" and last_mention else memory.singular
-            if low == "it" and antecedent is not None and antecedent.actor in clause_subject_actors(an, tok):
-                # 'after Congo accused it of sending troops': an object pronoun is not its clause's subject
-                antecedent = memory.previous
+            if low == "it" and antecedent is not None and antecedent.actor in (doers := clause_subject_actors(an, tok)):
+                # 'after Congo accused it of sending troops': an object pronoun is not its clause's subject; 'X
+                # ordered the UN mission to leave, accusing it of ...': the last actor named that is not
+                other = last_actor if last_actor is not None and last_actor.actor not in doers else None
+                antecedent = other or memory.previous
             if antecedent is not None:
                 an.anaphors[tok.i] = (Party(antecedent.actor, antecedent.role, antecedent.text, True),)
         elif low in WORDS.person_anaphors and tok.pos == "PRON":
@@ -96,11 +105,13 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
 
 
 def clause_subject_actors(an: Analysis, pronoun: Token) -> set[str]:
-    """The actors named by the subject of the verb a pronoun is the object of."""
+    """The actors named by the subject of the verb a pronoun is the object of, or by the subject it takes from
+    the clause above ('..., accusing it of': the participle's doer is the main verb's)."""
     verb = an.head(pronoun)
     if pronoun.dep not in ("dobj", "dative") or verb is None:
         return set()
-    return {m.actor for s in an.kids(verb, "nsubj") for t in conjuncts(an, s) for m in an.mentions.get(t.i, ())}
+    own = {m.actor for s in an.kids(verb, "nsubj") for t in conjuncts(an, s) for m in an.mentions.get(t.i, ())}
+    return own or {p.actor for p in subjects(an, verb) if p.actor}
 
 
 def remember(an: Analysis, subject: Token, memory: Memory) -> None:
