@@ -7,6 +7,7 @@ an EnrichedArticle or a `Refused` (why the article is a dead letter).
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,11 +24,11 @@ SENTENCE_ENDS = frozenset({".", "!", "?", "…", "。", "！", "？"})
 
 @dataclass(frozen=True)
 class _Part:
-    """One Doc the pipeline analyses and where its text lies in the article: the Doc's characters from
+    """Where the text of one Doc the pipeline analyses lies in the article: the Doc's characters from
     `starts[k]` on are the article's from `origins[k]` on (one pair for a slice; one per kept run of sentences
-    when the prefilter joined several runs into one Doc)."""
+    when the prefilter joined several runs into one Doc). The Doc itself is not kept here: it goes into
+    nlp.pipe and is let go as soon as its results are taken."""
 
-    doc: Doc
     starts: tuple[int, ...]
     origins: tuple[int, ...]
 
@@ -43,9 +44,11 @@ class _Part:
 
 @dataclass(frozen=True)
 class _Plan:
-    """How one article is analysed: its parts (none when the prefilter kept no sentence)."""
+    """How one article is analysed: its parts (none when the prefilter kept no sentence) and their Docs, in order
+    (emptied when they go into the pipeline)."""
 
     parts: list[_Part]
+    docs: list[Doc]
 
 
 class BoundedExtractor:
@@ -64,12 +67,13 @@ class BoundedExtractor:
 
     def extract_many(self, articles: Sequence[Article], received_at: datetime) -> list[EnrichedArticle | Refused]:
         plans = [self._plan(article, received_at) for article in articles]
-        parts = [
-            (part.doc, article)
-            for article, plan in zip(articles, plans, strict=True)
-            if isinstance(plan, _Plan)
-            for part in plan.parts
-        ]
+        # the Docs go from the plans into one queue that _extract_parts empties call by call: an analysed Doc
+        # (tensor, parse, entities) is let go once its results are taken, not held until the last part is done
+        parts: deque[tuple[Doc, Article]] = deque()
+        for article, plan in zip(articles, plans, strict=True):
+            if isinstance(plan, _Plan):
+                parts.extend((doc, article) for doc in plan.docs)
+                plan.docs.clear()
         extracted = iter(self._extract_parts(parts, received_at))
         results: list[EnrichedArticle | Refused] = []
         for article, plan in zip(articles, plans, strict=True):
@@ -98,16 +102,16 @@ class BoundedExtractor:
         if self.prefilter is not None:
             parts = self._kept_parts(doc)
         elif len(doc) <= self.bounds.part_tokens:
-            parts = [_Part(doc, (0,), (0,))]
+            parts = [(doc, _Part((0,), (0,)))]
         else:
             ranges = part_ranges(doc, self.bounds.part_tokens)
-            parts = [_Part(doc[start:end].as_doc(), (0,), (doc[start].idx,)) for start, end in ranges]
+            parts = [(doc[start:end].as_doc(), _Part((0,), (doc[start].idx,))) for start, end in ranges]
         day = article_day(article, received_at)
-        for part in parts:
-            part.doc._.as_of = day
-        return _Plan(parts)
+        for part_doc, _ in parts:
+            part_doc._.as_of = day
+        return _Plan([part for _, part in parts], [part_doc for part_doc, _ in parts])
 
-    def _kept_parts(self, doc: Doc) -> list[_Part]:
+    def _kept_parts(self, doc: Doc) -> list[tuple[Doc, _Part]]:
         """The prefilter's kept runs of sentences, cut to at most part_tokens each and joined, in order, into
         Docs of at most part_tokens tokens."""
         assert self.prefilter is not None
@@ -119,7 +123,7 @@ class BoundedExtractor:
             else:
                 runs += [(start + a, start + b) for a, b in part_ranges(doc[start:end].as_doc(), budget)]
         if runs == [(0, len(doc))]:
-            return [_Part(doc, (0,), (0,))]
+            return [(doc, _Part((0,), (0,)))]
         groups: list[list[tuple[int, int]]] = []
         tokens = 0
         for run in runs:
@@ -130,7 +134,7 @@ class BoundedExtractor:
             tokens += run[1] - run[0]
         return [self._joined(doc, group) for group in groups]
 
-    def _joined(self, doc: Doc, runs: list[tuple[int, int]]) -> _Part:
+    def _joined(self, doc: Doc, runs: list[tuple[int, int]]) -> tuple[Doc, _Part]:
         """One Doc of the runs' text, in order, a space between two runs where the text had none, tokenized again
         (a run starts and ends at whitespace, so its tokens are the same; far cheaper than Doc.from_docs), and
         where each run's text starts in it and in the article."""
@@ -149,22 +153,23 @@ class BoundedExtractor:
             joined = doc[runs[0][0] : runs[0][1]].as_doc()
         else:
             joined = self.extractor.nlp.tokenizer("".join(pieces))
-        return _Part(joined, tuple(starts), tuple(doc[start].idx for start, _ in runs))
+        return joined, _Part(tuple(starts), tuple(doc[start].idx for start, _ in runs))
 
     def _extract_parts(
-        self, parts: list[tuple[Doc, Article]], received_at: datetime
+        self, parts: deque[tuple[Doc, Article]], received_at: datetime
     ) -> list[EnrichedArticle | Refused]:
-        """Every part, in nlp.pipe calls of at most batch_size parts and bounds.batch_tokens tokens."""
+        """Every part, in nlp.pipe calls of at most batch_size parts and bounds.batch_tokens tokens; the queue is
+        emptied as it goes, so that no Doc outlives its call."""
         results: list[EnrichedArticle | Refused] = []
-        call: list[tuple[Doc, Article]] = []
-        tokens = 0
-        for part in parts:
-            if call and (len(call) == self.batch_size or tokens + len(part[0]) > self.bounds.batch_tokens):
-                results += self._pipe(call, received_at)
-                call, tokens = [], 0
-            call.append(part)
-            tokens += len(part[0])
-        return results + (self._pipe(call, received_at) if call else [])
+        while parts:
+            call = [parts.popleft()]
+            tokens = len(call[0][0])
+            while parts and len(call) < self.batch_size and tokens + len(parts[0][0]) <= self.bounds.batch_tokens:
+                tokens += len(parts[0][0])
+                call.append(parts.popleft())
+            results += self._pipe(call, received_at)
+            del call
+        return results
 
     def _pipe(self, parts: list[tuple[Doc, Article]], received_at: datetime) -> list[EnrichedArticle | Refused]:
         """One nlp.pipe call; if it fails, part by part so that only the bad article fails."""
