@@ -97,7 +97,7 @@ class Settings(BaseSettings):
         50_000, ge=1, description="An article of more tokens is dead-lettered (ArticleTooLong)."
     )
     batch_tokens: int = Field(
-        16_000,
+        5_000,
         ge=100,
         description="Most tokens one nlp.pipe call takes (articles or parts of one); the NLP's memory grows with it.",
     )

@@ -12,8 +12,10 @@ The limits (`Bounds`, filled by the worker from Settings) are applied by `stream
    `part_tokens` tokens is analysed in parts of at most that many tokens, cut after a sentence end where one
    lies in the second half of the part, and the parts' results merged: offsets are shifted back into the
    article's text, relations keep their order (the event index stays unique per article). One nlp.pipe call
-   takes parts and articles up to `batch_tokens` tokens together: the pipeline's memory grows with them
-   (the NLP process peaked here at 320 MB with 5,000 tokens per call, 550 MB with 20,000, 880 MB with 50,000).
+   takes parts and articles up to `batch_tokens` tokens together: the pipeline's memory grows with them, about
+   16 KB per token of the call, nearly all of it tok2vec's activations (the NLP process on the budget article
+   of docs/reliability.md: loaded 224 MiB, peak 482 MiB at 16,000 tokens per call, 333 MiB at 5,000; calls of
+   5,000 tokens were no slower on the bench corpus, docs/benchmarks.md "Memory").
 3. Entity texts and evidence sentences are taken from the article's own text (not the normalised one), and
    each sentence is cut to `sentence_bytes` of UTF-8 (`cut_utf8`): the table keeps them as evidence.
 4. A `published_at` before `earliest_published_at` or more than `future_tolerance` after the arrival time is
@@ -41,7 +43,7 @@ class Bounds:
     word_chars: int = 100
     part_tokens: int = 5_000
     article_tokens: int = 50_000
-    batch_tokens: int = 16_000
+    batch_tokens: int = 5_000
     sentence_bytes: int = 1_000
     earliest_published_at: datetime = datetime(1900, 1, 1, tzinfo=UTC)
     future_tolerance: timedelta = timedelta(days=1)
