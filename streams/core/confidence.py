@@ -8,11 +8,11 @@ a probability without a clamp at 1.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
 
+from streams.core.datafile import read_described_toml
 from streams.core.rules.plain import Party
 
 CONFIDENCE_TOML = Path(__file__).parent / "data" / "confidence.toml"
@@ -36,22 +36,9 @@ class Adjustments:
 def load_adjustments(path: Path = CONFIDENCE_TOML) -> Adjustments:
     """Read the adjustments of `path`: each a table with `means` (text) and `value` (a number in [0, 1])."""
     where = path.name
-    try:
-        tables = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{where} is not valid TOML ({error}); fix the file") from error
-    known = [f.name for f in fields(Adjustments)]
-    unknown = sorted(set(tables) - set(known))
-    if unknown:
-        raise ValueError(f"{where}: unknown entry {unknown[0]!r}; the entries are: {', '.join(known)}")
+    raw = read_described_toml(path, [f.name for f in fields(Adjustments)], "value", "entry", "entries", "the number")
     values: dict[str, float] = {}
-    for name in known:
-        table = tables.get(name)
-        if not isinstance(table, dict):
-            raise ValueError(f'{where}: entry [{name}] is missing; add it with `means = "..."` and `value = ...`')
-        if set(table) != {"means", "value"} or not isinstance(table["means"], str) or not table["means"].strip():
-            raise ValueError(f"{where}: [{name}] needs exactly `means` (what the number means) and `value`")
-        value = table["value"]
+    for name, value in raw.items():
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
             raise ValueError(f"{where}: [{name}] value must be a number from 0 to 1 (got {value!r})")
         values[name] = float(value)

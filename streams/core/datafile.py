@@ -1,4 +1,5 @@
-"""Core layer: reading the knowledge files (one JSON object a line), against a strict pydantic model or as they are.
+"""Core layer: reading the knowledge files (one JSON object a line), against a strict pydantic model or as they are,
+and the TOML files of named, described entries (`data/words.toml`, `data/confidence.toml`).
 
 A line that does not fit stops the load with one line that names the file, the line and the key, and says what
 is accepted, e.g. `institutions.jsonl:12: unknown key 'until'; accepted keys: name, aliases, ...`.
@@ -7,6 +8,7 @@ is accepted, e.g. `institutions.jsonl:12: unknown key 'until'; accepted keys: na
 from __future__ import annotations
 
 import json
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -61,3 +63,30 @@ def explain(where: str, error: ValidationError, model: type[BaseModel], example:
     if key is None:
         return f"{where}: {message.removeprefix('Value error, ')}"
     return f"{where}: key {key!r}: {message.removeprefix('Value error, ')} (got {problem['input']!r})"
+
+
+def read_described_toml(path: Path, known: list[str], field: str, noun: str, plural: str, of: str) -> dict[str, Any]:
+    """The `field` of each entry of a TOML file whose entries are tables of exactly `means` (text) and `field`.
+
+    Every name in `known` must be there and nothing else; the error names the file and the entry and says what to
+    write (`noun`/`plural` name an entry in messages, `of` what its value is: "the list", "the number").
+    """
+    where = path.name
+    try:
+        tables = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{where} is not valid TOML ({error}); fix the file") from error
+    unknown = sorted(set(tables) - set(known))
+    if unknown:
+        raise ValueError(f"{where}: unknown {noun} {unknown[0]!r}; the {plural} are: {', '.join(known)}")
+    example = "[...]" if field == "words" else "..."
+    values: dict[str, Any] = {}
+    for name in known:
+        table = tables.get(name)
+        if not isinstance(table, dict):
+            add = f'`means = "..."` and `{field} = {example}`'
+            raise ValueError(f"{where}: {noun} [{name}] is missing; add it with {add}")
+        if set(table) != {"means", field} or not isinstance(table["means"], str) or not table["means"].strip():
+            raise ValueError(f"{where}: [{name}] needs exactly `means` (what {of} means) and `{field}`")
+        values[name] = table[field]
+    return values

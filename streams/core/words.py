@@ -6,10 +6,11 @@ lacks or one this module does not know is an error, so a misspelt list name cann
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
+
+from streams.core.datafile import read_described_toml
 
 WORDS_TOML = Path(__file__).parent / "data" / "words.toml"
 
@@ -76,22 +77,9 @@ class WordLists:
 def load_words(path: Path = WORDS_TOML) -> WordLists:
     """Read the word lists of `path`: each a table with `means` (text) and `words` (a list of strings)."""
     where = path.name
-    try:
-        tables = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{where} is not valid TOML ({error}); fix the file") from error
-    known = [f.name for f in fields(WordLists)]
-    unknown = sorted(set(tables) - set(known))
-    if unknown:
-        raise ValueError(f"{where}: unknown list {unknown[0]!r}; the lists are: {', '.join(known)}")
+    raw = read_described_toml(path, [f.name for f in fields(WordLists)], "words", "list", "lists", "the list")
     lists: dict[str, frozenset[str]] = {}
-    for name in known:
-        table = tables.get(name)
-        if not isinstance(table, dict):
-            raise ValueError(f'{where}: list [{name}] is missing; add it with `means = "..."` and `words = [...]`')
-        if set(table) != {"means", "words"} or not isinstance(table["means"], str) or not table["means"].strip():
-            raise ValueError(f"{where}: [{name}] needs exactly `means` (what the list means) and `words`")
-        words = table["words"]
+    for name, words in raw.items():
         if not isinstance(words, list) or not all(isinstance(w, str) and w and w == w.strip() for w in words):
             raise ValueError(f"{where}: [{name}] words must be a list of non-empty strings without spaces around")
         if len(set(words)) != len(words):
