@@ -33,12 +33,18 @@ ARM_KEYS = {"within": "DYADWATCH_BATCH_WITHIN", "size": "DYADWATCH_BATCH_SIZE"}
 # First match on the leaf-most frames wins: what a sample with an idle leaf is waiting in.
 WAITS: list[tuple[str, tuple[str, ...]]] = [
     ("worker io thread: waiting for the NLP answer (_exchange poll/recv)", ("_exchange",)),
+    ("worker io thread: waiting for the next request (queue get)", ("_worker (concurrent/futures",)),
     ("NLP child: waiting for the next request (conn.recv)", ("child_main",)),
     ("event loop: select (nothing ready: fetch, acks, take within)", ("EpollSelector.select", "select (selectors")),
-    ("thread pool worker idle (queue get)", ("_worker (concurrent/futures",)),
     ("kafka/aiokafka thread waiting", ("kafka/", "aiokafka")),
     ("other thread waiting (Condition.wait, sleep)", ("wait (threading", "sleep", "_bootstrap")),
 ]
+
+
+def schedstat(pid: int) -> tuple[float, float]:
+    """Seconds on a CPU and seconds runnable but waiting for one (the run queue), from /proc/PID/schedstat."""
+    on_cpu, waiting, _ = Path(f"/proc/{pid}/schedstat").read_text().split()
+    return int(on_cpu) / 1e9, int(waiting) / 1e9
 
 
 def spy(pid: int, out: Path) -> subprocess.Popen[bytes]:
@@ -63,7 +69,19 @@ def per_thread(raw: Path) -> dict[str, object]:
     in a known blocking call (select, poll, recv, wait, acquire, sleep, get) counts as waiting."""
     threads: dict[str, Counter[str]] = defaultdict(Counter)
     leaves: dict[str, Counter[str]] = defaultdict(Counter)
-    blocking = ("select (", "poll (", "recv", "_recv", "wait (", "acquire", "sleep", "get (queue", "_poll (", "read (")
+    blocking = (
+        "_worker (concurrent/futures/thread.py:81)",
+        "select (",
+        "poll (",
+        "recv",
+        "_recv",
+        "wait (",
+        "acquire",
+        "sleep",
+        "get (queue",
+        "_poll (",
+        "read (",
+    )
     for line in raw.read_text(errors="replace").splitlines():
         stack, _, count_text = line.rpartition(" ")
         if not stack or not count_text.isdigit():
@@ -114,6 +132,7 @@ def run_arm(
             spies.append((name, spy(pid, out), out))
         time.sleep(1.0)  # py-spy attaches before the first article goes out
         window["cpu_before"] = {name: e2e.cpu_seconds([pid]) for name, pid in pids.items()}  # type: ignore[assignment]
+        window["sched_before"] = {name: schedstat(pid) for name, pid in pids.items()}  # type: ignore[assignment]
         window["started"] = time.monotonic()
 
     wait_complete = e2e.RelationsWatch.wait_complete
@@ -124,6 +143,7 @@ def run_arm(
         if spies and "stopped" not in window:  # the timed run is complete: stop sampling at once
             window["stopped"] = time.monotonic()
             window["cpu_after"] = {name: e2e.cpu_seconds([pid]) for name, pid in pids.items()}  # type: ignore[assignment]
+            window["sched_after"] = {name: schedstat(pid) for name, pid in pids.items()}  # type: ignore[assignment]
             for _, proc, _ in spies:
                 stop_spy(proc)
         return done
@@ -147,6 +167,15 @@ def run_arm(
             "run_s": run_s,
             "cpu_over_run": {
                 name: round((window["cpu_after"][name] - window["cpu_before"][name]) / run_s, 3)  # type: ignore[index]
+                for name in pids
+            },
+            # main thread only (schedstat of the pid is its main thread): share of the run on a CPU / in the run queue
+            "main_thread_on_cpu_over_run": {
+                name: round((window["sched_after"][name][0] - window["sched_before"][name][0]) / run_s, 3)  # type: ignore[index]
+                for name in pids
+            },
+            "main_thread_runqueue_over_run": {
+                name: round((window["sched_after"][name][1] - window["sched_before"][name][1]) / run_s, 3)  # type: ignore[index]
                 for name in pids
             },
         }
@@ -179,11 +208,18 @@ def main(argv: list[str] | None = None) -> int:
     warm = make_corpus(6, seed=args.seed + 1, prefix="warm")
     texts = [a.text for a in articles]
     bare, _ = nlp.bare_pipe(texts)
-    _, enriched = nlp.extraction_core(articles, bare.tokens, warm)
+    core, enriched = nlp.extraction_core(articles, bare.tokens, warm)
+    print(f"bare {bare.articles_per_s:.2f}, extraction core {core.articles_per_s:.2f} articles/s", flush=True)
     by_id = {e.article_id: e for e in enriched}
     expected = e2e.Expectation.of([by_id[a.id] for a in articles])
     warm_pair = (warm, e2e.Expectation.of([by_id[a.id] for a in warm]))
-    report: dict[str, object] = {"articles": len(articles), "tokens": bare.tokens, "load_at_start": os.getloadavg()}
+    report: dict[str, object] = {
+        "articles": len(articles),
+        "tokens": bare.tokens,
+        "load_at_start": os.getloadavg(),
+        "bare_once": bare.articles_per_s,
+        "core_once": core.articles_per_s,
+    }
     rows = []
     with tempfile.TemporaryDirectory(prefix="dyadwatch-waits-") as tmp_dir:
         tmp = Path(tmp_dir)
@@ -192,10 +228,18 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for r in range(args.rounds):
                 for i, arm in enumerate(args.arms.split(",")):
+                    before, started = schedstat(os.getpid()), time.monotonic()
                     bare, _ = nlp.bare_pipe(texts)
+                    after, wall = schedstat(os.getpid()), time.monotonic() - started
                     profile = r == 0 and i == 0 and not args.no_profile
                     res = run_arm(
-                        bootstrap, tmp / f"r{r}-{i}", parse_arm(arm), warm_pair, articles, expected, bare.tokens,
+                        bootstrap,
+                        tmp / f"r{r}-{i}",
+                        parse_arm(arm),
+                        warm_pair,
+                        articles,
+                        expected,
+                        bare.tokens,
                         profile,
                     )
                     cpu = res["cpu_seconds"]["workers"]  # type: ignore[index]
@@ -206,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
                         "bare_articles_per_s": round(bare.articles_per_s, 3),
                         "worker_articles_per_s": res["articles_per_s"],
                         "ratio": round(float(res["articles_per_s"]) / bare.articles_per_s, 3),  # type: ignore[arg-type]
+                        # bare's load, warm-up and single calls included: on a CPU / in the run queue over its wall
+                        "bare_on_cpu_over_wall": round((after[0] - before[0]) / wall, 3),
+                        "bare_runqueue_over_wall": round((after[1] - before[1]) / wall, 3),
                         "worker_cpu_over_wall": round(cpu / float(res["seconds"]), 3),  # type: ignore[arg-type]
                         "load": [round(x, 2) for x in os.getloadavg()],
                     }
