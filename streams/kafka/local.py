@@ -7,6 +7,7 @@ import contextlib
 import fcntl
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -443,7 +444,28 @@ def new_cluster_id() -> str:
             return cluster_id
 
 
-def free_port() -> int:
+EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+LISTEN_PORTS_FROM = 20000
+"""Listening ports are chosen from here up to the start of the kernel's ephemeral range."""
+
+
+def free_port(ephemeral_range: Path = EPHEMERAL_RANGE) -> int:
+    """A free TCP port on HOST below the kernel's ephemeral range, so that it stays ours across a restart.
+
+    A port the kernel hands out as the local end of outgoing connections (bind to port 0 picks from there) can be
+    taken by any client's connection while a killed broker is down, and then the broker cannot come back on its
+    saved port. Falls back to the kernel's choice where the range cannot be read or leaves no room below it.
+    """
+    try:
+        first_ephemeral = int(ephemeral_range.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        first_ephemeral = 0
+    if first_ephemeral > LISTEN_PORTS_FROM + 100:
+        rng = random.SystemRandom()
+        for _ in range(200):
+            port = rng.randrange(LISTEN_PORTS_FROM, first_ephemeral)
+            if _port_is_free(port):
+                return port
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return int(sock.getsockname()[1])

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 
 from streams.kafka.local import (
+    LISTEN_PORTS_FROM,
     KafkaLauncherError,
     KafkaPorts,
     LocalKafka,
     Voter,
     check_java,
     fetch_jars,
+    free_port,
     java_major_version,
     kafka_version,
     render_server_properties,
@@ -198,3 +200,18 @@ def test_a_state_file_naming_an_exited_process_counts_as_not_running(tmp_path: P
     (tmp_path / "kafka-state.json").write_text(f'{{"pid": {int(exited.stdout)}}}')
 
     assert LocalKafka(tmp_path).status()["running"] is False
+
+
+def test_a_free_port_is_below_the_ephemeral_range_so_no_client_connection_can_take_it(tmp_path: Path) -> None:
+    ephemeral = tmp_path / "ip_local_port_range"
+    ephemeral.write_text("32768\t60999\n")
+    ports = {free_port(ephemeral) for _ in range(20)}
+    assert all(LISTEN_PORTS_FROM <= port < 32768 for port in ports)
+    assert len(ports) > 1, "chosen at random, so two launchers rarely race for one port"
+
+
+def test_a_free_port_falls_back_to_the_kernels_choice_without_a_range(tmp_path: Path) -> None:
+    assert 0 < free_port(tmp_path / "missing") < 65536
+    crowded = tmp_path / "crowded"
+    crowded.write_text("1024 65535\n")
+    assert 0 < free_port(crowded) < 65536
