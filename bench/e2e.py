@@ -320,6 +320,7 @@ def latency(
         watch.stop()
         group.stop()
     seconds: list[float] = []
+    per_article: dict[str, float] = {}
     unmatched = eventless = 0
     for article in articles:
         keys = expected.per_article.get(article.id, [])
@@ -331,6 +332,7 @@ def latency(
             unmatched += 1  # an event pushed out of the evidence window by newer ones: no exact receipt time
             continue
         seconds.append(max(t for t in seen if t is not None) - published[article.id])
+        per_article[article.id] = round(seconds[-1], 3)
     return {
         "workers": 1,
         "rate_articles_per_s": round(rate, 3),
@@ -343,6 +345,7 @@ def latency(
         "p99_s": round(percentile(seconds, 99), 3),
         "max_s": round(max(seconds), 3),
         "worker_vmhwm_mb": [round(m["VmHWM"] / 1024, 1) for m in memory],
+        "per_article_s": per_article,
     }
 
 
