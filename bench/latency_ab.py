@@ -43,9 +43,12 @@ def main() -> int:
     texts = [a.text for a in articles]
     setups = {v: expectations(articles, warm, v) for v in sorted(set(args.order.split(",")))}
     keys = {v: {i: len(e.relations) for i, e in s["by_id"].items()} for v, s in setups.items()}
-    print(f"{len(articles)} articles, {sum(tokens.values())} tokens; events per setup "
-          f"{ {v: sum(k.values()) for v, k in keys.items()} }; core articles/s "
-          f"{ {v: s['core_articles_per_s'] for v, s in setups.items()} }", flush=True)
+    print(
+        f"{len(articles)} articles, {sum(tokens.values())} tokens; events per setup "
+        f"{ {v: sum(k.values()) for v, k in keys.items()} }; core articles/s "
+        f"{ {v: s['core_articles_per_s'] for v, s in setups.items()} }",
+        flush=True,
+    )
     runs = []
     with tempfile.TemporaryDirectory(prefix="dyadwatch-latab-") as tmp_dir:
         tmp = Path(tmp_dir)
@@ -58,18 +61,28 @@ def main() -> int:
                 os.environ["DYADWATCH_PREFILTER"] = setting
                 before, started = load(), datetime.now(UTC).strftime("%H:%M:%S")
                 lat = e2e.latency(
-                    bootstrap, tmp / f"run{n}", PARTITIONS, args.rate,
+                    bootstrap,
+                    tmp / f"run{n}",
+                    PARTITIONS,
+                    args.rate,
                     (warm, e2e.Expectation.of([by_id[a.id] for a in warm])),
-                    articles, e2e.Expectation.of([by_id[a.id] for a in articles]),
+                    articles,
+                    e2e.Expectation.of([by_id[a.id] for a in articles]),
                 )
                 one = 1 / bare.articles_per_s
                 slow = sorted(lat["per_article_s"].items(), key=lambda kv: -kv[1])[:8]  # type: ignore[union-attr]
                 run = {
-                    "prefilter": setting, "started": started, "finished": datetime.now(UTC).strftime("%H:%M:%S"),
-                    "load_before": before, "load_after": load(), "bare_articles_per_s": round(bare.articles_per_s, 3),
-                    "one_article_s": round(one, 3), "one_nlp_call_s": round(one_call, 3),
+                    "prefilter": setting,
+                    "started": started,
+                    "finished": datetime.now(UTC).strftime("%H:%M:%S"),
+                    "load_before": before,
+                    "load_after": load(),
+                    "bare_articles_per_s": round(bare.articles_per_s, 3),
+                    "one_article_s": round(one, 3),
+                    "one_nlp_call_s": round(one_call, 3),
                     **{k: v for k, v in lat.items() if k != "per_article_s"},
-                    "p50_over_one": round(lat["p50_s"] / one, 2), "p95_over_one": round(lat["p95_s"] / one, 2),
+                    "p50_over_one": round(lat["p50_s"] / one, 2),
+                    "p95_over_one": round(lat["p95_s"] / one, 2),
                     "p99_over_one": round(lat["p99_s"] / one, 2),
                     "slowest": [(i, s, tokens[i], keys[setting][i]) for i, s in slow],
                     "per_article_s": lat["per_article_s"],
