@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 # First matching rule wins; a rule matches when any frame of the stack contains its marker.
@@ -18,17 +19,20 @@ BUCKETS: list[tuple[str, tuple[str, ...]]] = [
 OTHER = "other (event loop, start-up, GC)"
 
 
+def raw_stacks(raw: Path) -> Iterator[tuple[list[str], int]]:
+    """Each stack of `py-spy record --format raw` output (outermost frame first) with its sample count."""
+    for line in raw.read_text(errors="replace").splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if stack and count_text.isdigit():
+            yield stack.split(";"), int(count_text)
+
+
 def summarize(raw: Path) -> dict[str, object]:
     """Samples per bucket and the top self-time functions, from `py-spy record --format raw` output."""
     buckets: Counter[str] = Counter()
     leaves: Counter[str] = Counter()
     total = 0
-    for line in raw.read_text(errors="replace").splitlines():
-        stack, _, count_text = line.rpartition(" ")
-        if not stack or not count_text.isdigit():
-            continue
-        count = int(count_text)
-        frames = stack.split(";")
+    for frames, count in raw_stacks(raw):
         total += count
         bucket = next((name for name, markers in BUCKETS if any(m in f for f in frames for m in markers)), OTHER)
         buckets[bucket] += count

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from bench import e2e, nlp
 from bench.corpus import make_corpus
+from bench.profiling import raw_stacks
 from streams.kafka.local import LocalKafka
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,12 +83,7 @@ def per_thread(raw: Path) -> dict[str, object]:
         "_poll (",
         "read (",
     )
-    for line in raw.read_text(errors="replace").splitlines():
-        stack, _, count_text = line.rpartition(" ")
-        if not stack or not count_text.isdigit():
-            continue
-        count = int(count_text)
-        frames = stack.split(";")
+    for frames, count in raw_stacks(raw):
         thread = frames[0][:40]
         leaf = frames[-1]
         leaves[thread][leaf] += count
