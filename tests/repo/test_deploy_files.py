@@ -301,3 +301,69 @@ def test_topics_job_runs_the_topics_command_with_the_same_config() -> None:
     assert container["args"] == ["topics"]
     assert pod["restartPolicy"] in ("OnFailure", "Never")
     assert [r.get("configMapRef", {}).get("name") for r in container["envFrom"]][0] == "dyadwatch-config"
+
+
+# deploy/k8s-rocksdb (the overlay with the table in RocksDB on a volume per worker pod)
+
+ROCKSDB = ROOT / "deploy" / "k8s-rocksdb"
+
+
+def _overlay() -> dict[str, Any]:
+    return yaml.safe_load((ROCKSDB / "kustomization.yaml").read_text(encoding="utf-8"))
+
+
+def _overlay_docs() -> list[dict[str, Any]]:
+    text = (ROCKSDB / "worker-statefulset.yaml").read_text(encoding="utf-8")
+    return [doc for doc in yaml.safe_load_all(text) if doc]
+
+
+def _overlay_patch(kind: str, name: str) -> Any:
+    (entry,) = [p for p in _overlay()["patches"] if p["target"] == {"kind": kind, "name": name}]
+    return yaml.safe_load(entry["patch"])
+
+
+def test_rocksdb_overlay_builds_on_the_base_and_replaces_the_worker_deployment_by_a_statefulset() -> None:
+    overlay = _overlay()
+    assert overlay["resources"] == ["../k8s", "worker-statefulset.yaml"]
+    deleted = _overlay_patch("Deployment", "dyadwatch-worker")
+    assert deleted["$patch"] == "delete" and deleted["metadata"]["name"] == "dyadwatch-worker"
+    kinds = {(d["kind"], d["metadata"]["name"]) for d in _overlay_docs()}
+    assert kinds == {("StatefulSet", "dyadwatch-worker"), ("Service", "dyadwatch-worker")}
+
+
+def test_rocksdb_statefulset_runs_the_base_worker_container_with_its_own_volume_at_the_data_dir() -> None:
+    (sts,) = [d for d in _overlay_docs() if d["kind"] == "StatefulSet"]
+    (service,) = [d for d in _overlay_docs() if d["kind"] == "Service"]
+    assert sts["spec"]["serviceName"] == service["metadata"]["name"] and service["spec"]["clusterIP"] == "None"
+    base_pod = _kind("Deployment", "dyadwatch-worker")["spec"]["template"]
+    pod = sts["spec"]["template"]
+    assert pod["metadata"]["labels"] == base_pod["metadata"]["labels"] == sts["spec"]["selector"]["matchLabels"]
+    (container,) = pod["spec"]["containers"]
+    (base_container,) = base_pod["spec"]["containers"]
+    mounts = container.pop("volumeMounts")
+    assert container == base_container, "the StatefulSet's container drifted from the base Deployment's"
+    data_dir = dict(arg.split("=", 1) for op, arg in _dockerfile_instructions() if op == "ENV" and arg.startswith(
+        "DYADWATCH_DATA_DIR="))["DYADWATCH_DATA_DIR"]
+    (claim,) = sts["spec"]["volumeClaimTemplates"]
+    assert mounts == [{"name": claim["metadata"]["name"], "mountPath": data_dir}]
+    assert claim["spec"]["accessModes"] == ["ReadWriteOnce"], "one volume per pod: two workers never share a store"
+    assert pod["spec"]["securityContext"]["fsGroup"] == pod["spec"]["securityContext"]["runAsUser"]
+
+
+def test_rocksdb_overlay_sets_the_store_for_the_workers_and_keeps_the_view_in_memory() -> None:
+    (op,) = _overlay_patch("ConfigMap", "dyadwatch-config")
+    assert op["op"] == "add" and op["path"].startswith("/data/")
+    key = op["path"].removeprefix("/data/")
+    data = {**_kind("ConfigMap", "dyadwatch-config")["data"], key: op["value"]}
+    assert _unknown_settings_keys(list(data)) == []
+    assert _settings_from(data).table_store == "rocksdb://"
+    (view_op,) = _overlay_patch("Deployment", "dyadwatch-view")
+    assert view_op["path"] == "/spec/template/spec/containers/0/env"
+    env = {e["name"]: e["value"] for e in view_op["value"]}
+    assert _settings_from({**data, **env}).table_store == "memory://"
+
+
+def test_rocksdb_overlay_runs_no_more_worker_pods_than_partitions() -> None:
+    (sts,) = [d for d in _overlay_docs() if d["kind"] == "StatefulSet"]
+    partitions = _settings_from(_kind("ConfigMap", "dyadwatch-config")["data"]).partitions
+    assert sts["spec"]["replicas"] + _kind("Deployment", "dyadwatch-view")["spec"]["replicas"] <= partitions
