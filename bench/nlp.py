@@ -15,6 +15,7 @@ from pathlib import Path
 import spacy
 from threadpoolctl import threadpool_limits
 
+from streams.core.bounded import BoundedExtractor
 from streams.core.bounds import Refused
 from streams.core.extract import Extractor
 from streams.core.models import Article, EnrichedArticle
@@ -83,17 +84,19 @@ def extraction_core(
         return _extraction_core(articles, tokens, untimed)
 
 
-def _extraction_core(
-    articles: list[Article], tokens: int, untimed: list[Article]
-) -> tuple[Timing, list[EnrichedArticle]]:
-    from streams.core.bounded import BoundedExtractor
+def worker_core() -> BoundedExtractor:
+    """The worker's core as the NLP process builds it: the BoundedExtractor with the worker's settings."""
     from streams.nlp import nlp_config
     from streams.settings import Settings
 
     config = nlp_config(Settings())
-    bounded = BoundedExtractor(
-        Extractor(build_nlp()), config.bounds, batch_size=BATCH_SIZE, prefilter=config.prefilter
-    )
+    return BoundedExtractor(Extractor(build_nlp()), config.bounds, batch_size=BATCH_SIZE, prefilter=config.prefilter)
+
+
+def _extraction_core(
+    articles: list[Article], tokens: int, untimed: list[Article]
+) -> tuple[Timing, list[EnrichedArticle]]:
+    bounded = worker_core()
     extra = _enriched(bounded.extract_many(untimed, datetime.now(UTC)))
     started = time.perf_counter()
     enriched = _enriched(bounded.extract_many(articles, datetime.now(UTC)))
