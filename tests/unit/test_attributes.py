@@ -1,9 +1,12 @@
-"""Unit tests of `dyad_attributes`: the model's attribute_ruler rules by lookup set exactly the ruler's attributes.
+"""Unit tests of `dyad_attributes` and `dyad_lemmas`: the model's attribute_ruler rules and lemmatizer by lookup set
+exactly the attributes the ruler and the lemmatizer set.
 
 Three kinds of evidence, each against spaCy's own AttributeRuler of the loaded model:
 - synthetic Docs made from each rule's own patterns (every rule of the ruler fires in one of them), and random
   Docs of the rules' words, tags and labels in any order, with spaces and casing (rules overlapping and competing);
-- the whole pipeline, ours against the same pipeline handing each Doc to the ruler, on the dev sentences' texts,
+- random Docs of words, POS and morph for the lemmatizer, lemmas set before or not;
+- the whole pipeline, ours against the same pipeline handing each Doc to the ruler and the lemmatizer, on the dev
+  sentences' texts,
   bench articles and the sample articles: every token's tag, POS, morph, lemma, dependency, head and entity, and
   the actors, events and stances found;
 - the cases the lookup leaves to the ruler itself (rules setting other attributes, an index outside its match).
@@ -25,7 +28,8 @@ from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
 
 from bench.corpus import make_corpus
-from streams.core.attributes import FastAttributes
+from streams.core.actors import _english_words
+from streams.core.attributes import FastAttributes, FastLemmas
 from streams.core.extract import load_extractor
 from streams.core.pipeline import ATTRIBUTES
 
@@ -49,6 +53,12 @@ def fast() -> FastAttributes:
 
 def ruler() -> AttributeRuler:
     return fast().ruler
+
+
+def lemmas() -> FastLemmas:
+    component = nlp().get_pipe("lemmatizer")
+    assert isinstance(component, FastLemmas)
+    return component
 
 
 def token_attrs(doc: Doc) -> list[tuple[str, str, str, str, str]]:
@@ -207,19 +217,65 @@ def test_the_whole_pipeline_is_unchanged_on_dev_bench_and_sample_texts(monkeypat
     all_texts = texts()
     got = run(all_texts)
     with monkeypatch.context() as patched:
-        patched.setattr(fast(), "exact", False)  # our component hands every Doc to the trained ruler
+        patched.setattr(fast(), "exact", False)  # our components hand every Doc to the trained ruler
+        patched.setattr(lemmas(), "exact", False)  # and lemmatizer
         expected = run(all_texts)
-    assert fast().exact
+    assert fast().exact and lemmas().exact
     for text, expected_doc, got_doc in zip(all_texts, expected, got, strict=True):
         assert pipeline_attrs(got_doc) == pipeline_attrs(expected_doc), text[:80]
         assert outputs(got_doc) == outputs(expected_doc), text[:80]
     assert sum(len(doc._.relations) for doc in expected) > 500
 
 
-def test_the_pipeline_runs_our_component_in_the_ruler_s_place() -> None:
+def test_the_pipeline_runs_our_components_in_the_ruler_s_and_the_lemmatizer_s_places() -> None:
     names = nlp().pipe_names
     assert "attribute_ruler" not in names
-    assert names.index("parser") < names.index(ATTRIBUTES) < names.index("lemmatizer")
+    assert names.index("parser") < names.index(ATTRIBUTES) < names.index("lemmatizer") < names.index("ner")
+    assert lemmas().lookups is lemmas().lemmatizer.lookups
+
+
+def test_the_actor_layer_still_reads_the_lemmatizer_s_base_forms() -> None:
+    assert {"minister", "agree", "talk"} <= _english_words(nlp())
+
+
+# -- the lemmas ---------------------------------------------------------------------------------------------------
+
+
+def test_the_lemma_lookup_sets_the_lemmatizer_s_lemmas_on_random_words_pos_and_morph() -> None:
+    rng = random.Random(15)
+    lemmatizer = lemmas().lemmatizer
+    component = FastLemmas(lemmatizer)
+    words = [*rule_words(), *COMMON, "talks", "agreed", "ministers", "saw", "better", "running", "Foreign", "US"]
+    poses = ["NOUN", "VERB", "AUX", "ADJ", "ADV", "PROPN", "PRON", "ADP", "NUM", "PUNCT", "SPACE", "X"]
+    morphs = [
+        "",
+        "Number=Sing",
+        "Number=Plur",
+        "VerbForm=Inf",
+        "Tense=Past|VerbForm=Fin",
+        "Degree=Pos",
+        "Degree=Cmp",
+        "Tense=Pres|VerbForm=Fin",
+        "Aspect=Prog|Tense=Pres|VerbForm=Part",
+    ]
+
+    def doc_of(tokens: list[tuple[str, str, str, str]]) -> Doc:
+        doc = Doc(nlp().vocab, words=[w for w, _, _, _ in tokens])
+        for token, (_, pos, morph, lemma) in zip(doc, tokens, strict=True):
+            token.pos_, token.lemma_ = pos, lemma
+            token.set_morph(morph or None)
+        return doc
+
+    lemmatizer(doc_of([("talks", "NOUN", "Number=Plur", "")]))  # validated, as after a first Doc
+    for _ in range(300):
+        tokens = [
+            (w, rng.choice(poses), rng.choice(morphs), rng.choice(["", "", "", "preset"]))
+            for w in (rng.choice([x, x.title(), x.upper()]) for x in rng.choices(words, k=rng.randint(1, 30)))
+        ]
+        expected, got = doc_of(tokens), doc_of(tokens)
+        lemmatizer(expected)
+        component(got)
+        assert [t.lemma_ for t in got] == [t.lemma_ for t in expected], tokens
 
 
 # -- what is left to the ruler itself -----------------------------------------------------------------------------
