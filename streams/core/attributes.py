@@ -4,15 +4,17 @@
 
 spaCy's AttributeRuler runs a generic Matcher over every token (179 rules in en_core_web_sm, nearly all of one token
 on TAG, LOWER, DEP or IS_SPACE) and then sets the attributes of each match in Python. This component gives the same
-token attributes in a fraction of the time. It holds no rules of its own: it compiles the loaded ruler's patterns,
-once per process:
+token attributes in a fraction of the time. `dyad_attributes` holds no rules of its own: it compiles the loaded
+ruler's patterns, once per process:
 
 - a rule pattern of one token on TAG / DEP / IS_SPACE / LOWER only (no operator) is looked up: a token's key is its
   (tag, dep, is_space, class of its lower form), the class being which of the rules' LOWER conditions the form
   meets. The first token of a key met is matched by the ruler's own Matcher (the single-token patterns alone) on
   that token, and the rules it meets, resolved as spaCy resolves them, are kept for every later token of that key;
-- every other pattern (several tokens, operators, other attributes) is matched by a Matcher over the whole Doc, as
-  the ruler would, and merged per token with the looked-up rules.
+- a pattern of a fixed number of tokens whose first token tests only those attributes is matched by a Matcher on
+  the tokens from each token whose key can start it (the key also says which first-token conditions it meets);
+- any other pattern (operators, other attributes) is matched by a Matcher over the whole Doc, as the ruler would.
+  The matches of both are merged per token with the looked-up rules.
 
 As in `AttributeRuler.set_annotations`, all rules are matched on the Doc as it came in, then applied in rule order
 (a later rule's value of an attribute wins). The writes are `Token.set_struct_attr`'s (POS, TAG, MORPH, LEMMA, DEP),

@@ -27,7 +27,7 @@ import spacy
 from spacy.language import Language
 
 import streams.core.actors  # noqa: F401  (registers the actor factories)
-import streams.core.attributes  # noqa: F401  (registers dyad_attributes)
+import streams.core.attributes  # noqa: F401  (registers dyad_attributes and dyad_lemmas)
 import streams.core.dateline  # noqa: F401  (registers dyad_dateline)
 import streams.core.events  # noqa: F401  (registers dyad_events)
 import streams.core.stances  # noqa: F401  (registers dyad_stances)
