@@ -132,14 +132,14 @@ STATES = {
     "Ecuadorean": "ECU",
     "Ukrainian": "UKR",
     "Iraqi": "IRQ",
+    "Pakistani": "PAK",
+    "Syrian": "SYR",
     "Iraq": "IRQ",
     "Turkish": "TUR",
 }
 IGOS = ("EU", "NATO", "International Court of Justice", "ECOWAS")
 PEOPLE = {"Wei Fenghe": "CHN", "Mohammad Bagheri": "IRN", "Ebrahim Raisi": "IRN", "Wei": "CHN"}
-PATTERN = re.compile(
-    r"\b(" + "|".join(sorted(map(re.escape, STATES | PEOPLE), key=len, reverse=True)) + r")(?!\w)"
-)
+PATTERN = re.compile(r"\b(" + "|".join(sorted(map(re.escape, STATES | PEOPLE), key=len, reverse=True)) + r")(?!\w)")
 
 
 def mentions(doc: Doc) -> list[Mention]:
@@ -153,11 +153,7 @@ def mentions(doc: Doc) -> list[Mention]:
         if name in PEOPLE:
             out.append(Mention(span.start, span.end, PEOPLE[name], "GOV", "person", name))
         else:
-            out.append(
-                Mention(
-                    span.start, span.end, STATES[name], None, "igo" if name in IGOS else "state"
-                )
-            )
+            out.append(Mention(span.start, span.end, STATES[name], None, "igo" if name in IGOS else "state"))
     return out
 
 

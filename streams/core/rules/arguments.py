@@ -510,7 +510,8 @@ def borrowed_subjects(an: Analysis, noun: Token, lexicon: CueLexicon) -> tuple[P
             return ()
         tok = above
     head = an.head(tok)
-    if head is None:
+    if head is None or head.lemma in WORDS.drawing_verbs:
+        # 'the killing of a trader by Iranian guards sparked protests': a reaction is not by what drew it
         return ()
     if tok.dep in ("dobj", "attr", "nsubjpass") and head.pos in ("VERB", "AUX"):
         own = lexicon.get((head.lemma, "verb"))

@@ -13,7 +13,7 @@ from streams.core.rules.background import is_background
 from streams.core.rules.cues import Cue, CueLexicon
 from streams.core.rules.governance import governance, governs_cue, judged_parties
 from streams.core.rules.patterns import VerbPatterns
-from streams.core.rules.places import place_targets, protest_place_sources
+from streams.core.rules.places import place_targets, places_named, protest_place_sources
 from streams.core.rules.plain import Analysis, Party, Sentence, Token, coarse_pos
 from streams.core.words import WORDS
 
@@ -69,10 +69,11 @@ NOMINAL_DEPS = frozenset({"dobj", "pobj", "nsubj", "nsubjpass"})
 
 
 def actors_named(an: Analysis) -> set[str]:
-    """The distinct actors a sentence names, directly or through a resolved anaphor."""
+    """The distinct actors a sentence names, directly or through a resolved anaphor, and the states of the
+    cities it names as places (`places.places_named`: 'Russian missiles hit Odesa')."""
     found = {m.actor for tok in an.sentence.tokens for m in an.mentions.get(tok.i, ())}
     found.update(p.actor for resolved in an.anaphors.values() for p in resolved)
-    return found
+    return found | places_named(an)
 
 
 def event_cue(an: Analysis, verb: Token, ours: Cue | None, lexicon: CueLexicon, patterns: VerbPatterns) -> Cue | None:

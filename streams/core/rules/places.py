@@ -1,8 +1,9 @@
 """Core layer, rule engine: the place of an action as its target, the way CAMEO coders code it.
 
 When an event has a source and no target, a state named as the place of the action is its target: named as a
-country ("air strikes in Syria's Idlib province"), by its capital ("a protest in Budapest", "southwest of Kyiv")
-or by a demonym of its territory ("inside Ecuadorean territory", "the Israeli town of Sderot"). A border is
+country ("air strikes in Syria's Idlib province"), by its capital ("a protest in Budapest", "southwest of Kyiv"),
+by a city or region of `data/cities.jsonl` ("missiles hit Odesa", "sent troops to Cabo Delgado province") or by a
+demonym of its territory ("inside Ecuadorean territory", "the Israeli town of Sderot"). A border is
 never the place hit ("near the Turkish border"); a place that is the topic of a dispute ("disputes over Taiwan",
 "the status of Crimea") is no place of action: only the prepositions of `place_of_action_preps` lead to one.
 A protest whose protesters are no actor ("thousands rallied outside the French embassy in Niamey") is, the same
@@ -11,14 +12,20 @@ way, by the state where it happened (`protest_place_sources`).
 
 from __future__ import annotations
 
+from functools import cache
+
+from streams.core.datafile import DATA_DIR, read_jsonl
 from streams.core.rules.arguments import conjuncts
 from streams.core.rules.cues import Cue
 from streams.core.rules.plain import Analysis, Party, Token, mention_text
 from streams.core.words import WORDS
 
-PLACE_KINDS = frozenset({"state", "metonymy"})
-"""Mentions that name a state's territory: the state itself and its capital (not its government here)."""
+PLACE_KINDS = frozenset({"state", "metonymy", "city"})
+"""Mentions that name a state's territory: the state itself, its capital (not its government here) and a city
+named with its state ("Russia's Samara region")."""
 MAX_DEPTH = 4
+PLACE_NAME_TOKENS = 4
+"""The longest city or region name read, in tokens ('Deir ez-Zor' is four: Deir, ez, -, Zor)."""
 
 
 def place_targets(an: Analysis, cue_tok: Token, cue: Cue, borders: bool = False) -> tuple[Party, ...]:
@@ -61,7 +68,14 @@ def anchors(an: Analysis, cue_tok: Token, cue: Cue) -> list[tuple[Token, list[To
         # 'called the detention of the writer in China outrageous': the speaker did not detain anyone
         return []
     out = [(cue_tok, objects)]
-    if cue.pos == "noun" and cue_tok.dep in ("dobj", "nsubjpass") and head is not None and head.pos == "VERB":
+    if (
+        cue.pos == "noun"
+        and cue_tok.dep in ("dobj", "nsubjpass")
+        and head is not None
+        and head.pos == "VERB"
+        and head.lemma not in WORDS.reaction_verbs
+    ):
+        # (not 'criticised Russia's annexation of Crimea in a speech in Montreal': the speech was there)
         out.append((head, []))
     return out
 
@@ -112,7 +126,41 @@ def _named_states(an: Analysis, toks: list[Token]) -> tuple[Party, ...]:
         for mention in an.mentions.get(tok.i, ()):
             if mention.kind in PLACE_KINDS:
                 seen.setdefault(mention.actor, Party(mention.actor, None, mention_text(an, mention), place=True))
+        city = named_place(an, tok)
+        if city is not None:
+            seen.setdefault(city.actor, city)
     return tuple(seen.values())
+
+
+@cache
+def place_names() -> dict[str, str]:
+    """The cities and regions of `data/cities.jsonl`, as written, with the state each lies in."""
+    return {row["city"]: row["state"] for _, row in read_jsonl(DATA_DIR / "cities.jsonl")}
+
+
+def named_place(an: Analysis, tok: Token) -> Party | None:
+    """The state of a city or region named at `tok` outside any actor mention ('in Kharkiv', 'the outskirts of
+    Kherson', 'the Cabo Delgado province'), as a place; None for any other word. A city alone is no actor (the
+    actor layer reads it only before a role noun), but it is a place of its state."""
+    if not tok.text[:1].isupper() or tok.i in an.mentions:
+        return None
+    names = place_names()
+    for start in range(tok.i - PLACE_NAME_TOKENS + 1, tok.i + 1):
+        for end in range(max(start, tok.i), start + PLACE_NAME_TOKENS):
+            first, last = an.by_i.get(start), an.by_i.get(end)
+            if first is None or last is None or any(i in an.mentions for i in range(start, end + 1)):
+                continue
+            text = an.text_of(first, last)
+            if text in names:
+                return Party(names[text], None, text, place=True)
+    return None
+
+
+def places_named(an: Analysis) -> set[str]:
+    """The states whose cities or regions a sentence names outside its actor mentions (`named_place`): a
+    sentence naming one actor and such a place can hold an event at that place ('Russian missiles hit
+    Odesa')."""
+    return {p.actor for t in an.sentence.tokens if (p := named_place(an, t)) is not None}
 
 
 def protest_place_sources(an: Analysis, cue_tok: Token, cue: Cue, targets: tuple[Party, ...]) -> tuple[Party, ...]:
