@@ -133,6 +133,7 @@ STATES = {
     "Ukrainian": "UKR",
     "Iraqi": "IRQ",
     "Pakistani": "PAK",
+    "Philippine": "PHL",
     "Syrian": "SYR",
     "Iraq": "IRQ",
     "Turkish": "TUR",

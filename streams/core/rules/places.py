@@ -75,8 +75,9 @@ def anchors(an: Analysis, cue_tok: Token, cue: Cue) -> list[tuple[Token, list[To
         and head.pos == "VERB"
         and head.lemma not in WORDS.reaction_verbs
     ):
-        # (not 'criticised Russia's annexation of Crimea in a speech in Montreal': the speech was there)
-        out.append((head, []))
+        # (not 'criticised Russia's annexation of Crimea in a speech in Montreal': the speech was there); the
+        # noun's target phrase may hang on the verb ('kept up their shelling on the outskirts of Kharkiv')
+        out.append((head, an.pobjs(head, cue.preps)))
     return out
 
 
@@ -84,6 +85,8 @@ def place_phrases(an: Analysis, tok: Token) -> list[Token]:
     """The objects of the place prepositions hanging from `tok` ('in Syria', 'near Damascus airport') and of
     the direction words it governs ('southwest of Kyiv')."""
     found = an.pobjs(tok, WORDS.place_of_action_preps)
+    # 'drills off Taiwan's east coast', with 'off' parsed as a particle of the noun
+    found += [o for p in an.kids(tok, "prt") if p.lemma in WORDS.place_of_action_preps for o in an.kids(p, "pobj")]
     for child in an.kids(tok, "advmod", "npadvmod", "amod", "prep"):
         if child.lemma in WORDS.directions:
             found += an.pobjs(child, ("of",))
