@@ -59,6 +59,7 @@ class WordLists:
     former_marks: frozenset[str]
     place_of_action_preps: frozenset[str]
     directions: frozenset[str]
+    stationed_nouns: frozenset[str]
     place_nouns: frozenset[str]
     amount_nouns: frozenset[str]
     nearness_words: frozenset[str]

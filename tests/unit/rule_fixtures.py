@@ -154,7 +154,9 @@ def mentions(doc: Doc) -> list[Mention]:
         if name in PEOPLE:
             out.append(Mention(span.start, span.end, PEOPLE[name], "GOV", "person", name))
         else:
-            out.append(Mention(span.start, span.end, STATES[name], None, "igo" if name in IGOS else "state"))
+            # an international organisation's mentions have the IGO role, as the actor layer gives them
+            role = "IGO" if name in IGOS else None
+            out.append(Mention(span.start, span.end, STATES[name], role, "igo" if name in IGOS else "state"))
     return out
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from streams.core import cameo
+from streams.core.cameo import MATERIAL_COOPERATION
 from streams.core.rules.cues import Cue, CueLexicon
 from streams.core.rules.plain import Analysis, Party, Token, coarse_pos, mention_text, party_of
 from streams.core.words import WORDS
@@ -229,7 +230,30 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
         found = phrase_parties(an, tok, [*objs, *pointed], lexicon, {s.actor for s in sources})
     if not found and cue.clause_target:
         found = clause_parties(an, tok, cue, lexicon, {s.actor for s in sources})
+    if found and cue.cameo is not None and helps_materially(cue.cameo):
+        # 'sent troops to join the UN peacekeeping force in Haiti': the help goes to the state the force is in
+        found = host_states(an, tok, targets, {s.actor for s in sources}) or found
     return sources, found
+
+
+def helps_materially(code: str) -> bool:
+    """True for material cooperation (quad 2) and an intention of it ('ready to contribute troops', 031, 033)."""
+    return cameo.quad_class_of(cameo.root_of(code)) == MATERIAL_COOPERATION or code[:3] in ("031", "033")
+
+
+def host_states(an: Analysis, cue_tok: Token, targets: Iterable[Token], own: set[str]) -> tuple[Party, ...]:
+    """The states that host the international bodies among the targets of `cue_tok` ('a new African Union force
+    in Somalia', 'to join the UN force in Haiti' with 'in Haiti' on the verb), other than `own`; () when no
+    target is such a body with its place named."""
+    found: dict[str, Party] = {}
+    for tok in targets:
+        owners = actors_at(an, tok) if tok.lemma in WORDS.stationed_nouns else ()
+        if not owners or any(p.role != "IGO" for p in owners):
+            continue
+        for party in parties(an, [*an.pobjs(tok, ("in",)), *an.pobjs(cue_tok, ("in",))]):
+            if party.actor not in own and party.role is None:
+                found.setdefault(party.actor, replace(party, place=True))
+    return tuple(found.values())
 
 
 def antecedent(an: Analysis, tok: Token) -> Token:
