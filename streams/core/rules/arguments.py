@@ -191,7 +191,7 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
     targets.extend(an.kids(tok, "dative"))
     targets.extend(an.pobjs(tok, cue.preps))
     for obj in objs:
-        targets.extend(an.pobjs(obj, cue.preps))
+        targets.extend(phrase_objects(an, obj, cue.preps))
         # 'imposed a package of sanctions on Belarus'
         for inner in an.pobjs(obj, ("of",)):
             targets.extend(an.pobjs(inner, cue.preps))
@@ -430,7 +430,7 @@ def noun_arguments(
     own = parties(an, owners)
     # 'the killing of an Iranian general by Israel': any act names its doer with 'by'
     source_toks = an.pobjs(noun, (*cue.source_preps, "by"))
-    target_toks = an.pobjs(noun, cue.preps)
+    target_toks = phrase_objects(an, noun, cue.preps)
     between = an.pobjs(noun, ("between",))
     for inner in an.pobjs(noun, ("of",)):
         # 'tariffs of 25 percent on Canadian steel', 'an exchange of prisoners between Russia and Ukraine',
@@ -496,6 +496,14 @@ def noun_arguments(
     if sources and not targets and cue.clause_target:
         targets = clause_parties(an, noun, cue, lexicon, {s.actor for s in sources})
     return sources, targets
+
+
+def phrase_objects(an: Analysis, noun: Token, preps: Iterable[str]) -> list[Token]:
+    """The objects of the prepositions `preps` on a noun, also where the parser hangs them on its measure or the
+    amount of it ('a trade deal worth $1 billion with Kenya', 'contracts worth 5 billion euros with France')."""
+    measures = [m for m in an.kids(noun, "amod") if m.lemma in WORDS.measure_words]
+    measures += [a for m in measures for a in an.kids(m, "npadvmod", "pobj")]
+    return [*an.pobjs(noun, preps), *(o for m in measures for o in an.pobjs(m, preps))]
 
 
 def drawn_by(an: Analysis, noun: Token) -> bool:
