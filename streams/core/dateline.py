@@ -16,17 +16,21 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-PLACE = r"[A-Z][A-Z.'\-]*[A-Z.](?:[ \-][A-Z][A-Z.'\-]*)*"
-"""The place in capitals: 'KYIV', 'PANAMA CITY', 'SHARM EL-SHEIKH', 'U.N.'."""
+PLACE = r"(?:[A-Z][A-Z.'\-]*[A-Z.](?:[ \-/][A-Z][A-Z.'\-]*)*|[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)*)"
+"""The place in capitals ('KYIV', 'PANAMA CITY', 'SHARM EL-SHEIKH', 'U.N.', 'NEW DELHI/ISLAMABAD') or in title case
+('Kyiv', 'Panama City'), which needs a region, date or agency after it to be a dateline."""
 REGION = r"(?P<region>, [A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*)*)?"
 """An optional country or state after it: 'SOCHI, Russia', 'SPRINGFIELD, Ill.'."""
-DAY = r"(?P<day>,? (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2})?"
-"""An optional date: ', Aug 12', ', Sept. 14'."""
-AGENCY = r"(?P<agency> \([A-Za-z][A-Za-z .&]*\))?"
-"""An optional agency: ' (Reuters)'."""
-DATELINE = re.compile(rf"^[ \t]*{PLACE}{REGION}{DAY}{AGENCY} ?[-\u2013\u2014]+[ \t]+(?=\S)", re.MULTILINE)
-"""A dateline at the start of the text or of a paragraph, up to the first character of the story; it needs a
-region, a date or an agency after the place ('NATO - the alliance said' is no dateline)."""
+MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+DAY = rf"(?P<day>,? (?:{MONTH} \d{{1,2}}|\d{{1,2}} {MONTH}|{WEEKDAY})(?:, \d{{4}})?)?"
+"""An optional date: ', Aug 12', ', Sept. 14', ', 4 June', ', May 7, 2026', ', Thursday'."""
+AGENCY = r"(?P<agency> ?(?:\([A-Za-z][A-Za-z .&\-]*\)|/[A-Za-z][A-Za-z .&\-]*/))?"
+"""An optional agency: ' (Reuters)', ' (dpa-AFX)', ' /Xinhua/'."""
+DATELINE = re.compile(rf"^[ \t]*{PLACE}{REGION}{DAY}{AGENCY} ?(?:[-\u2013\u2014]+|:)[ \t]+(?=\S)", re.MULTILINE)
+"""A dateline at the start of the text or of a paragraph, up to the first character of the story, which follows a
+dash or a colon; it needs a region, a date or an agency after the place ('NATO - the alliance said' is no
+dateline)."""
 
 
 SENTENCE_ENDS = frozenset({".", "!", "?"})

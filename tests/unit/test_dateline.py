@@ -18,6 +18,14 @@ from streams.core.extract import load_extractor
         ("BEIRUT (Reuters) - Israeli jets struck.", "Israeli"),
         ("KYIV, Ukraine (AP) \u2014 Russia fired.", "Russia"),
         ("Earlier text.\nMOSCOW, Sept. 1 - Putin spoke.", "Putin"),
+        ("PRAGUE, April 8, 2026 (Reuters) - Leaders met.", "Leaders"),
+        ("JERUSALEM, 4 June: Israel's foreign minister met.", "Israel's"),
+        ("MOSCOW, Dec. 12 /Xinhua/ -- Russia signed.", "Russia"),
+        ("BERLIN, Jan 22 (dpa-AFX) - France signed.", "France"),
+        ("NEW DELHI/ISLAMABAD, May 7 (Reuters) - India fired.", "India"),
+        ("PRAGUE, Thursday - Leaders met.", "Leaders"),
+        ("Prague, Czech Republic \u2014 Leaders met.", "Leaders"),
+        ("Kyiv, March 3 (AP) - Russia fired.", "Russia"),
     ],
 )
 def test_a_dateline_ends_where_the_story_begins(text: str, story: str) -> None:
@@ -30,6 +38,8 @@ def test_a_dateline_ends_where_the_story_begins(text: str, story: str) -> None:
         "NATO - the alliance - met on Sunday.",
         "Egypt and Jordan signed an accord - a first.",
         "Talks ended. MOSCOW, Sept. 1 - Putin spoke.",
+        "Iran, Iraq and Syria met on Monday - a first.",
+        "Kosovo - the youngest state - voted.",
     ],
 )
 def test_capitals_and_dashes_that_open_no_story_are_no_dateline(text: str) -> None:
@@ -46,3 +56,10 @@ def test_the_first_sentence_after_a_dateline_is_parsed_whole_with_its_own_subjec
         "Serbia denied it.",
     ]
     assert [t.text for t in doc if t.dep_ == "nsubj" and t.head.text == "accused"] == ["Kosovo"]
+
+
+def test_a_title_case_dateline_with_its_country_is_no_party_to_the_story() -> None:
+    text = "Prague, Czech Republic \u2014 Germany and France signed a defence pact on Thursday."
+    doc = load_extractor().nlp(text)
+    assert [sentence.text for sentence in doc.sents][0] == "Prague, Czech Republic \u2014"
+    assert {(r.source, r.target) for r in doc._.relations} == {("DEU", "FRA"), ("FRA", "DEU")}
