@@ -62,6 +62,7 @@ STATES = {
     "Iran": "IRN",
     "Iranian": "IRN",
     "Israel": "ISR",
+    "Israeli": "ISR",
     "Italy": "ITA",
     "Japan": "JPN",
     "Jordan": "JOR",

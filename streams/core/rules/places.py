@@ -58,6 +58,9 @@ def anchors(an: Analysis, cue_tok: Token, cue: Cue) -> list[tuple[Token, list[To
     'fired at targets southwest of Kyiv'), and for a noun cue the verb it is the object of ('staged a protest
     in Budapest')."""
     objects = an.kids(cue_tok, "dobj") if cue.pos == "verb" else []
+    if objects:
+        # 'bombed a missile facility at Isfahan', the parser hanging 'at' on the verb
+        objects += an.pobjs(cue_tok, WORDS.object_place_preps)
     # 'launched strikes on nine sites in Pakistan': the target phrase of the object
     objects += [o for obj in objects for o in an.pobjs(obj, cue.preps)]
     objects += an.pobjs(cue_tok, cue.preps)
@@ -113,7 +116,8 @@ def states_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
     inner: list[Token] = []
     if is_place:
         inner += an.kids(tok, "poss", "compound", "amod", "nmod")
-        inner += an.pobjs(tok, ("of",))
+        # 'the nuclear site at Natanz': after a place, 'at' places it (after a verb it may aim: 'hit back at')
+        inner += an.pobjs(tok, ("of", "at"))
     inner += an.kids(tok, "appos")
     inner += place_phrases(an, tok)
     for child in inner:
