@@ -92,6 +92,7 @@ STATES = {
     "Peru": "PER",
     "Poland": "POL",
     "Qatar": "QAT",
+    "Romania": "ROU",
     "Russia": "RUS",
     "Russian": "RUS",
     "Serbia": "SRB",
