@@ -71,6 +71,10 @@ def anchors(an: Analysis, cue_tok: Token, cue: Cue) -> list[tuple[Token, list[To
         # 'called the detention of the writer in China outrageous': the speaker did not detain anyone
         return []
     out = [(cue_tok, objects)]
+    if cue.pos == "verb" and cue_tok.dep in ("advcl", "xcomp") and head is not None and head.pos == "VERB":
+        if any(a.lemma == "to" for a in an.kids(cue_tok, "aux")):
+            # 'arrived in the Chinese city of Wuhan to investigate': the purpose is done where its verb is
+            out.append((head, []))
     if (
         cue.pos == "noun"
         and cue_tok.dep in ("dobj", "nsubjpass")
