@@ -60,6 +60,7 @@ class WordLists:
     place_of_action_preps: frozenset[str]
     directions: frozenset[str]
     stationed_nouns: frozenset[str]
+    front_nouns: frozenset[str]
     object_place_preps: frozenset[str]
     measure_words: frozenset[str]
     place_nouns: frozenset[str]

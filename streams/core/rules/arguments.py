@@ -189,7 +189,7 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
         targets.extend(t for o in objs if o.i != tok.i and is_event_noun(o, lexicon) for t in doers(an, o, lexicon))
     # 'lent Egypt three billion dollars', 'sent Ukraine tanks'
     targets.extend(an.kids(tok, "dative"))
-    targets.extend(an.pobjs(tok, cue.preps))
+    targets.extend(aimed_objects(an, tok, cue.preps))
     for obj in objs:
         targets.extend(phrase_objects(an, obj, cue.preps))
         # 'imposed a package of sanctions on Belarus'
@@ -496,6 +496,20 @@ def noun_arguments(
     if sources and not targets and cue.clause_target:
         targets = clause_parties(an, noun, cue, lexicon, {s.actor for s in sources})
     return sources, targets
+
+
+NEARNESS_PREPS = frozenset({"outside", "near"})
+"""The prepositions that 'in front of' and 'in the vicinity of' stand for (words.toml `front_nouns`)."""
+
+
+def aimed_objects(an: Analysis, tok: Token, preps: Iterable[str]) -> list[Token]:
+    """The objects of the prepositions `preps` on `tok`, and, where they include 'outside' or 'near', the object of
+    'in front of' or 'in the vicinity of' ('rallied in front of the US embassy')."""
+    wanted = set(preps)
+    out = an.pobjs(tok, wanted)
+    if wanted & NEARNESS_PREPS:
+        out += [o for f in an.pobjs(tok, ("in",)) if f.lemma in WORDS.front_nouns for o in an.pobjs(f, ("of",))]
+    return out
 
 
 def phrase_objects(an: Analysis, noun: Token, preps: Iterable[str]) -> list[Token]:

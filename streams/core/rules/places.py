@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import cache
 
 from streams.core.datafile import DATA_DIR, read_jsonl
-from streams.core.rules.arguments import conjuncts
+from streams.core.rules.arguments import aimed_objects, conjuncts
 from streams.core.rules.cues import Cue
 from streams.core.rules.plain import Analysis, Party, Token, mention_text
 from streams.core.words import WORDS
@@ -116,7 +116,7 @@ def states_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
     if tok.i in an.mentions:
         # an actor that is not a state's territory ('the French embassy') is no place here
         return ()
-    is_place = tok.lemma in WORDS.place_nouns or tok.lemma in WORDS.directions or tok.pos == "PROPN"
+    is_place = tok.lemma in (WORDS.place_nouns | WORDS.directions | WORDS.front_nouns) or tok.pos == "PROPN"
     inner: list[Token] = []
     if is_place:
         inner += an.kids(tok, "poss", "compound", "amod", "nmod")
@@ -180,7 +180,7 @@ def protest_place_sources(an: Analysis, cue_tok: Token, cue: Cue, targets: tuple
     'protesters marched on the Serbian embassy in Podgorica'); the place phrase is the cue's own or its
     target's. The target's own state is passed over (an embassy is no place of its state)."""
     own = {t.actor for t in targets}
-    aimed = [*an.kids(cue_tok, "dobj"), *an.pobjs(cue_tok, cue.preps)]
+    aimed = [*an.kids(cue_tok, "dobj"), *aimed_objects(an, cue_tok, cue.preps)]
     for place in [*place_phrases(an, cue_tok), *(p for t in aimed for p in place_phrases(an, t))]:
         found = tuple(p for p in states_at(an, place) if p.actor not in own)
         if found:
