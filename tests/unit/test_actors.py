@@ -415,6 +415,18 @@ def test_a_leader_term_dates_a_person_no_file_of_ours_names(nlp: Language) -> No
     assert codes(on_day(nlp, text, date(2018, 4, 8))) == {"RUS"}
 
 
+def test_leaders_of_2015_to_2025_hold_their_office_between_its_dates(nlp: Language) -> None:
+    text = "Scott Morrison met Kyriakos Mitsotakis and Kassym-Jomart Tokayev."
+    assert codes(on_day(nlp, text, date(2019, 9, 1))) == {"AUS", "GRC", "KAZ"}
+    # Morrison left office in May 2022; Greece had a caretaker prime minister from 25 May to 26 June 2023
+    assert codes(on_day(nlp, text, date(2023, 6, 1))) == {"KAZ"}
+    assert codes(on_day(nlp, text, date(2023, 7, 1))) == {"GRC", "KAZ"}
+
+
+def test_a_distinctive_surname_alone_names_its_leader(nlp: Language) -> None:
+    assert first(on_day(nlp, "Tokayev said talks would continue.", date(2024, 6, 1)), "Tokayev")[:2] == ("KAZ", "GOV")
+
+
 def test_a_petrarch_name_counts_only_where_the_text_writes_it_as_a_name(nlp: Language) -> None:
     assert codes(on_day(nlp, "Prices of hosni mubarak rose.", date(2009, 1, 1))) == set()
     assert codes(on_day(nlp, "HOSNI MUBARAK spoke.", date(2009, 1, 1))) == {"EGY"}
