@@ -24,6 +24,8 @@ class WordLists:
     person_anaphors: frozenset[str]
     relative_pronouns: frozenset[str]
     collective_nouns: frozenset[str]
+    state_descriptions: frozenset[str]
+    other_state_nouns: frozenset[str]
     igo_nouns: frozenset[str]
     actor_heads: frozenset[str]
     seated_heads: frozenset[str]

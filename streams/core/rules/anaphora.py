@@ -21,6 +21,10 @@ class Memory:
     person: Party | None = None
     igo: Party | None = None
     """The last international organisation named, for 'the bloc', 'the alliance'."""
+    state: Party | None = None
+    """The last single state that was a subject, for 'the kingdom', 'the North African country'."""
+    states: tuple[Party, ...] = ()
+    """The states named so far, the latest last, for 'its neighbour': the latest that is not the owner."""
 
 
 def analyse(sentences: Iterable[Sentence], mentions: Sequence[Mention]) -> list[Analysis]:
@@ -58,6 +62,8 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
                 owned is None or owned.i in an.mentions or owned.lemma in WORDS.actor_heads
             ):
                 last_actor = last_mention
+            if tok.i == here[0].end - 1 and is_state(last_mention):
+                memory.states = (*(p for p in memory.states if p.actor != last_mention.actor), last_mention)[-6:]
         if low in WORDS.plural_anaphors and tok.pos in ("PRON", "DET", "CCONJ") and tok.dep != "det":
             if memory.plural:
                 an.anaphors[tok.i] = tuple(Party(p.actor, p.role, p.text, True) for p in memory.plural)
@@ -75,6 +81,16 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
             antecedent = (last_person if tok.dep == "poss" else None) or memory.person or memory.singular
             if antecedent is not None:
                 an.anaphors[tok.i] = (Party(antecedent.actor, antecedent.role, antecedent.text, True),)
+        elif tok.lemma in WORDS.state_descriptions and not here and is_description(an, tok):
+            # 'Saudi Arabia restored ties with Iran. The kingdom said ...': the state last a subject
+            if memory.state is not None:
+                an.anaphors[tok.i] = (Party(memory.state.actor, memory.state.role, memory.state.text, True),)
+        elif tok.lemma in WORDS.other_state_nouns and tok.text.lower() == tok.lemma and not here:
+            # 'Rwanda denied it. Kinshasa has accused its neighbour of ...': the latest state named not the owner
+            owners = {p.actor for o in an.kids(tok, "poss") for p in owner_of(an, o)}
+            other = next((p for p in reversed(memory.states) if p.actor not in owners), None) if owners else None
+            if other is not None:
+                an.anaphors[tok.i] = (Party(other.actor, other.role, other.text, True),)
         elif (
             tok.lemma in WORDS.igo_nouns and not here and memory.igo and "the" in {k.lemma for k in an.kids(tok, "det")}
         ):
@@ -100,8 +116,37 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
                 if memory.singular is not None and memory.singular.actor != party.actor:
                     memory.previous = memory.singular
                 memory.singular = party
+                if is_state(party):
+                    memory.state = party
                 if tok.lemma in WORDS.person_heads:
                     memory.person = party
+
+
+def owner_of(an: Analysis, poss: Token) -> tuple[Party, ...]:
+    """Whose a possessive is: a named owner, or for 'its' the subject of the verb the phrase hangs from
+    ('Somalia ... accusing its neighbour': Somalia's), else what 'its' was resolved to."""
+    if poss.i in an.mentions or poss.i not in an.anaphors:
+        return actors_at(an, poss)
+    verb = an.head(poss)
+    while verb is not None and verb.pos not in ("VERB", "AUX") and verb.dep in ("dobj", "pobj", "prep", "nsubj"):
+        verb = an.head(verb)
+    doers = subjects(an, verb) if verb is not None and verb.pos in ("VERB", "AUX") else ()
+    return doers or actors_at(an, poss)
+
+
+def is_state(party: Party) -> bool:
+    """A party that speaks for a state (a state, its capital, its government, its officials), not an IGO."""
+    return party.role != "IGO"
+
+
+def is_description(an: Analysis, tok: Token) -> bool:
+    """'The kingdom said', 'the North African country's foreign ministry', 'the Gulf state': one state described
+    with 'the', as a subject or an owner; not 'the country of origin', not 'countries', not a bare 'the state'."""
+    if tok.text.lower() != tok.lemma or tok.pos != "NOUN" or (tok.dep not in SUBJECT_DEPS and tok.dep != "poss"):
+        return False
+    if not any(k.lemma == "the" for k in an.kids(tok, "det")) or an.kids(tok, "poss") or an.pobjs(tok, ("of",)):
+        return False
+    return tok.lemma != "state" or bool(an.kids(tok, "amod", "compound"))
 
 
 def clause_subject_actors(an: Analysis, pronoun: Token) -> set[str]:
@@ -138,3 +183,5 @@ def remember(an: Analysis, subject: Token, memory: Memory) -> None:
         if memory.singular is not None and memory.singular.actor != agents[0].actor:
             memory.previous = memory.singular
         memory.singular = party_of(agents[0], mention_text(an, agents[0]))
+        if agents[0].kind != "igo" and is_state(memory.singular):
+            memory.state = memory.singular
