@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from streams.core import cameo
@@ -187,6 +187,10 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> Finding | N
         place = () if cue.symmetric and len(sources) > 1 else place_targets(an, tok, cue, cameo.shows_force(code))
         if place:
             targets, code = place, cameo.at_a_place(code)
+    if not targets and code is not None and own & {p.actor for p in gov.speaker_actors}:
+        # 'the United States told Israel that it would pause weapons shipments': the speaker's own act, told to
+        # someone, is aimed at the one told
+        targets = tuple(replace(a, inferred=True) for a in gov.addressees if a.actor not in own)
     fired = any(o.lemma in WORDS.weapons for o in an.kids(tok, "dobj"))
     if not targets and code is not None and cameo.is_material_conflict(code) and not fired:
         # 'Ukraine said Russian drones struck an energy facility': the speaker was hit; a launch

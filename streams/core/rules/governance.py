@@ -21,6 +21,8 @@ class Governance:
     negated: bool
     refused: bool
     speaker_actors: tuple[Party, ...] = ()
+    addressees: tuple[Party, ...] = ()
+    """Whom the speaker told ('told Israel that it would pause shipments'): see `findings.find`."""
 
 
 def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
@@ -34,6 +36,7 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
     refused = False
     speaker: str | None = None
     speaker_actors: tuple[Party, ...] = ()
+    addressees: tuple[Party, ...] = ()
     in_clause = True
     # 'did not respond to Thailand's request': someone else's act stands whatever is said of it
     owned = cue_tok.pos in ("NOUN", "PROPN") and bool(an.kids(cue_tok, "poss"))
@@ -80,6 +83,7 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
             if subject and not (tok.dep == "xcomp"):
                 speaker = speaker_text(an, subject[0])
                 speaker_actors = parties(an, subject)
+                addressees = parties(an, an.kids(head, "dobj", "dative")) if tok.dep == "ccomp" else ()
         if control == "deny" and in_clause and tok.dep == "ccomp" and tok.i > head.i:
             negated = True
         if tok.dep == "dobj" and is_rejection(entry) and not made_by_another:
@@ -108,7 +112,7 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
                 negated = True
         tok = head
     mode: Mode = "intended" if intended else "reported" if speaker else "asserted"
-    return Governance(mode, speaker, negated, refused, speaker_actors)
+    return Governance(mode, speaker, negated, refused, speaker_actors, addressees)
 
 
 def is_verbal(lexicon: CueLexicon, tok: Token) -> bool:
