@@ -48,6 +48,7 @@ class WordLists:
     future_aux: frozenset[str]
     hypothetical_aux: frozenset[str]
     conditional_marks: frozenset[str]
+    ultimatum_marks: frozenset[str]
     reason_marks: frozenset[str]
     meeting_preps: frozenset[str]
     time_preps: frozenset[str]

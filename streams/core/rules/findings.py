@@ -8,7 +8,7 @@ from functools import cache
 
 from streams.core import cameo
 from streams.core.models import Mode
-from streams.core.rules.arguments import arguments, cue_words, each_other, is_event_noun, requirement_met
+from streams.core.rules.arguments import arguments, cue_words, each_other, is_event_noun, parties, requirement_met
 from streams.core.rules.background import is_background
 from streams.core.rules.cues import Cue, CueLexicon
 from streams.core.rules.governance import governance, governs_cue, judged_parties
@@ -88,6 +88,8 @@ def event_cue(an: Analysis, verb: Token, ours: Cue | None, lexicon: CueLexicon, 
     naming = naming_cue(an, verb) if verb.lemma in WORDS.naming_verbs else None
     if naming is not None:
         return naming
+    if ours is not None and ours.control == "report" and ultimatum_told(an, verb):
+        return threat_cue(verb.lemma)
     if ours is not None and ours.cameo is None:
         return ours
     match = patterns.match(an, verb)
@@ -121,6 +123,36 @@ def naming_cue(an: Analysis, verb: Token) -> Cue | None:
     if not any(t.lemma in WORDS.disparaging_words or t.text.lower() in WORDS.disparaging_words for t in predicate):
         return None
     return criticism_cue(verb.lemma)
+
+
+THREAT = "130"
+"""Threaten, not specified: what telling an actor what will happen unless it acts is."""
+
+
+def ultimatum_told(an: Analysis, verb: Token) -> bool:
+    """'Islamabad told Kabul that it would face serious consequences unless it stopped ...': a telling whose
+    complement says what will happen unless a condition is met (`words.ultimatum_marks`) threatens the one told."""
+    if not an.kids(verb, "dobj", "dative"):
+        return False
+    return any(foretold_on_condition(an, comp, WORDS.ultimatum_marks) for comp in an.kids(verb, "ccomp"))
+
+
+def conditional_targets(an: Analysis, tok: Token, own: set[str]) -> tuple[Party, ...]:
+    """'warned that Seoul and Washington would pay dearly if they went ahead with drills': a warning of what
+    will befall others on a condition is aimed at them, the subjects of its complement."""
+    comps = [c for c in an.kids(tok, "ccomp") if foretold_on_condition(an, c, WORDS.conditional_marks)]
+    return tuple(p for p in parties(an, [s for c in comps for s in an.kids(c, "nsubj")]) if p.actor not in own)
+
+
+def foretold_on_condition(an: Analysis, clause: Token, marks: frozenset[str]) -> bool:
+    """A clause of what will happen ('would', 'will') on a condition one of `marks` opens ('... unless it stopped')."""
+    future = any(a.lemma in WORDS.future_aux for a in an.kids(clause, "aux"))
+    return future and any(m.lemma in marks for c in an.kids(clause, "advcl") for m in an.kids(c, "mark"))
+
+
+@cache
+def threat_cue(lemma: str) -> Cue:
+    return Cue.model_validate({"lemma": lemma, "pos": "verb", "cameo": THREAT})
 
 
 @cache
@@ -187,6 +219,8 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> Finding | N
         place = () if cue.symmetric and len(sources) > 1 else place_targets(an, tok, cue, cameo.shows_force(code))
         if place:
             targets, code = place, cameo.at_a_place(code)
+    if not targets and code is not None and cameo.root_of(code) == 13:
+        targets = conditional_targets(an, tok, own)
     if not targets and code is not None and own & {p.actor for p in gov.speaker_actors}:
         # 'the United States told Israel that it would pause weapons shipments': the speaker's own act, told to
         # someone, is aimed at the one told
