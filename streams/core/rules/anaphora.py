@@ -85,6 +85,9 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
             # 'Saudi Arabia restored ties with Iran. The kingdom said ...': the state last a subject
             if memory.state is not None:
                 an.anaphors[tok.i] = (Party(memory.state.actor, memory.state.role, memory.state.text, True),)
+        elif tok.lemma in WORDS.joint_act_nouns and not here and memory.plural and is_joint_act_subject(an, tok):
+            # 'Israel and Hamas agreed to a ceasefire. The deal was brokered by Qatar': the pair last named
+            an.anaphors[tok.i] = tuple(Party(p.actor, p.role, p.text, True) for p in memory.plural)
         elif tok.lemma in WORDS.other_state_nouns and tok.text.lower() == tok.lemma and not here:
             # 'Rwanda denied it. Kinshasa has accused its neighbour of ...': the latest state named not the owner
             owners = {p.actor for o in an.kids(tok, "poss") for p in owner_of(an, o)}
@@ -108,6 +111,10 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
         elif tok.dep in SUBJECT_DEPS and tok.pos == "NOUN":
             # "India's external affairs minister flew to Moscow. He met ...": the owner of the subject
             owners = actors_at(an, tok)
+            partners = parties(an, an.pobjs(tok, ("between",)))
+            if len({p.actor for p in partners}) >= 2:
+                # 'A ceasefire between Israel and Hezbollah took effect ... The deal, brokered by ...'
+                memory.plural = tuple(Party(p.actor, p.role, p.text) for p in partners)
             if len({p.actor for p in owners}) >= 2:
                 # 'the Swedish and Finnish defence ministers said their countries ...'
                 memory.plural = tuple(Party(p.actor, p.role, p.text) for p in owners)
@@ -132,6 +139,15 @@ def owner_of(an: Analysis, poss: Token) -> tuple[Party, ...]:
         verb = an.head(verb)
     doers = subjects(an, verb) if verb is not None and verb.pos in ("VERB", "AUX") else ()
     return doers or actors_at(an, poss)
+
+
+def is_joint_act_subject(an: Analysis, tok: Token) -> bool:
+    """'The deal was brokered by Qatar', 'the swap was mediated by the UAE': a joint act named with 'the' as a
+    subject, with no partners of its own ('talks between X and Y', 'their summit', 'the Iran deal')."""
+    if tok.dep not in SUBJECT_DEPS or not any(k.lemma == "the" for k in an.kids(tok, "det")):
+        return False
+    own = [*an.kids(tok, "poss"), *an.pobjs(tok, ("between", "with", "of")), *an.kids(tok, "compound", "amod")]
+    return not any(t.i in an.mentions or t.i in an.anaphors for t in own)
 
 
 def is_state(party: Party) -> bool:

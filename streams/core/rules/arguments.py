@@ -288,7 +288,7 @@ def participants(an: Analysis, noun: Token) -> tuple[Party, ...]:
     """Who took part in the event a noun names: its own partners ('talks between X and Y', 'their summit'),
     else the clause it stands in, the subjects and the partners of the verb it hangs from or of its object
     ('Saudi Arabia restored relations with Iran in a deal')."""
-    own = parties(an, [*an.pobjs(noun, ("between", "with")), *an.kids(noun, "poss")])
+    own = parties(an, [*an.pobjs(noun, ("between", "with")), *an.kids(noun, "poss")]) or an.anaphors.get(noun.i, ())
     if own:
         return own
     # up to the verb, through a phrase of its object ('initialled an agreement in a ceremony hosted by ...')
