@@ -32,9 +32,7 @@ def test_actor_entities_point_at_their_text_and_carry_actor_role_and_name(extrac
 
 
 def test_actors_are_the_sorted_distinct_codes(extractor: Extractor) -> None:
-    enriched = extractor.extract(
-        article("Iran and China met; NATO and China then spoke to the U.S. and Iran.")
-    )
+    enriched = extractor.extract(article("Iran and China met; NATO and China then spoke to the U.S. and Iran."))
     assert enriched.actors == ["CHN", "IRN", "NATO", "USA"]
 
 
@@ -60,9 +58,7 @@ def test_the_enriched_article_keeps_the_article_metadata_and_version(extractor: 
 def test_extract_many_keeps_the_input_order(extractor: Extractor) -> None:
     texts = ["Japan protested.", "Brazil agreed.", "Kenya declined.", "Chile waited."] * 5
     ids = [f"n{i}" for i in range(len(texts))]
-    results = list(
-        extractor.extract_many((article(t, i) for t, i in zip(texts, ids, strict=True)), batch_size=3)
-    )
+    results = list(extractor.extract_many((article(t, i) for t, i in zip(texts, ids, strict=True)), batch_size=3))
     assert [r.article_id for r in results] == ids
     assert [r.actors for r in results[:4]] == [["JPN"], ["BRA"], ["KEN"], ["CHL"]]
 
@@ -74,9 +70,7 @@ def test_relations_and_stances_set_on_the_doc_are_copied_into_the_message(extrac
         source="CHN", target="IRN", cameo="051", root=5, quad_class=1, goldstein=3.4,
         confidence=0.8, trigger="praised", sentence=text, span=(0, len(text)),
     )  # fmt: skip
-    stance = Stance(
-        holder="CHN", polarity="praise", target="IRN", sentence=text, span=(0, len(text)), confidence=0.8
-    )
+    stance = Stance(holder="CHN", polarity="praise", target="IRN", sentence=text, span=(0, len(text)), confidence=0.8)
     doc._.relations = [relation]
     doc._.stances = [stance]
     enriched = doc_to_enriched(doc, article(text))
@@ -141,3 +135,14 @@ def test_the_publication_day_picks_who_speaks_for_a_state(extractor: Extractor) 
 
     assert ("USA", "RUS") in dyads(datetime(2010, 4, 8, tzinfo=UTC))
     assert dyads(datetime(2018, 4, 8, tzinfo=UTC)) == set()
+
+
+def test_the_minister_is_the_last_person_named_by_that_title(extractor: Extractor) -> None:
+    def events(text: str) -> set[tuple[str, str, str]]:
+        enriched = extractor.extract(Article(id="m", text=text, published_at=datetime(2024, 3, 10, tzinfo=UTC)))
+        return {(r.source, r.target, r.cameo) for r in enriched.relations}
+
+    told = "Turkey's foreign minister said Ankara would not attend the summit. The minister accused Greece of meddling."
+    assert ("TUR", "GRC", "112") in events(told)
+    # no minister was named before: 'the minister' is no one
+    assert events("Ankara would not attend the summit. The minister accused Greece of meddling.") == set()

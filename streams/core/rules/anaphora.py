@@ -24,6 +24,8 @@ class Memory:
     state: Party | None = None
     """The last single state that was a subject, for 'the kingdom', 'the North African country'."""
     states: tuple[Party, ...] = ()
+    people: tuple[tuple[str, Party], ...] = ()
+    """The people named so far with the words that named them ('lithuania's foreign minister'), the latest last."""
     """The states named so far, the latest last, for 'its neighbour': the latest that is not the owner."""
 
 
@@ -53,6 +55,8 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
         here = an.mentions.get(tok.i, ())
         if len(here) == 1 and here[0].kind == "person":
             last_person = party_of(here[0], mention_text(an, here[0]))
+            if tok.i == here[0].end - 1:
+                memory.people = (*memory.people, (mention_text(an, here[0]).lower(), last_person))[-6:]
         if len(here) == 1 and here[0].kind not in ("media", "person", "group"):
             last_mention = party_of(here[0], mention_text(an, here[0]))
             if here[0].kind == "igo":
@@ -85,6 +89,11 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
             # 'Saudi Arabia restored ties with Iran. The kingdom said ...': the state last a subject
             if memory.state is not None:
                 an.anaphors[tok.i] = (Party(memory.state.actor, memory.state.role, memory.state.text, True),)
+        elif tok.lemma in WORDS.person_heads and not here and is_description(an, tok, titled=True):
+            # "Lithuania's foreign minister ... The minister had called ...": the last person named by that title
+            named = next((p for words, p in reversed(memory.people) if tok.lemma in words.split()), None)
+            if named is not None:
+                an.anaphors[tok.i] = (Party(named.actor, named.role, named.text, True),)
         elif tok.lemma in WORDS.joint_act_nouns and not here and memory.plural and is_joint_act_subject(an, tok):
             # 'Israel and Hamas agreed to a ceasefire. The deal was brokered by Qatar': the pair last named
             an.anaphors[tok.i] = tuple(Party(p.actor, p.role, p.text, True) for p in memory.plural)
@@ -155,14 +164,18 @@ def is_state(party: Party) -> bool:
     return party.role != "IGO"
 
 
-def is_description(an: Analysis, tok: Token) -> bool:
-    """'The kingdom said', 'the North African country's foreign ministry', 'the Gulf state': one state described
-    with 'the', as a subject or an owner; not 'the country of origin', not 'countries', not a bare 'the state'."""
+def is_description(an: Analysis, tok: Token, titled: bool = False) -> bool:
+    """'The kingdom said', 'the North African country's foreign ministry', 'the Gulf state', 'the minister'
+    (`titled`: a title, its modifiers no actor): one state or person described with 'the', as a subject or an
+    owner; not 'the country of origin', not 'countries', not a bare 'the state'."""
     if tok.text.lower() != tok.lemma or tok.pos != "NOUN" or (tok.dep not in SUBJECT_DEPS and tok.dep != "poss"):
         return False
     if not any(k.lemma == "the" for k in an.kids(tok, "det")) or an.kids(tok, "poss") or an.pobjs(tok, ("of",)):
         return False
-    return tok.lemma != "state" or bool(an.kids(tok, "amod", "compound"))
+    modifiers = an.kids(tok, "amod", "compound")
+    if titled:
+        return not any(m.i in an.mentions for m in modifiers)
+    return tok.lemma != "state" or bool(modifiers)
 
 
 def clause_subject_actors(an: Analysis, pronoun: Token) -> set[str]:
