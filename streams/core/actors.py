@@ -77,7 +77,6 @@ _CONTAINER_LABELS = frozenset({"ORG", "FAC", "LOC", "PERSON", "WORK_OF_ART", "EV
 _MAX_NAME_TOKENS = 4
 
 
-
 @dataclass(frozen=True, slots=True)
 class ActorMention:
     """One resolved mention, before it becomes a spaCy span."""
@@ -88,7 +87,6 @@ class ActorMention:
     actor: str | None
     role: Role | None
     name: str | None = None
-
 
 
 def _data_dir(value: str | None) -> Path:
@@ -251,8 +249,10 @@ class _People:
 class ActorResolver:
     """The `dyad_actors` component: turns ruler candidates into `doc.spans["actors"]`."""
 
-    def __init__(self, lexemes: dict[str, Lexeme]) -> None:
+    def __init__(self, lexemes: dict[str, Lexeme], name_patterns: list[dict[str, str]] | None = None) -> None:
         self.lexemes = lexemes
+        self._by_surname = _people_by_surname(lexemes, name_patterns or [])
+        """Our people's names of two words or more by last word: (first word, lexeme id)."""
         self._named: dict[int, Span] = {}
         """The current document's dictionary people by first token, for 'President' + 'Xi Jinping'."""
         self._day = date.min
@@ -356,7 +356,32 @@ class ActorResolver:
                 out.append(mention)
                 consumed = max(consumed, mention.end)
             i += 1
-        return self._later_mentions(doc, out, people)
+        return self._later_mentions(doc, self._variant_names(doc, out, people), people)
+
+    def _variant_names(self, doc: Doc, mentions: list[ActorMention], people: _People) -> list[ActorMention]:
+        """'Lloyd J. Austin', 'Dmitri Peskov', 'Sergey Shoigu': a PERSON entity no name matched, whose last word is
+        the last word of one of our people's names and whose first word is that name's first word, or spelt the
+        same in its first four letters, is that person (when only one person fits)."""
+        covered = {i for m in mentions for i in range(m.start, m.end)}
+        found: list[ActorMention] = []
+        for ent in doc.ents:
+            if ent.label_ != "PERSON" or len(ent) < 2 or any(i in covered for i in range(ent.start, ent.end)):
+                continue
+            first, last = ent[0].text, ent[-1].text
+            fits = {
+                key
+                for given, key in self._by_surname.get(last, ())
+                if given == first or (len(first) >= 4 and given[:4] == first[:4])
+            }
+            if len(fits) != 1:
+                continue
+            lex = self.lexemes[fits.pop()]
+            term = lex.on(self._day)
+            named = ActorMention(ent.start, ent.end, "person", term.actor, term.role, lex.name)
+            mention = _unheld_if_former(doc, named)
+            people.add(mention)
+            found.append(mention)
+        return sorted(mentions + found, key=lambda m: (m.start, m.end)) if found else mentions
 
     def _join(self, doc: Doc, prefix: ActorMention, unit: Span, taken: set[int]) -> ActorMention | None:
         """Iran's + foreign ministry; Chinese + Defense Minister + Wei Fenghe; Iranian + IRGC."""
@@ -443,6 +468,16 @@ class ActorResolver:
         return sorted(mentions + found, key=lambda m: (m.start, m.end)) if found else mentions
 
 
+def _people_by_surname(lexemes: dict[str, Lexeme], patterns: list[dict[str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """Our people's names of two words or more, by last word: (first word, lexeme id)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for pattern in patterns:
+        words = pattern["pattern"].split()
+        if len(words) >= 2 and lexemes[pattern["id"]].kind == "person":
+            out.setdefault(words[-1], []).append((words[0], pattern["id"]))
+    return out
+
+
 def _joined(doc: Doc, left_end: int, right_start: int) -> bool:
     """Only a possessive and up to two adjectives may stand between a state and its role noun."""
     gap = doc[left_end:right_start]
@@ -512,4 +547,5 @@ def _last_two(mentions: list[ActorMention]) -> tuple[str, str] | None:
     default_config={"data_dir": None},
 )
 def make_actor_resolver(nlp: Language, name: str, data_dir: str | None) -> ActorResolver:
-    return ActorResolver(load_actor_dictionary(_data_dir(data_dir)).lexemes)
+    dictionary = load_actor_dictionary(_data_dir(data_dir))
+    return ActorResolver(dictionary.lexemes, dictionary.name_patterns)

@@ -427,6 +427,14 @@ def test_a_distinctive_surname_alone_names_its_leader(nlp: Language) -> None:
     assert first(on_day(nlp, "Tokayev said talks would continue.", date(2024, 6, 1)), "Tokayev")[:2] == ("KAZ", "GOV")
 
 
+def test_a_full_name_spelt_another_way_is_the_person_with_that_first_and_last_name(nlp: Language) -> None:
+    doc = on_day(nlp, "Lloyd J. Austin met Dmitri Peskov and Hunter Biden in Geneva.", date(2023, 6, 1))
+    assert first(doc, "Lloyd J. Austin")[:2] == ("USA", "MIL")
+    assert first(doc, "Dmitri Peskov")[:2] == ("RUS", "GOV")
+    # another first name is another person: Joe Biden's son speaks for no state
+    assert "Hunter Biden" not in {span.text for span in doc.spans["actors"] if span._.actor}
+
+
 def test_a_petrarch_name_counts_only_where_the_text_writes_it_as_a_name(nlp: Language) -> None:
     assert codes(on_day(nlp, "Prices of hosni mubarak rose.", date(2009, 1, 1))) == set()
     assert codes(on_day(nlp, "HOSNI MUBARAK spoke.", date(2009, 1, 1))) == {"EGY"}

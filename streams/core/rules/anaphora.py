@@ -99,8 +99,8 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
             an.anaphors[tok.i] = tuple(Party(p.actor, p.role, p.text, True) for p in memory.plural)
         elif tok.lemma in WORDS.other_state_nouns and tok.text.lower() == tok.lemma and not here:
             # 'Rwanda denied it. Kinshasa has accused its neighbour of ...': the latest state named not the owner
-            owners = {p.actor for o in an.kids(tok, "poss") for p in owner_of(an, o)}
-            other = next((p for p in reversed(memory.states) if p.actor not in owners), None) if owners else None
+            owned_by = {p.actor for o in an.kids(tok, "poss") for p in owner_of(an, o)}
+            other = next((p for p in reversed(memory.states) if p.actor not in owned_by), None) if owned_by else None
             if other is not None:
                 an.anaphors[tok.i] = (Party(other.actor, other.role, other.text, True),)
         elif (
