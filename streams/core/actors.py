@@ -356,7 +356,31 @@ class ActorResolver:
                 out.append(mention)
                 consumed = max(consumed, mention.end)
             i += 1
-        return self._later_mentions(doc, self._variant_names(doc, out, people), people)
+        named = self._appositive_titles(doc, self._variant_names(doc, out, people), people)
+        return self._later_mentions(doc, named, people)
+
+    def _appositive_titles(self, doc: Doc, mentions: list[ActorMention], people: _People) -> list[ActorMention]:
+        """'Toomas Kask, Estonia's foreign minister, said': a PERSON entity no name matched, set beside a title
+        that says whose it is, holds that title's state and role (and so does a later 'Kask')."""
+        covered = {i for m in mentions for i in range(m.start, m.end)}
+        by_start = {m.start: m for m in mentions if m.kind == "person" and m.actor is not None}
+        found: list[ActorMention] = []
+        for ent in doc.ents:
+            if ent.label_ != "PERSON" or any(i in covered for i in range(ent.start, ent.end)):
+                continue
+            title = by_start.get(ent.end + 1) or by_start.get(ent.end + 2)
+            between = doc[ent.end : title.start] if title is not None else None
+            if (
+                title is None
+                or between is None
+                or between[0].text != ","
+                or not all(t.text == "," or t.lower_ == "the" for t in between)
+            ):
+                continue
+            mention = ActorMention(ent.start, ent.end, "person", title.actor, title.role, ent.text)
+            people.add(mention)
+            found.append(mention)
+        return sorted(mentions + found, key=lambda m: (m.start, m.end)) if found else mentions
 
     def _variant_names(self, doc: Doc, mentions: list[ActorMention], people: _People) -> list[ActorMention]:
         """'Lloyd J. Austin', 'Dmitri Peskov', 'Sergey Shoigu': a PERSON entity no name matched, whose last word is
@@ -443,7 +467,17 @@ class ActorResolver:
         known = people.get(name)
         if known is not None:
             return ActorMention(unit.start, name_end, "person", known.actor, known.role, known.name)
-        return ActorMention(unit.start, name_end, "person", None, lex.on(self._day).role, name)
+        role = lex.on(self._day).role
+        if (
+            nxt is not None
+            and nxt.start == name_end + 1
+            and doc[name_end].lower_ == "of"
+            and nxt.label_ == NAME
+            and self.lexemes[nxt.id_].kind == "state"
+        ):
+            # 'Foreign Minister Adam Nowak of Poland': the state named after the name
+            return ActorMention(unit.start, nxt.end, "person", self.lexemes[nxt.id_].on(self._day).actor, role, name)
+        return ActorMention(unit.start, name_end, "person", None, role, name)
 
     def _later_mentions(self, doc: Doc, mentions: list[ActorMention], people: _People) -> list[ActorMention]:
         """'Wei said': a bare name met before with a title resolves to that person."""

@@ -435,6 +435,13 @@ def test_a_full_name_spelt_another_way_is_the_person_with_that_first_and_last_na
     assert "Hunter Biden" not in {span.text for span in doc.spans["actors"] if span._.actor}
 
 
+def test_a_name_we_lack_takes_the_state_of_the_title_beside_it(nlp: Language) -> None:
+    doc = on_day(nlp, "Toomas Kask, Estonia's foreign minister, accused Russia. Kask left.", date(2024, 5, 1))
+    assert [first(doc, name)[:2] for name in ("Toomas Kask", "Kask")] == [("EST", "GOV")] * 2
+    doc = on_day(nlp, "Foreign Minister Adam Nowak of Poland met his Ukrainian counterpart.", date(2024, 5, 1))
+    assert first(doc, "Foreign Minister Adam Nowak of Poland")[:3] == ("POL", "GOV", "Adam Nowak")
+
+
 def test_a_petrarch_name_counts_only_where_the_text_writes_it_as_a_name(nlp: Language) -> None:
     assert codes(on_day(nlp, "Prices of hosni mubarak rose.", date(2009, 1, 1))) == set()
     assert codes(on_day(nlp, "HOSNI MUBARAK spoke.", date(2009, 1, 1))) == {"EGY"}
