@@ -14,7 +14,7 @@ from streams.core.rules.cues import Cue, CueLexicon
 from streams.core.rules.governance import governance, governs_cue, judged_parties
 from streams.core.rules.patterns import VerbPatterns
 from streams.core.rules.places import place_targets, places_named, protest_place_sources
-from streams.core.rules.plain import Analysis, Party, Sentence, Token, coarse_pos
+from streams.core.rules.plain import Analysis, Party, Sentence, Token, coarse_pos, mention_text, party_of
 from streams.core.words import WORDS
 
 
@@ -42,11 +42,14 @@ def findings_in(
 ) -> list[tuple[Sentence, Finding]]:
     """Every cue of `lexicon` (and, given `patterns`, every verb they code: `event_cue`) with its parties,
     sentence by sentence; sentences naming fewer than `min_actors` distinct actors (mentions or resolved
-    anaphors) are skipped."""
+    anaphors) are skipped, but for a denial, whose accuser may be named before (`find`'s `before`)."""
     out: list[tuple[Sentence, Finding]] = []
+    before: tuple[Party, ...] = ()
     for an in analyses:
         sentence = an.sentence
-        if min_actors > 1 and len(actors_named(an)) < min_actors:
+        lone = min_actors > 1 and len(actors_named(an)) < min_actors
+        earlier, before = before, named_after(an, before)
+        if lone and not earlier:
             continue
         for tok in sentence.tokens:
             cue = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
@@ -56,12 +59,27 @@ def findings_in(
                 cue = noun
             elif patterns is not None and tok.pos == "VERB":
                 cue = event_cue(an, tok, cue, lexicon, patterns)
-            if cue is None or not (cue.cameo or cue.polarity):
+            if cue is None or not (cue.cameo or cue.polarity) or (lone and cue.cameo != DENIAL):
                 continue
-            finding = find(an, tok, cue, lexicon)
+            finding = find(an, tok, cue, lexicon, earlier)
             if finding is not None:
                 out.append((sentence, finding))
     return out
+
+
+DENIAL = "016"
+"""Deny responsibility: the denial of a charge made before answers whoever made it."""
+
+
+def named_after(an: Analysis, before: tuple[Party, ...]) -> tuple[Party, ...]:
+    """The actors named up to the end of this sentence, each once, the latest last (a few)."""
+    named = list(before)
+    for tok in an.sentence.tokens:
+        for mention in an.mentions.get(tok.i, ()):
+            if tok.i == mention.end - 1 and mention.kind not in ("media", "group"):
+                named = [p for p in named if p.actor != mention.actor]
+                named.append(party_of(mention, mention_text(an, mention)))
+    return tuple(named[-6:])
 
 
 NOMINAL_DEPS = frozenset({"dobj", "pobj", "nsubj", "nsubjpass"})
@@ -172,8 +190,9 @@ def refined(cue: Cue, code: str) -> Cue:
     return cue.model_copy(update={"cameo": code, "refine": (), "require_object": ()})
 
 
-def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> Finding | None:
-    """Sources, targets and governance of one cue token; None when it makes no dyad."""
+def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, before: tuple[Party, ...] = ()) -> Finding | None:
+    """Sources, targets and governance of one cue token (`before`: the actors named in the sentences before,
+    the latest last); None when it makes no dyad."""
     code = refined_code(an, cue, tok) if cue.cameo else None
     if cue.cameo and code is None:
         return None
@@ -225,6 +244,11 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> Finding | N
         # 'the United States told Israel that it would pause weapons shipments': the speaker's own act, told to
         # someone, is aimed at the one told
         targets = tuple(replace(a, inferred=True) for a in gov.addressees if a.actor not in own)
+    if not targets and code == DENIAL and not reversed_:
+        # 'Poland said Belarusian helicopters entered its airspace. Minsk denied any incursion.': the accuser, the
+        # latest other actor named before the denial's sentence
+        accuser = next((p for p in reversed(before) if p.actor not in own), None)
+        targets = (replace(accuser, resolved=True),) if accuser is not None else ()
     fired = any(o.lemma in WORDS.weapons for o in an.kids(tok, "dobj"))
     if not targets and code is not None and cameo.is_material_conflict(code) and not fired:
         # 'Ukraine said Russian drones struck an energy facility': the speaker was hit; a launch
