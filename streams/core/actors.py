@@ -567,7 +567,8 @@ def _last_two(mentions: list[ActorMention]) -> tuple[str, str] | None:
     """The two most recently named distinct actors, in the order they were named."""
     seen: list[str] = []
     for m in reversed(mentions):
-        if m.actor and m.kind != "group" and m.actor not in seen:
+        # 'The UN called on both sides': the two sides are states, not the organisation asking them
+        if m.actor and m.kind != "group" and m.role != "IGO" and m.actor not in seen:
             seen.append(m.actor)
             if len(seen) == 2:
                 return seen[1], seen[0]

@@ -259,6 +259,11 @@ def test_both_sides_after_two_states_are_those_two(nlp: Language) -> None:
     assert both == ["JPN", "KOR"]
 
 
+def test_both_sides_are_the_two_states_not_the_organisation_asking_them(nlp: Language) -> None:
+    doc = nlp("Kosovo accused Serbia of backing the gunmen. The European Union called on both sides to show restraint.")
+    assert [s._.actor for s in doc.spans[ACTORS_KEY] if s.text == "both sides"] == ["XKX", "SRB"]
+
+
 def test_a_person_named_like_a_country_is_not_that_country(nlp: Language) -> None:
     doc = nlp("Michael Jordan spoke to reporters on Friday.")
     assert "JOR" not in codes(doc)
