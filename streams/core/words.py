@@ -27,6 +27,7 @@ class WordLists:
     state_descriptions: frozenset[str]
     other_state_nouns: frozenset[str]
     joint_act_nouns: frozenset[str]
+    prior_act_nouns: frozenset[str]
     igo_nouns: frozenset[str]
     actor_heads: frozenset[str]
     seated_heads: frozenset[str]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import NamedTuple
 
 from streams.core import cameo
 from streams.core.models import Mode
@@ -42,14 +43,17 @@ def findings_in(
 ) -> list[tuple[Sentence, Finding]]:
     """Every cue of `lexicon` (and, given `patterns`, every verb they code: `event_cue`) with its parties,
     sentence by sentence; sentences naming fewer than `min_actors` distinct actors (mentions or resolved
-    anaphors) are skipped, but for a denial, whose accuser may be named before (`find`'s `before`)."""
+    anaphors) are skipped, but for a denial or a reaction to an act told before, whose other party may be named
+    before (`Context`)."""
     out: list[tuple[Sentence, Finding]] = []
     before: tuple[Party, ...] = ()
+    doers: tuple[Party, ...] = ()
     for an in analyses:
         sentence = an.sentence
         lone = min_actors > 1 and len(actors_named(an)) < min_actors
-        earlier, before = before, named_after(an, before)
-        if lone and not earlier:
+        context = Context(before, doers)
+        before = named_after(an, before)
+        if lone and not context.named:
             continue
         for tok in sentence.tokens:
             cue = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
@@ -59,12 +63,42 @@ def findings_in(
                 cue = noun
             elif patterns is not None and tok.pos == "VERB":
                 cue = event_cue(an, tok, cue, lexicon, patterns)
-            if cue is None or not (cue.cameo or cue.polarity) or (lone and cue.cameo != DENIAL):
+            if cue is None or not (cue.cameo or cue.polarity):
                 continue
-            finding = find(an, tok, cue, lexicon, earlier)
+            if lone and cue.cameo != DENIAL and prior_act(an, tok) is None:
+                continue
+            finding = find(an, tok, cue, lexicon, context)
             if finding is not None:
                 out.append((sentence, finding))
+                if finding.pairs and prior_act(an, tok) is None:
+                    doers = finding.sources
     return out
+
+
+class Context(NamedTuple):
+    """What the sentences before a cue's own tell: the actors they named and who did the last act found there,
+    the latest last."""
+
+    named: tuple[Party, ...] = ()
+    doers: tuple[Party, ...] = ()
+
+
+def prior_act(an: Analysis, tok: Token) -> Token | None:
+    """'Tallinn condemned the decision', 'Kyiv hailed the move', 'called the raid a massacre': the object of a
+    reaction or naming verb (`words.reaction_verbs`, `naming_verbs`) that names, with 'the' and no party of its
+    own, an act told before (`words.prior_act_nouns`); None for any other object."""
+    if tok.lemma not in WORDS.reaction_verbs and tok.lemma not in WORDS.naming_verbs:
+        return None
+    for obj in an.kids(tok, "dobj"):
+        own = [*an.kids(obj, "poss", "compound", "amod"), *an.pobjs(obj, ("of", "by", "on", "against", "with"))]
+        if (
+            obj.lemma in WORDS.prior_act_nouns
+            and any(d.lemma in ("the", "this") for d in an.kids(obj, "det"))
+            and not any(t.i in an.mentions or t.i in an.anaphors for t in own)
+            and obj.i not in an.mentions
+        ):
+            return obj
+    return None
 
 
 DENIAL = "016"
@@ -190,9 +224,10 @@ def refined(cue: Cue, code: str) -> Cue:
     return cue.model_copy(update={"cameo": code, "refine": (), "require_object": ()})
 
 
-def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, before: tuple[Party, ...] = ()) -> Finding | None:
-    """Sources, targets and governance of one cue token (`before`: the actors named in the sentences before,
-    the latest last); None when it makes no dyad."""
+def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Context | None = None) -> Finding | None:
+    """Sources, targets and governance of one cue token (`context`: what the sentences before tell); None when it
+    makes no dyad."""
+    context = context or Context()
     code = refined_code(an, cue, tok) if cue.cameo else None
     if cue.cameo and code is None:
         return None
@@ -247,8 +282,11 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, before: tuple[
     if not targets and code == DENIAL and not reversed_:
         # 'Poland said Belarusian helicopters entered its airspace. Minsk denied any incursion.': the accuser, the
         # latest other actor named before the denial's sentence
-        accuser = next((p for p in reversed(before) if p.actor not in own), None)
+        accuser = next((p for p in reversed(context.named) if p.actor not in own), None)
         targets = (replace(accuser, resolved=True),) if accuser is not None else ()
+    if not targets and code is not None and cameo.is_verbal(code) and prior_act(an, tok) is not None:
+        # 'Russia expelled two Estonian diplomats. Tallinn condemned the decision.': the doer of the act told before
+        targets = tuple(replace(p, resolved=True) for p in context.doers if p.actor not in own)
     fired = any(o.lemma in WORDS.weapons for o in an.kids(tok, "dobj"))
     if not targets and code is not None and cameo.is_material_conflict(code) and not fired:
         # 'Ukraine said Russian drones struck an energy facility': the speaker was hit; a launch
