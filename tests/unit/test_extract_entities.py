@@ -32,7 +32,9 @@ def test_actor_entities_point_at_their_text_and_carry_actor_role_and_name(extrac
 
 
 def test_actors_are_the_sorted_distinct_codes(extractor: Extractor) -> None:
-    enriched = extractor.extract(article("Iran and China met; NATO and China then spoke to the U.S. and Iran."))
+    enriched = extractor.extract(
+        article("Iran and China met; NATO and China then spoke to the U.S. and Iran.")
+    )
     assert enriched.actors == ["CHN", "IRN", "NATO", "USA"]
 
 
@@ -58,7 +60,9 @@ def test_the_enriched_article_keeps_the_article_metadata_and_version(extractor: 
 def test_extract_many_keeps_the_input_order(extractor: Extractor) -> None:
     texts = ["Japan protested.", "Brazil agreed.", "Kenya declined.", "Chile waited."] * 5
     ids = [f"n{i}" for i in range(len(texts))]
-    results = list(extractor.extract_many((article(t, i) for t, i in zip(texts, ids, strict=True)), batch_size=3))
+    results = list(
+        extractor.extract_many((article(t, i) for t, i in zip(texts, ids, strict=True)), batch_size=3)
+    )
     assert [r.article_id for r in results] == ids
     assert [r.actors for r in results[:4]] == [["JPN"], ["BRA"], ["KEN"], ["CHL"]]
 
@@ -70,7 +74,9 @@ def test_relations_and_stances_set_on_the_doc_are_copied_into_the_message(extrac
         source="CHN", target="IRN", cameo="051", root=5, quad_class=1, goldstein=3.4,
         confidence=0.8, trigger="praised", sentence=text, span=(0, len(text)),
     )  # fmt: skip
-    stance = Stance(holder="CHN", polarity="praise", target="IRN", sentence=text, span=(0, len(text)), confidence=0.8)
+    stance = Stance(
+        holder="CHN", polarity="praise", target="IRN", sentence=text, span=(0, len(text)), confidence=0.8
+    )
     doc._.relations = [relation]
     doc._.stances = [stance]
     enriched = doc_to_enriched(doc, article(text))

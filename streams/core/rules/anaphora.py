@@ -175,6 +175,13 @@ def is_description(an: Analysis, tok: Token, titled: bool = False) -> bool:
     modifiers = an.kids(tok, "amod", "compound")
     if titled:
         return not any(m.i in an.mentions for m in modifiers)
+    # the subject of a main clause ('The kingdom said'), not of one reported within a sentence whose own subject
+    # is the state last named ('South Korea condemned the launch, saying the country had violated ...')
+    subject = an.head(tok) if tok.dep == "poss" else tok
+    verb = an.head(subject) if subject is not None else None
+    above = an.head(verb) if verb is not None and verb.dep == "conj" else None
+    if verb is None or not (verb.dep == "ROOT" or (above is not None and above.dep == "ROOT")):
+        return False
     return tok.lemma != "state" or bool(modifiers)
 
 
