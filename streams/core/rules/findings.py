@@ -263,6 +263,11 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
         sources, targets = targets, sources
     # 'Vietnam said Chinese vessels attacked its fishermen': a pronoun read as the subject itself is unknown
     targets = tuple(t for t in targets if not (t.resolved and t.actor in {s.actor for s in sources}))
+    if not targets and owned_by_itself(an, tok, {s.actor for s in sources}):
+        # 'Pakistan said India had violated its airspace': what the doer's own pronoun owns is the speaker's
+        targets = tuple(
+            replace(p, resolved=True) for p in gov.speaker_actors if p.actor not in {s.actor for s in sources}
+        )
     if not targets and each_other(an, tok):
         targets = sources
     own = {s.actor for s in sources}
@@ -307,6 +312,18 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
     topic = topic_of(an, tok, cue) if cue.polarity else None
     background = code is not None and is_background(an, tok)
     return Finding(cue, tok, sources, targets, gov.mode, gov.speaker, gov.refused, pairs, topic, code, background)
+
+
+def owned_by_itself(an: Analysis, tok: Token, doing: set[str]) -> bool:
+    """True when the cue's object is owned by a pronoun read as its own doer ('India had violated its airspace'),
+    not stressed as the doer's own ('used its own drones')."""
+    return any(
+        p.i in an.anaphors
+        and any(party.actor in doing for party in an.anaphors[p.i])
+        and not any(m.lemma == "own" for m in an.kids(o, "amod"))
+        for o in an.kids(tok, "dobj")
+        for p in an.kids(o, "poss")
+    )
 
 
 def refined_code(an: Analysis, cue: Cue, tok: Token) -> str | None:
