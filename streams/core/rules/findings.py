@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from streams.core import cameo
 from streams.core.models import Mode
-from streams.core.rules.arguments import arguments, cue_words, each_other, is_event_noun, parties, requirement_met
+from streams.core.rules.arguments import arguments, cue_words, each_other, is_event_noun, requirement_met
 from streams.core.rules.background import is_background
 from streams.core.rules.cues import Cue, CueLexicon
 from streams.core.rules.governance import governance, governs_cue, judged_parties
@@ -189,13 +189,6 @@ def ultimatum_told(an: Analysis, verb: Token) -> bool:
     return any(foretold_on_condition(an, comp, WORDS.ultimatum_marks) for comp in an.kids(verb, "ccomp"))
 
 
-def conditional_targets(an: Analysis, tok: Token, own: set[str]) -> tuple[Party, ...]:
-    """'warned that Seoul and Washington would pay dearly if they went ahead with drills': a warning of what
-    will befall others on a condition is aimed at them, the subjects of its complement."""
-    comps = [c for c in an.kids(tok, "ccomp") if foretold_on_condition(an, c, WORDS.conditional_marks)]
-    return tuple(p for p in parties(an, [s for c in comps for s in an.kids(c, "nsubj")]) if p.actor not in own)
-
-
 def foretold_on_condition(an: Analysis, clause: Token, marks: frozenset[str]) -> bool:
     """A clause of what will happen ('would', 'will') on a condition one of `marks` opens ('... unless it stopped')."""
     future = any(a.lemma in WORDS.future_aux for a in an.kids(clause, "aux"))
@@ -278,8 +271,6 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
         place = () if cue.symmetric and len(sources) > 1 else place_targets(an, tok, cue, cameo.shows_force(code))
         if place:
             targets, code = place, cameo.at_a_place(code)
-    if not targets and code is not None and cameo.root_of(code) == 13:
-        targets = conditional_targets(an, tok, own)
     if not targets and code is not None and own & {p.actor for p in gov.speaker_actors}:
         # 'the United States told Israel that it would pause weapons shipments': the speaker's own act, told to
         # someone, is aimed at the one told
