@@ -33,11 +33,25 @@ def place_targets(an: Analysis, cue_tok: Token, cue: Cue, borders: bool = False)
     With `borders` (a show of force), a border is a place too, and faces the state it names ('drills close to
     the Moroccan border', 'troops massed near the Ukrainian border'): a show of force there is aimed at it."""
     for anchor, objects in anchors(an, cue_tok, cue):
-        for place in [*objects, *place_phrases(an, anchor)]:
+        for place in [*objects, *place_phrases(an, anchor), *(p for o in objects for p in participle_places(an, o))]:
             found = states_at(an, place) or (border_states(an, place) if borders else ())
             if found:
                 return found
     return ()
+
+
+def participle_places(an: Analysis, tok: Token) -> list[Token]:
+    """Where a thing acted on is, as a participle of its own says ('an inquiry into uranium traces found at an
+    undeclared site in Iran', 'shelled villages located in Armenia'): the place phrases of a participle with no
+    subject of its own; with no object either, 'at' places it too (`object_place_preps`)."""
+    out: list[Token] = []
+    for verb in an.kids(tok, "acl"):
+        if verb.pos != "VERB" or an.kids(verb, "nsubj", "nsubjpass"):
+            continue
+        out += place_phrases(an, verb)
+        if not an.kids(verb, "dobj"):
+            out += an.pobjs(verb, WORDS.object_place_preps)
+    return out
 
 
 def border_states(an: Analysis, tok: Token) -> tuple[Party, ...]:
