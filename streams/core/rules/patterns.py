@@ -427,9 +427,11 @@ def cue_of(match: PatternMatch, lemma: str) -> Cue | None:
     prepositions (`(AGAINST ^)`) and those of `words.pattern_target_preps`, else an actor inside the verb phrase
     (`arguments.phrase_parties`, as for every cue). A paired code `[a:a]` is a joint act (both directions, as
     our `mutual`); `[a:b]` with b another code keeps a (the corpus codes one-sided contact one-sided); `[:b]`
-    alone means the subject is acted upon: b, from the agent or the 'from' phrase (our `reverse`)."""
+    alone means the subject is acted upon: b, from the agent or the 'from' phrase (our `reverse`). With no target in
+    its frame or phrase, the doer of an act a clause of the phrase names is one (our `clause_target`: 'looking into
+    allegations that Eritrean troops killed civilians')."""
     pattern, code = match.pattern, match.code
-    fields: dict[str, Any] = {"lemma": lemma, "pos": "verb"}
+    fields: dict[str, Any] = {"lemma": lemma, "pos": "verb", "clause_target": True}
     if code is None and pattern is not None and pattern.reverse_code is not None:
         fields |= {"cameo": pattern.reverse_code, "reverse": True, "object": False, "preps": ("by", "from")}
     elif code is None:
