@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import cache
 
 from streams.core.datafile import DATA_DIR, read_jsonl
-from streams.core.rules.arguments import aimed_objects, conjuncts
+from streams.core.rules.arguments import actors_at, aimed_objects, conjuncts
 from streams.core.rules.cues import Cue
 from streams.core.rules.plain import Analysis, Party, Token, mention_text
 from streams.core.words import WORDS
@@ -37,7 +37,29 @@ def place_targets(an: Analysis, cue_tok: Token, cue: Cue, borders: bool = False)
             found = states_at(an, place) or (border_states(an, place) if borders else ())
             if found:
                 return found
-    return ()
+    return answered(an, cue_tok) if borders else ()
+
+
+RESPONSE_MARKS = frozenset({"after", "following"})
+"""What opens a clause a show of force may answer ('put its forces on high alert after Belarus announced ...')."""
+
+
+def answered(an: Analysis, cue_tok: Token) -> tuple[Party, ...]:
+    """Whom a show of force with no place answers: the subject of the clause of `RESPONSE_MARKS` on its verb (for a
+    noun cue, the verb it hangs from): 'South Korea put its military on heightened alert after North Korea fired
+    two missiles', 'ordered the army to raise its combat readiness after Kosovo police took control of ...'."""
+    verb: Token | None = cue_tok
+    for _ in range(4):
+        if verb is None or verb.pos in ("VERB", "AUX"):
+            break
+        verb = an.head(verb)
+    if verb is None or verb.pos not in ("VERB", "AUX"):
+        return ()
+    if any(border_states(an, t) for t in an.sentence.tokens):
+        # 'on high alert along the border with Syria after Iran announced drills' faces Syria
+        return ()
+    clauses = [c for c in an.kids(verb, "advcl") if any(m.lemma in RESPONSE_MARKS for m in an.kids(c, "mark"))]
+    return tuple(p for c in clauses for s in an.kids(c, "nsubj") for t in conjuncts(an, s) for p in actors_at(an, t))
 
 
 def participle_places(an: Analysis, tok: Token) -> list[Token]:
