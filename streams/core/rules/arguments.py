@@ -350,6 +350,10 @@ def clause_parties(
     that preposition's object is ('denied reports that it was helping Russia', 'looking into allegations that
     Eritrean troops killed ...'); a clause inside the clause is read next ('helping Russia evade sanctions')."""
     nouns = [*an.kids(tok, "dobj"), *an.pobjs(tok, cue.preps)]
+    verb = an.head(tok)
+    if cue.pos == "noun" and tok.dep == "dobj" and verb is not None and verb.pos in ("VERB", "AUX"):
+        # 'opened an inquiry into reports that Ethiopian troops executed ...', 'into' hung on the verb
+        nouns += an.pobjs(verb, cue.preps)
     clauses = [*an.kids(tok, "ccomp")]
     clauses += [c for p in an.kids(tok, "prep") if p.lemma in cue.preps for c in an.kids(p, "pcomp")]
     clauses += [c for n in nouns for c in an.kids(n, "acl", "ccomp", "advcl") if an.kids(c, "nsubj", "nsubjpass")]
