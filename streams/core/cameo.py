@@ -38,9 +38,11 @@ INTENT_BY_CODE: dict[str, str] = {
 }
 """Finer 03x codes where the intended event says more (agree to hold drills -> 0312, to mediate -> 039)."""
 
-THREAT_BY_CODE: dict[str, str] = {"163": "132", "172": "132", "161": "131", "166": "131"}
-THREAT_BY_ROOT: dict[int, str] = {15: "138", 16: "131", 17: "137", 18: "138", 19: "138", 20: "138"}
-"""The CAMEO 13x code for an intended act of material conflict ('would reimpose sanctions' -> 132)."""
+THREAT_BY_CODE: dict[str, str] = {"144": "131", "163": "132", "172": "132", "161": "131", "166": "131"}
+THREAT_BY_ROOT: dict[int, str] = {14: "133", 15: "138", 16: "131", 17: "137", 18: "138", 19: "138", 20: "138"}
+"""The CAMEO 13x code for an intended act of protest or material conflict ('would reimpose sanctions' -> 132,
+'threatened to hold protests' -> 133); blocking is mostly of a bid, a deal or sanctions, a threat of non-force
+('threatened to block Sweden's bid' -> 131)."""
 
 REJECT_BY_ROOT: dict[int, str] = {4: "125", 5: "120", 6: "121", 7: "122", 8: "124"}
 """The CAMEO 12x code for refusing to do an event of a cooperative root (refuse to meet -> 125)."""

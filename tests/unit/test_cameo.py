@@ -8,9 +8,7 @@ from streams.core import cameo
 from streams.core.rules.cues import event_cues
 
 
-@pytest.mark.parametrize(
-    ("root", "quad"), [(1, 1), (5, 1), (6, 2), (9, 2), (10, 3), (14, 3), (15, 4), (20, 4)]
-)
+@pytest.mark.parametrize(("root", "quad"), [(1, 1), (5, 1), (6, 2), (9, 2), (10, 3), (14, 3), (15, 4), (20, 4)])
 def test_quad_classes_follow_gdelts_root_ranges(root: int, quad: int) -> None:
     assert cameo.quad_class_of(root) == quad
 
@@ -94,6 +92,7 @@ def test_intending_cooperation_is_03x_and_intending_force_is_a_threat() -> None:
     assert cameo.intention_of("042") == "036"
     assert cameo.intention_of("062") == "0312"
     assert cameo.intention_of("163") == "132"
+    assert cameo.intention_of("144") == "131" and cameo.intention_of("143") == "133"
     assert cameo.intention_of("111") == "111"
 
 
