@@ -46,6 +46,9 @@ THREAT_BY_ROOT: dict[int, str] = {14: "133", 15: "138", 16: "131", 17: "137", 18
 
 REJECT_BY_ROOT: dict[int, str] = {4: "125", 5: "120", 6: "121", 7: "122", 8: "124"}
 """The CAMEO 12x code for refusing to do an event of a cooperative root (refuse to meet -> 125)."""
+DECLINED_COMMENT = "011"
+"""Declining to comment ('declined to comment on the report'): a refused statement verb, not a refused act that
+a statement is the object of ('refused to sign a joint statement' is a rejection, 120)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,8 +169,11 @@ def intention_of(code: str) -> str:
     return code
 
 
-def refusal_of(code: str) -> str | None:
-    """The 12x code of refusing the event of `code` ('040' -> '125'); None where a refusal is no event."""
+def refusal_of(code: str, verb: bool = False) -> str | None:
+    """The 12x code of refusing the event of `code` ('040' -> '125'); refusing a plain statement (010) named by
+    a verb is declining comment (011: 'declined to comment'); None where a refusal is no event."""
+    if verb and code == "010":
+        return DECLINED_COMMENT
     return REJECT_BY_ROOT.get(root_of(code))
 
 

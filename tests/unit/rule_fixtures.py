@@ -139,6 +139,8 @@ STATES = {
     "Syrian": "SYR",
     "Iraq": "IRQ",
     "Turkish": "TUR",
+    "Saudi Arabia": "SAU",
+    "Pakistan": "PAK",
 }
 IGOS = ("EU", "NATO", "International Court of Justice", "ECOWAS")
 PEOPLE = {"Wei Fenghe": "CHN", "Mohammad Bagheri": "IRN", "Ebrahim Raisi": "IRN", "Wei": "CHN"}

@@ -101,6 +101,12 @@ def test_refusing_a_cooperative_act_is_12x_and_refusing_a_conflict_is_no_event()
     assert cameo.refusal_of("190") is None
 
 
+def test_refusing_a_statement_verb_is_declining_comment_and_a_statement_noun_is_no_event() -> None:
+    assert cameo.refusal_of("010", verb=True) == "011"
+    assert cameo.refusal_of("010") is None
+    assert cameo.refusal_of("012", verb=True) is None
+
+
 def test_a_root_outside_the_codebook_has_no_quad_class() -> None:
     with pytest.raises(ValueError, match=r"outside 1\.\.20"):
         cameo.quad_class_of(21)

@@ -20,7 +20,7 @@ def relations_from(finding: Finding, sentence: Sentence) -> list[Relation]:
         return []
     code = finding.code
     if finding.refused:
-        refusal = cameo.refusal_of(code)
+        refusal = cameo.refusal_of(code, verb=finding.cue.pos == "verb")
         if refusal is None:
             return []
         code = refusal
