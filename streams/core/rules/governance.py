@@ -50,7 +50,9 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
         if head is None:
             break
         entry = lexicon.get((head.lemma, coarse_pos(head.pos)))
-        control = entry.control if entry else None
+        # a light verb's object is its event: 'committing genocide' is done, not intended ('committed to talks' is)
+        lent = entry is not None and tok.dep == "dobj" and tok.lemma in entry.lends
+        control = entry.control if entry and not lent else None
         demanded = entry is not None and entry.frame == "complement" and tok.dep in ("ccomp", "xcomp", "acl")
         if demanded and (tok.dep != "xcomp" or control != "intend"):
             negated = True
