@@ -427,6 +427,14 @@ def shared_objects(an: Analysis, verb: Token) -> list[Token]:
     return [o for c in an.kids(verb, "conj") if c.pos == "VERB" and not an.kids(c, "nsubj") for o in an.kids(c, "dobj")]
 
 
+def of_a_border(an: Analysis, tok: Token) -> bool:
+    """True for the object of a 'with' right after a border noun, whatever the parser hung it on ('along the
+    frontier with Pakistan': the frontier's partner, not the act's)."""
+    prep = an.head(tok)
+    before = an.by_i.get(prep.i - 1) if prep is not None and prep.lemma == "with" else None
+    return before is not None and before.lemma in WORDS.border_nouns
+
+
 def noun_arguments(
     an: Analysis, noun: Token, cue: Cue, lexicon: CueLexicon
 ) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
@@ -454,7 +462,9 @@ def noun_arguments(
         # 'drew condemnation from Kabul', 'imposed sanctions on Iran', 'announced $3 billion in military aid to
         # Ukraine': the phrase hangs from the verb
         source_toks += an.pobjs(verb_of, cue.source_preps)
-        target_toks += an.pobjs(verb_of, cue.preps)
+        # but no partner of a joint act from the parser's 'with' of a border ('stepped up patrols along the
+        # frontier with Pakistan' are no joint patrols with Pakistan)
+        target_toks += [t for t in an.pobjs(verb_of, cue.preps) if not (cue.mutual and of_a_border(an, t))]
     sources = own + parties(an, source_toks)
     targets = parties(an, target_toks) or parties(an, an.pobjs(noun, cue.fallback_preps))
     if cue.symmetric and not sources and not targets:
