@@ -40,14 +40,11 @@ def place_targets(an: Analysis, cue_tok: Token, cue: Cue, borders: bool = False)
     return answered(an, cue_tok) if borders else ()
 
 
-RESPONSE_MARKS = frozenset({"after", "following"})
-"""What opens a clause a show of force may answer ('put its forces on high alert after Belarus announced ...')."""
-
-
 def answered(an: Analysis, cue_tok: Token) -> tuple[Party, ...]:
-    """Whom a show of force with no place answers: the subject of the clause of `RESPONSE_MARKS` on its verb (for a
-    noun cue, the verb it hangs from): 'South Korea put its military on heightened alert after North Korea fired
-    two missiles', 'ordered the army to raise its combat readiness after Kosovo police took control of ...'."""
+    """Whom a show of force with no place answers: the subject of a clause on its verb (for a noun cue, the verb it
+    hangs from) opened by a word of words.toml `response_marks`: 'South Korea put its military on heightened alert
+    after North Korea fired two missiles', 'ordered the army to raise its combat readiness after Kosovo police took
+    control of ...'."""
     verb: Token | None = cue_tok
     for _ in range(4):
         if verb is None or verb.pos in ("VERB", "AUX"):
@@ -58,7 +55,7 @@ def answered(an: Analysis, cue_tok: Token) -> tuple[Party, ...]:
     if any(border_states(an, t) for t in an.sentence.tokens):
         # 'on high alert along the border with Syria after Iran announced drills' faces Syria
         return ()
-    clauses = [c for c in an.kids(verb, "advcl") if any(m.lemma in RESPONSE_MARKS for m in an.kids(c, "mark"))]
+    clauses = [c for c in an.kids(verb, "advcl") if any(m.lemma in WORDS.response_marks for m in an.kids(c, "mark"))]
     return tuple(p for c in clauses for s in an.kids(c, "nsubj") for t in conjuncts(an, s) for p in actors_at(an, t))
 
 
