@@ -30,9 +30,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from bench import e2e
+from bench import e2e, nlp
 from bench.corpus import make_corpus
-from bench.nlp import BATCH_SIZE, Timing, bare_pipe
+from bench.nlp import Timing, bare_pipe
 from bench.run import KAFKA_LIBS, PARTITIONS, load, machine
 from streams.core.models import Article, EnrichedArticle
 from streams.kafka.local import LocalKafka
@@ -71,13 +71,7 @@ def bounded_core(articles: list[Article]) -> tuple[float, list[EnrichedArticle]]
     seconds, and the enriched articles that make the expected table (a 5,000-token article may be cut in parts)."""
     from threadpoolctl import threadpool_limits
 
-    from streams.core.bounded import BoundedExtractor
-    from streams.core.extract import load_extractor
-    from streams.nlp import nlp_config
-    from streams.settings import Settings
-
-    config = nlp_config(Settings())
-    bounded = BoundedExtractor(load_extractor(), config.bounds, batch_size=BATCH_SIZE)
+    bounded = nlp.worker_core()  # the NLP process's own settings, the sentence prefilter among them
     received = datetime.now(UTC)
     with threadpool_limits(1, user_api="blas"):
         bounded.extract_many(articles[:2], received)  # warm-up

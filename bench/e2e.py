@@ -121,8 +121,13 @@ class RelationsWatch:
                     return self._complete_at
             time.sleep(0.05)
         with self._lock:
-            missing = {d: (self.event_counts.get(d, 0), n) for d, n in self._target.items() if not self._satisfied()}
-        raise TimeoutError(f"the table did not complete in {timeout:.0f}s ({len(missing)} dyads short); {what()}")
+            counts = dict(self.event_counts)
+        short = sorted((d, counts.get(d, 0), n) for d, n in self._target.items() if counts.get(d, 0) < n)
+        shown = ", ".join(f"{d} {got}/{n}" for d, got, n in short[:10])
+        raise TimeoutError(
+            f"the table did not complete in {timeout:.0f}s "
+            f"({len(short)} of {len(self._target)} dyads short: {shown}); {what()}"
+        )
 
     def stop(self) -> None:
         self._stop.set()

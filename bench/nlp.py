@@ -155,7 +155,7 @@ def nlp_paths_ab(articles: list[Article], rounds: int = 3) -> list[dict[str, flo
     settings = Settings()
     config = nlp_config(settings)
     extractor = load_extractor()
-    bounded = BoundedExtractor(extractor, config.bounds, batch_size=BATCH_SIZE)
+    bounded = BoundedExtractor(extractor, config.bounds, batch_size=BATCH_SIZE, prefilter=config.prefilter)
     process = NlpProcess(config, timeout=settings.nlp_timeout)
     process.start()
     batches = [articles[i : i + BATCH_SIZE] for i in range(0, len(articles), BATCH_SIZE)]
