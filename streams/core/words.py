@@ -67,6 +67,7 @@ class WordLists:
     stationed_nouns: frozenset[str]
     front_nouns: frozenset[str]
     object_place_preps: frozenset[str]
+    removal_words: frozenset[str]
     response_marks: frozenset[str]
     measure_words: frozenset[str]
     place_nouns: frozenset[str]

@@ -99,6 +99,9 @@ def anchors(an: Analysis, cue_tok: Token, cue: Cue) -> list[tuple[Token, list[To
     objects += an.pobjs(cue_tok, cue.preps)
     # 'pulled its troops back from the area around Kyiv': the preposition hangs on the adverb
     objects += [o for adverb in an.kids(cue_tok, "advmod") for o in an.pobjs(adverb, cue.preps)]
+    if cue_tok.lemma in WORDS.removal_words:
+        # 'abducted civilians from occupied areas of Ukraine's Kherson region': where they were taken from
+        objects += [o for t in [cue_tok, *an.kids(cue_tok, "dobj")] for o in an.pobjs(t, ("from",))]
     head = an.head(cue_tok)
     if cue.pos == "noun" and head is not None and head.lemma in WORDS.naming_verbs:
         # 'called the detention of the writer in China outrageous': the speaker did not detain anyone
