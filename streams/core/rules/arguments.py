@@ -82,6 +82,9 @@ def actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
     resolved: tuple[Party, ...] = ()
     for child in owners:
         found = tuple(p for t in conjuncts(an, child) for p in actors_at(an, t, depth + 1))
+        if tok.lemma in WORDS.place_nouns:
+            # 'the first strike on NATO territory', 'EU soil': the land of the members, no act on the organisation
+            found = tuple(p for p in found if p.role != "IGO")
         if found and child.dep == "pobj":
             prep = an.head(child)
             siblings = [o for o in an.kids(prep, "pobj") if o.i != child.i] if prep is not None else []
