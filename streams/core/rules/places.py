@@ -99,9 +99,12 @@ def anchors(an: Analysis, cue_tok: Token, cue: Cue) -> list[tuple[Token, list[To
     objects += an.pobjs(cue_tok, cue.preps)
     # 'pulled its troops back from the area around Kyiv': the preposition hangs on the adverb
     objects += [o for adverb in an.kids(cue_tok, "advmod") for o in an.pobjs(adverb, cue.preps)]
+    if "from" in cue.preps:
+        # 'pulled out of the southern Lebanese town of Khiam': 'out of' is 'from'
+        objects += out_of(an, cue_tok)
     if cue_tok.lemma in WORDS.removal_words:
         # 'abducted civilians from occupied areas of Ukraine's Kherson region': where they were taken from
-        objects += [o for t in [cue_tok, *an.kids(cue_tok, "dobj")] for o in an.pobjs(t, ("from",))]
+        objects += [o for t in [cue_tok, *an.kids(cue_tok, "dobj")] for o in [*an.pobjs(t, ("from",)), *out_of(an, t)]]
     head = an.head(cue_tok)
     if cue.pos == "noun" and head is not None and head.lemma in WORDS.naming_verbs:
         # 'called the detention of the writer in China outrageous': the speaker did not detain anyone
@@ -122,6 +125,12 @@ def anchors(an: Analysis, cue_tok: Token, cue: Cue) -> list[tuple[Token, list[To
         # noun's target phrase may hang on the verb ('kept up their shelling on the outskirts of Kharkiv')
         out.append((head, an.pobjs(head, cue.preps)))
     return out
+
+
+def out_of(an: Analysis, tok: Token) -> list[Token]:
+    """The objects of 'out of' on `tok`, which the parser makes a preposition, particle or adverb 'out' with its own
+    'of' ('pulled out of the town of Khiam', 'drove them out of their villages')."""
+    return [o for t in an.kids(tok, "prep", "prt", "advmod") if t.lemma == "out" for o in an.pobjs(t, ("of",))]
 
 
 def place_phrases(an: Analysis, tok: Token) -> list[Token]:
