@@ -68,6 +68,7 @@ class WordLists:
     front_nouns: frozenset[str]
     object_place_preps: frozenset[str]
     removal_words: frozenset[str]
+    journey_verbs: frozenset[str]
     response_marks: frozenset[str]
     measure_words: frozenset[str]
     place_nouns: frozenset[str]

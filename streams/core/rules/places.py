@@ -124,7 +124,18 @@ def anchors(an: Analysis, cue_tok: Token, cue: Cue) -> list[tuple[Token, list[To
         # (not 'criticised Russia's annexation of Crimea in a speech in Montreal': the speech was there); the
         # noun's target phrase may hang on the verb ('kept up their shelling on the outskirts of Kharkiv')
         out.append((head, an.pobjs(head, cue.preps)))
+    out += [(journey, an.pobjs(journey, ("to",))) for verb, _ in list(out) for journey in journeys(an, verb)]
     return out
+
+
+def journeys(an: Analysis, verb: Token) -> list[Token]:
+    """The verb of going somewhere that a verb with no subject of its own is coordinated with: its destination is
+    where the second act happened ('drove their tractors to Bucharest and staged a protest outside the government
+    headquarters', 'marched to the capital and clashed with police'); words.toml `journey_verbs`."""
+    head = an.head(verb)
+    if verb.dep != "conj" or head is None or head.lemma not in WORDS.journey_verbs or an.kids(verb, "nsubj"):
+        return []
+    return [head]
 
 
 def out_of(an: Analysis, tok: Token) -> list[Token]:
