@@ -34,7 +34,7 @@ def place_targets(an: Analysis, cue_tok: Token, cue: Cue, borders: bool = False)
     the Moroccan border', 'troops massed near the Ukrainian border'): a show of force there is aimed at it."""
     for anchor, objects in anchors(an, cue_tok, cue):
         for place in [*objects, *place_phrases(an, anchor), *(p for o in objects for p in participle_places(an, o))]:
-            found = states_at(an, place) or (border_states(an, place) if borders else ())
+            found = states_at(an, place, sided=not borders) or (border_states(an, place) if borders else ())
             if found:
                 return found
     return answered(an, cue_tok) if borders else ()
@@ -159,13 +159,16 @@ def place_phrases(an: Analysis, tok: Token) -> list[Token]:
     return found
 
 
-def states_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
+def states_at(an: Analysis, tok: Token, depth: int = 0, sided: bool = False) -> tuple[Party, ...]:
     """The states a place phrase names: a state or capital ('in Syria', 'in Budapest'), the owner of a place
     noun or name ("Syria's Idlib province", 'Ecuadorean territory'), a place inside a place ('a market in
     Saada province in northern Yemen', 'the town of Qamishli in Syria', 'Erbil, the capital of Iraq's
-    Kurdistan region')."""
-    if depth > MAX_DEPTH or tok.lemma in WORDS.border_nouns:
+    Kurdistan region'). A border is no place, but with `sided` one named with both its sides is its owner's
+    side (`owner_side`)."""
+    if depth > MAX_DEPTH:
         return ()
+    if tok.lemma in WORDS.border_nouns:
+        return owner_side(an, tok) if sided else ()
     named = _named_states(an, [t for t in conjuncts(an, tok) if t.lemma not in WORDS.border_nouns])
     if named:
         return named
@@ -181,10 +184,19 @@ def states_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
     inner += an.kids(tok, "appos")
     inner += place_phrases(an, tok)
     for child in inner:
-        found = states_at(an, child, depth + 1)
+        found = states_at(an, child, depth + 1, sided)
         if found:
             return found
     return ()
+
+
+def owner_side(an: Analysis, border: Token) -> tuple[Party, ...]:
+    """The state a border named with both its sides runs along on the near side: its named owner ('positions near
+    Armenia's border with Azerbaijan' are in Armenia); () for a border with one side named ('near the Turkish
+    border', 'its border with Belarus': either side) or the same state on both."""
+    side = {p.actor for p in _named_states(an, an.pobjs(border, ("with",)))}
+    owners = _named_states(an, [t for t in an.kids(border, "poss", "amod", "compound") if t.i in an.mentions])
+    return owners if side and owners and not side & {p.actor for p in owners} else ()
 
 
 def _named_states(an: Analysis, toks: list[Token]) -> tuple[Party, ...]:
