@@ -24,6 +24,8 @@ PLACE_KINDS = frozenset({"state", "metonymy", "city"})
 """Mentions that name a state's territory: the state itself, its capital (not its government here) and a city
 named with its state ("Russia's Samara region")."""
 MAX_DEPTH = 4
+QUANTITY_POS = frozenset({"ADJ", "DET", "NUM", "PRON"})
+"""Parts of speech of a word that counts places with 'of' ('most of the towns', 'two of the bases')."""
 PLACE_NAME_TOKENS = 4
 """The longest city or region name read, in tokens ('Deir ez-Zor' is four: Deir, ez, -, Zor)."""
 
@@ -181,6 +183,11 @@ def states_at(an: Analysis, tok: Token, depth: int = 0, sided: bool = False) -> 
         inner += an.kids(tok, "poss", "compound", "amod", "nmod")
         # 'the nuclear site at Natanz': after a place, 'at' places it (after a verb it may aim: 'hit back at')
         inner += an.pobjs(tok, ("of", "at"))
+        # 'the towns they had entered in southern Lebanon': a clause on a place says where it is
+        inner += [p for verb in an.kids(tok, "relcl", "acl") for p in place_phrases(an, verb)]
+    elif tok.pos in QUANTITY_POS:
+        # 'withdrew from most of the towns', 'struck two of the bases': the places counted
+        inner += an.pobjs(tok, ("of",))
     inner += an.kids(tok, "appos")
     inner += place_phrases(an, tok)
     for child in inner:
