@@ -51,6 +51,7 @@ class WordLists:
     hypothetical_aux: frozenset[str]
     conditional_marks: frozenset[str]
     ultimatum_marks: frozenset[str]
+    pending_marks: frozenset[str]
     reason_marks: frozenset[str]
     meeting_preps: frozenset[str]
     time_preps: frozenset[str]

@@ -12,7 +12,7 @@ from streams.core.models import Mode
 from streams.core.rules.arguments import arguments, cue_words, each_other, is_event_noun, requirement_met
 from streams.core.rules.background import is_background
 from streams.core.rules.cues import Cue, CueLexicon
-from streams.core.rules.governance import governance, governs_cue, judged_parties
+from streams.core.rules.governance import conditional_threat, governance, governs_cue, judged_parties
 from streams.core.rules.patterns import VerbPatterns
 from streams.core.rules.places import place_targets, places_named, protest_place_sources
 from streams.core.rules.plain import Analysis, Party, Sentence, Token, coarse_pos, mention_text, party_of
@@ -140,8 +140,10 @@ def event_cue(an: Analysis, verb: Token, ours: Cue | None, lexicon: CueLexicon, 
     naming = naming_cue(an, verb) if verb.lemma in WORDS.naming_verbs else None
     if naming is not None:
         return naming
-    if ours is not None and ours.control == "report" and ultimatum_told(an, verb):
-        return threat_cue(verb.lemma)
+    if ours is not None and ours.control == "report":
+        threat = THREAT if ultimatum_told(an, verb) else conditional_threat(an, verb, lexicon, patterns)
+        if threat is not None:
+            return threat_cue(verb.lemma, threat)
     if ours is not None and ours.cameo is None:
         return ours
     match = patterns.match(an, verb)
@@ -196,8 +198,8 @@ def foretold_on_condition(an: Analysis, clause: Token, marks: frozenset[str]) ->
 
 
 @cache
-def threat_cue(lemma: str) -> Cue:
-    return Cue.model_validate({"lemma": lemma, "pos": "verb", "cameo": THREAT})
+def threat_cue(lemma: str, code: str = THREAT) -> Cue:
+    return Cue.model_validate({"lemma": lemma, "pos": "verb", "cameo": code})
 
 
 @cache
@@ -275,6 +277,10 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
         # 'the United States told Israel that it would pause weapons shipments': the speaker's own act, told to
         # someone, is aimed at the one told
         targets = tuple(replace(a, inferred=True) for a in gov.addressees if a.actor not in own)
+    if not targets and code is not None and not cameo.is_cooperative(cameo.quad_class_of(cameo.root_of(code))):
+        # 'Moscow said it would retaliate if Finland joined NATO': a harm foretold on a condition is aimed at whom
+        # the condition is put to (`governance.threatened_parties`)
+        targets = tuple(replace(p, resolved=True) for p in gov.threatened if p.actor not in own)
     if not targets and code == DENIAL and not reversed_:
         # 'Poland said Belarusian helicopters entered its airspace. Minsk denied any incursion.': the accuser, the
         # latest other actor named before the denial's sentence

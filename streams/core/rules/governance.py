@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from streams.core import cameo
 from streams.core.models import Mode
-from streams.core.rules.arguments import parties
+from streams.core.rules.arguments import parties, phrase_parties, subjects
 from streams.core.rules.cues import Cue, CueLexicon
+from streams.core.rules.patterns import VerbPatterns
 from streams.core.rules.plain import Analysis, Party, Token, coarse_pos, mention_text
 from streams.core.words import WORDS
 
@@ -23,15 +24,21 @@ class Governance:
     speaker_actors: tuple[Party, ...] = ()
     addressees: tuple[Party, ...] = ()
     """Whom the speaker told ('told Israel that it would pause shipments'): see `findings.find`."""
+    threatened: tuple[Party, ...] = ()
+    """Whom a harm foretold on a condition is aimed at ('said it would retaliate if Finland joined NATO'):
+    `threatened_parties`."""
 
 
 def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
     """Walk up from the cue: intention and refusal verbs, negation, future auxiliaries, reporting speakers."""
     negated = bool(an.kids(cue_tok, "neg")) or any(d.lemma == "no" for d in an.kids(cue_tok, "det"))
-    # 'if Iran attacks Israel, ...': a condition is not an event
+    # 'if Iran attacks Israel, ...', 'would not sign until Armenia changed its constitution': a condition is not
+    # an event
     negated = negated or any(m.lemma in WORDS.conditional_marks for m in an.kids(cue_tok, "mark"))
-    # 'analysts say China could invade': a possibility is not an event
-    negated = negated or any(a.lemma in WORDS.hypothetical_aux for a in an.kids(cue_tok, "aux"))
+    above = an.head(cue_tok)
+    negated = negated or (above is not None and condition_of(an, above) == cue_tok)
+    # 'analysts say China could invade': a possibility is not an event (but see the end: a threat)
+    possible = any(a.lemma in WORDS.hypothetical_aux for a in an.kids(cue_tok, "aux"))
     intended = any(a.lemma in WORDS.future_aux for a in an.kids(cue_tok, "aux"))
     refused = False
     speaker: str | None = None
@@ -102,6 +109,8 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
         elif in_clause and tok.dep in ("xcomp", "dobj", "pcomp", "acomp", "prep", "pobj", "advcl", "conj"):
             if tok.dep != "conj" and not owned:
                 negated = negated or bool(an.kids(head, "neg"))
+                # 'if the United States joined any new attack on Iran': what a condition names did not happen
+                negated = negated or any(m.lemma in WORDS.conditional_marks for m in an.kids(head, "mark"))
             if control == "intend":
                 intended = True
             elif control == "refuse":
@@ -113,8 +122,94 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
             if tok.dep != "conj" and any(a.lemma in WORDS.hypothetical_aux for a in an.kids(head, "aux")):
                 negated = True
         tok = head
+    threatened = threatened_parties(an, cue_tok, lexicon)
+    if possible:
+        # 'Iran's parliament speaker said Tehran could close the strait if the United States attacked': a harm its
+        # own side says it may do on a condition another must meet is a threat, not a guess
+        doers = {p.actor for p in subjects(an, cue_tok)} if threatened else set()
+        if doers & {p.actor for p in speaker_actors}:
+            intended = True
+        else:
+            negated = True
     mode: Mode = "intended" if intended else "reported" if speaker else "asserted"
-    return Governance(mode, speaker, negated, refused, speaker_actors, addressees)
+    return Governance(mode, speaker, negated, refused, speaker_actors, addressees, threatened)
+
+
+THREAT, WITHHOLDING = "130", "131"
+"""Threaten, not specified; threaten non-force: what foretelling a harm, or withholding cooperation, on a
+condition is (`conditional_threat`)."""
+
+
+def condition_of(an: Analysis, clause: Token) -> Token | None:
+    """The condition of a clause that foretells an act: an adverbial clause opened by 'if' or 'unless'
+    (`words.conditional_marks`) under a future or possibility auxiliary ('would retaliate if Finland joined NATO',
+    'could close the strait if the United States attacked'), or by 'until' (`words.pending_marks`) under one whose
+    act is withheld ('would not receive aid until it decided'); None for any other clause."""
+    if not any(a.lemma in WORDS.future_aux or a.lemma in WORDS.hypothetical_aux for a in an.kids(clause, "aux")):
+        return None
+    withheld = bool(an.kids(clause, "neg"))
+    for adverbial in an.kids(clause, "advcl"):
+        marks = {m.lemma for m in an.kids(adverbial, "mark")}
+        if marks & WORDS.conditional_marks or (withheld and marks & WORDS.pending_marks):
+            return adverbial
+    return None
+
+
+def threatened_parties(an: Analysis, tok: Token, lexicon: CueLexicon) -> tuple[Party, ...]:
+    """Whom an act foretold on a condition is aimed at: the subject of the foretelling clause (the cue's own, or
+    its complement's: 'Russia said Poland would face consequences if it hosted missiles'), then the subject of the
+    condition when it names an actor itself ('said it would retaliate if Finland joined NATO'; not 'unless Chinese
+    influence was curbed'). The caller passes over the threatener's own."""
+    for clause in (tok, *an.kids(tok, "ccomp")):
+        condition = condition_of(an, clause)
+        if condition is None:
+            continue
+        named = [s for s in an.kids(condition, "nsubj", "nsubjpass") if s.i in an.mentions or s.i in an.anaphors]
+        found = {p.actor: p for p in (*parties(an, named), *parties(an, an.kids(clause, "nsubj", "nsubjpass")))}
+        if an.kids(clause, "neg"):
+            # 'would not resume gas deliveries to Germany unless the sanctions were lifted': whom it is withheld from
+            found |= {p.actor: p for p in phrase_parties(an, clause, an.kids(clause, "dobj"), lexicon, found)}
+        return tuple(found.values())
+    return ()
+
+
+def conditional_threat(an: Analysis, verb: Token, lexicon: CueLexicon, patterns: VerbPatterns) -> str | None:
+    """The threat code of a report whose complement foretells an act on a condition (`condition_of`): 131 when
+    the act withholds cooperation ('told Papandreou that Athens would not receive aid until it decided'), 130 for
+    any other act that is no cooperation ('said it would retaliate if Finland joined NATO', 'said Poland would
+    pay dearly if ...'); None for an offer ('would resume cooperation if sanctions were lifted'), a promise not to
+    harm ('would not attack if ...') or no condition."""
+    for clause in an.kids(verb, "ccomp"):
+        if condition_of(an, clause) is None:
+            continue
+        codes = foretold_codes(an, clause, lexicon, patterns)
+        cooperative = any(cameo.is_cooperative(cameo.quad_class_of(cameo.root_of(c))) for c in codes)
+        withheld = bool(an.kids(clause, "neg"))
+        if cooperative and withheld:
+            return WITHHOLDING
+        if not cooperative and not (withheld and codes):
+            return THREAT
+    return None
+
+
+def foretold_codes(an: Analysis, clause: Token, lexicon: CueLexicon, patterns: VerbPatterns) -> list[str]:
+    """The event codes a foretelling clause names: of its verb and the verbs of its infinitives ('would be ready
+    to deploy'), and of their objects and what those measure ('another cent of aid')."""
+    verbs = [clause]
+    for tok in verbs:
+        verbs.extend(an.kids(tok, "xcomp", "acomp"))
+    nouns = [o for v in verbs for o in an.kids(v, "dobj", "attr", "nsubjpass")]
+    nouns += [o for n in nouns for o in an.pobjs(n, ("of",))]
+    codes = []
+    for tok in (*verbs, *nouns):
+        entry = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
+        code = entry.cameo if entry is not None else None
+        if code is None and entry is None and tok.pos == "VERB":
+            match = patterns.match(an, tok)
+            code = match.code if match is not None else None
+        if code is not None:
+            codes.append(code)
+    return codes
 
 
 def is_verbal(lexicon: CueLexicon, tok: Token) -> bool:
