@@ -281,6 +281,9 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
         # 'Moscow said it would retaliate if Finland joined NATO': a harm foretold on a condition is aimed at whom
         # the condition is put to (`governance.threatened_parties`)
         targets = tuple(replace(p, resolved=True) for p in gov.threatened if p.actor not in own)
+    if gov.rejecters and all(t.actor in own for t in targets):
+        # 'Israel rejected calls from France and Britain for a halt': the calls were made to Israel
+        targets = tuple(replace(p, resolved=True) for p in gov.rejecters if p.actor not in own)
     if not targets and code == DENIAL and not reversed_:
         # 'Poland said Belarusian helicopters entered its airspace. Minsk denied any incursion.': the accuser, the
         # latest other actor named before the denial's sentence

@@ -24,6 +24,9 @@ class Governance:
     speaker_actors: tuple[Party, ...] = ()
     addressees: tuple[Party, ...] = ()
     """Whom the speaker told ('told Israel that it would pause shipments'): see `findings.find`."""
+    rejecters: tuple[Party, ...] = ()
+    """Who rejected another's request or offer that names no addressee: the one it was made to ('Israel rejected
+    calls from France for a halt', 'a request by the United States ... was rejected by Madrid')."""
     threatened: tuple[Party, ...] = ()
     """Whom a harm foretold on a condition is aimed at ('said it would retaliate if Finland joined NATO'):
     `threatened_parties`."""
@@ -50,6 +53,16 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
     # 'rejected Japan's offer', 'turned down a request from Beijing': another's words stand when rejected (not
     # another's deeds: 'vetoed the EU's aid to Ukraine')
     made_by_another = (owned or bool(an.pobjs(cue_tok, ("from", "by")))) and is_verbal(lexicon, cue_tok)
+    rejecters: tuple[Party, ...] = ()
+    rejecting = an.head(cue_tok)
+    rejection = lexicon.get((rejecting.lemma, coarse_pos(rejecting.pos))) if rejecting is not None else None
+    if rejecting is not None and made_by_another and is_rejection(rejection):
+        # 'rejected calls from France', 'turned down a request from Beijing', 'a request by the United States was
+        # rejected by Madrid': the words were put to the one who rejected them
+        if cue_tok.dep == "dobj":
+            rejecters = subjects(an, rejecting)
+        elif cue_tok.dep == "nsubjpass":
+            rejecters = parties(an, an.pobjs(rejecting, ("by",)))
     tok = cue_tok
     for _ in range(8):
         speaker = speaker or according_to(an, tok)
@@ -132,7 +145,7 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
         else:
             negated = True
     mode: Mode = "intended" if intended else "reported" if speaker else "asserted"
-    return Governance(mode, speaker, negated, refused, speaker_actors, addressees, threatened)
+    return Governance(mode, speaker, negated, refused, speaker_actors, addressees, rejecters, threatened)
 
 
 THREAT, WITHHOLDING = "130", "131"
