@@ -35,6 +35,8 @@ class Governance:
 def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
     """Walk up from the cue: intention and refusal verbs, negation, future auxiliaries, reporting speakers."""
     negated = bool(an.kids(cue_tok, "neg")) or any(d.lemma == "no" for d in an.kids(cue_tok, "det"))
+    # 'would respond to any Israeli attack', 'opposed to any deal with Pristina': no act in particular
+    negated = negated or (cue_tok.pos in ("NOUN", "PROPN") and any(d.lemma == "any" for d in an.kids(cue_tok, "det")))
     # 'if Iran attacks Israel, ...', 'would not sign until Armenia changed its constitution': a condition is not
     # an event
     negated = negated or any(m.lemma in WORDS.conditional_marks for m in an.kids(cue_tok, "mark"))
