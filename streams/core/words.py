@@ -52,6 +52,7 @@ class WordLists:
     conditional_marks: frozenset[str]
     ultimatum_marks: frozenset[str]
     pending_marks: frozenset[str]
+    retaliation_words: frozenset[str]
     reason_marks: frozenset[str]
     meeting_preps: frozenset[str]
     time_preps: frozenset[str]

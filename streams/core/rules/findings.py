@@ -12,7 +12,13 @@ from streams.core.models import Mode
 from streams.core.rules.arguments import arguments, cue_words, each_other, is_event_noun, requirement_met
 from streams.core.rules.background import is_background
 from streams.core.rules.cues import Cue, CueLexicon
-from streams.core.rules.governance import conditional_threat, governance, governs_cue, judged_parties
+from streams.core.rules.governance import (
+    conditional_threat,
+    governance,
+    governs_cue,
+    judged_parties,
+    retaliation_threat,
+)
 from streams.core.rules.patterns import VerbPatterns
 from streams.core.rules.places import place_targets, places_named, protest_place_sources
 from streams.core.rules.plain import Analysis, Party, Sentence, Token, coarse_pos, mention_text, party_of
@@ -48,6 +54,7 @@ def findings_in(
     out: list[tuple[Sentence, Finding]] = []
     before: tuple[Party, ...] = ()
     doers: tuple[Party, ...] = ()
+    acts: tuple[tuple[Party, Party], ...] = ()
     for an in analyses:
         sentence = an.sentence
         lone = min_actors > 1 and len(actors_named(an)) < min_actors
@@ -65,13 +72,14 @@ def findings_in(
                 cue = event_cue(an, tok, cue, lexicon, patterns)
             if cue is None or not (cue.cameo or cue.polarity):
                 continue
-            if lone and cue.cameo != DENIAL and prior_act(an, tok) is None:
+            if lone and cue.cameo != DENIAL and prior_act(an, tok) is None and cue != retaliation_cue(cue.lemma):
                 continue
-            finding = find(an, tok, cue, lexicon, context)
+            finding = find(an, tok, cue, lexicon, context._replace(acts=acts))
             if finding is not None:
                 out.append((sentence, finding))
                 if finding.pairs and prior_act(an, tok) is None:
                     doers = finding.sources
+                acts = (*acts, *finding.pairs)[-6:]
     return out
 
 
@@ -81,6 +89,8 @@ class Context(NamedTuple):
 
     named: tuple[Party, ...] = ()
     doers: tuple[Party, ...] = ()
+    acts: tuple[tuple[Party, Party], ...] = ()
+    """The (source, target) pairs of the acts found so far, this sentence's before the cue too, the latest last."""
 
 
 def prior_act(an: Analysis, tok: Token) -> Token | None:
@@ -140,6 +150,8 @@ def event_cue(an: Analysis, verb: Token, ours: Cue | None, lexicon: CueLexicon, 
     naming = naming_cue(an, verb) if verb.lemma in WORDS.naming_verbs else None
     if naming is not None:
         return naming
+    if retaliation_threat(an, verb, ours, lexicon):
+        return retaliation_cue(verb.lemma)
     if ours is not None and ours.control == "report":
         threat = THREAT if ultimatum_told(an, verb) else conditional_threat(an, verb, lexicon, patterns)
         if threat is not None:
@@ -200,6 +212,14 @@ def foretold_on_condition(an: Analysis, clause: Token, marks: frozenset[str]) ->
 @cache
 def threat_cue(lemma: str, code: str = THREAT) -> Cue:
     return Cue.model_validate({"lemma": lemma, "pos": "verb", "cameo": code})
+
+
+@cache
+def retaliation_cue(lemma: str) -> Cue:
+    """A threat whose target is the doer of the act responded to ('would respond to any Israeli attack')."""
+    return Cue.model_validate(
+        {"lemma": lemma, "pos": "verb", "cameo": THREAT, "preps": ["of", "to", "against", "for", "on"]}
+    )
 
 
 @cache
@@ -284,6 +304,11 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
     if gov.rejecters and all(t.actor in own for t in targets):
         # 'Israel rejected calls from France and Britain for a halt': the calls were made to Israel
         targets = tuple(replace(p, resolved=True) for p in gov.rejecters if p.actor not in own)
+    if not targets and cue == retaliation_cue(cue.lemma):
+        # 'Tallinn had expelled a Russian diplomat ..., and Moscow promised a response': a response aimed at no one
+        # answers whoever acted on the threatener last
+        answered = next((s for s, t in reversed(context.acts) if t.actor in own and s.actor not in own), None)
+        targets = (replace(answered, resolved=True),) if answered is not None else ()
     if not targets and code == DENIAL and not reversed_:
         # 'Poland said Belarusian helicopters entered its airspace. Minsk denied any incursion.': the accuser, the
         # latest other actor named before the denial's sentence

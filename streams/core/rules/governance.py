@@ -49,7 +49,10 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
     speaker: str | None = None
     speaker_actors: tuple[Party, ...] = ()
     addressees: tuple[Party, ...] = ()
-    in_clause = True
+    # 'would respond to NATO's deployment': the act responded to is another's, not foretold with the response
+    to = an.head(cue_tok) if cue_tok.dep == "pobj" else None
+    answered = an.head(to) if to is not None and to.lemma in ("to", "for", "against") else None
+    in_clause = answered is None or answered.lemma not in WORDS.retaliation_words
     # 'did not respond to Thailand's request': someone else's act stands whatever is said of it
     owned = cue_tok.pos in ("NOUN", "PROPN") and bool(an.kids(cue_tok, "poss"))
     # 'rejected Japan's offer', 'turned down a request from Beijing': another's words stand when rejected (not
@@ -137,7 +140,9 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
             if tok.dep != "conj" and any(a.lemma in WORDS.hypothetical_aux for a in an.kids(head, "aux")):
                 negated = True
         tok = head
-    threatened = threatened_parties(an, cue_tok, lexicon)
+    # a harm foretold on a condition threatens when someone says it ('Moscow said it would retaliate if ...', 'warned
+    # that ...'); told as a scenario ('If Russia attacks Lithuania, NATO will respond') it is a hypothesis
+    threatened = threatened_parties(an, cue_tok, lexicon) if speaker or an.kids(cue_tok, "ccomp") else ()
     if possible:
         # 'Iran's parliament speaker said Tehran could close the strait if the United States attacked': a harm its
         # own side says it may do on a condition another must meet is a threat, not a guess
@@ -153,6 +158,45 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
 THREAT, WITHHOLDING = "130", "131"
 """Threaten, not specified; threaten non-force: what foretelling a harm, or withholding cooperation, on a
 condition is (`conditional_threat`)."""
+
+
+def retaliation_threat(an: Analysis, verb: Token, entry: Cue | None, lexicon: CueLexicon) -> bool:
+    """True for a response foretold or vowed (`words.retaliation_words`): a verb of our own lexicon's gaps under a
+    future auxiliary or in the infinitive of an intention ('would respond to any Israeli attack', 'vowed to respond
+    to NATO's deployment'), or the object of an intention or a threat ('vowed a decisive response to India's
+    strikes', 'promised countermeasures against the United States', 'warned of a crushing response'). A response
+    done ('responded to the strikes with missiles') is not one."""
+    if entry is None and verb.lemma in WORDS.retaliation_words:
+        head = an.head(verb)
+        above = lexicon.get((head.lemma, coarse_pos(head.pos))) if head is not None and verb.dep == "xcomp" else None
+        foretold = intends_or_threatens(above) or any(a.lemma in WORDS.future_aux for a in an.kids(verb, "aux"))
+        return foretold and answers_a_deed(an, verb, lexicon)
+    if not intends_or_threatens(entry):
+        return False
+    objects = [*an.kids(verb, "dobj"), *an.pobjs(verb, ("of",))]
+    return any(o.lemma in WORDS.retaliation_words and answers_a_deed(an, o, lexicon) for o in objects)
+
+
+def answers_a_deed(an: Analysis, tok: Token, lexicon: CueLexicon) -> bool:
+    """False when what a response is to is no hostile deed: words or offers ('would respond to the IAEA's questions',
+    'promised a response to the EU's request'); True for an act of conflict, a move or decision told
+    (`words.prior_act_nouns`), a hostile act named as such ('any Israeli aggression', `words.disparaging_words`), an
+    actor, or nothing named."""
+    answered = an.pobjs(tok, ("to", "for"))
+    for obj in answered:
+        entry = lexicon.get((obj.lemma, "noun"))
+        hostile = entry is not None and entry.cameo is not None and not cameo.is_cooperative(
+            cameo.quad_class_of(cameo.root_of(entry.cameo))
+        )
+        told = obj.lemma in WORDS.prior_act_nouns or obj.lemma in WORDS.disparaging_words
+        if hostile or told or obj.i in an.mentions:
+            return True
+    return not answered
+
+
+def intends_or_threatens(entry: Cue | None) -> bool:
+    """True for a verb of intention (vow, promise, pledge) or of threat (CAMEO root 13: threaten, warn)."""
+    return entry is not None and (entry.control == "intend" or (entry.cameo is not None and entry.cameo[:2] == "13"))
 
 
 def condition_of(an: Analysis, clause: Token) -> Token | None:
