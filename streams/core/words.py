@@ -53,6 +53,8 @@ class WordLists:
     ultimatum_marks: frozenset[str]
     pending_marks: frozenset[str]
     retaliation_words: frozenset[str]
+    deadline_verbs: frozenset[str]
+    departure_verbs: frozenset[str]
     reason_marks: frozenset[str]
     meeting_preps: frozenset[str]
     time_preps: frozenset[str]

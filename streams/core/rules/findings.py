@@ -14,6 +14,7 @@ from streams.core.rules.background import is_background
 from streams.core.rules.cues import Cue, CueLexicon
 from streams.core.rules.governance import (
     conditional_threat,
+    deadline_given,
     governance,
     governs_cue,
     judged_parties,
@@ -150,6 +151,8 @@ def event_cue(an: Analysis, verb: Token, ours: Cue | None, lexicon: CueLexicon, 
     naming = naming_cue(an, verb) if verb.lemma in WORDS.naming_verbs else None
     if naming is not None:
         return naming
+    if deadline_given(an, verb):
+        return ultimatum_cue(verb.lemma)
     if retaliation_threat(an, verb, ours, lexicon):
         return retaliation_cue(verb.lemma)
     if ours is not None and ours.control == "report":
@@ -212,6 +215,16 @@ def foretold_on_condition(an: Analysis, clause: Token, marks: frozenset[str]) ->
 @cache
 def threat_cue(lemma: str, code: str = THREAT) -> Cue:
     return Cue.model_validate({"lemma": lemma, "pos": "verb", "cameo": code})
+
+
+ULTIMATUM = "139"
+"""Give ultimatum: a span of time given to an actor to do something."""
+
+
+@cache
+def ultimatum_cue(lemma: str) -> Cue:
+    """An ultimatum to the one given the time ('gave Israel four days to allow aid trucks back')."""
+    return Cue.model_validate({"lemma": lemma, "pos": "verb", "cameo": ULTIMATUM})
 
 
 @cache

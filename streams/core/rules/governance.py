@@ -102,6 +102,9 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
         if tok.dep == "nsubjpass" and (control in ("stop", "refuse") or (is_rejection(entry) and not made_by_another)):
             # 'the visit was postponed', 'the deal was rejected'
             negated = True
+        if tok.dep in ("advcl", "xcomp", "ccomp") and deadline_given(an, head):
+            # 'gave Israel four days to allow aid trucks back': asked for by a deadline, not done
+            negated = True
         if tok.dep in ("relcl", "acl", "appos"):
             break
         reported_link = tok.dep in ("ccomp", "parataxis") or (tok.dep == "xcomp" and bool(an.kids(head, "auxpass")))
@@ -192,6 +195,20 @@ def answers_a_deed(an: Analysis, tok: Token, lexicon: CueLexicon) -> bool:
         if hostile or told or obj.i in an.mentions:
             return True
     return not answered
+
+
+def deadline_given(an: Analysis, verb: Token) -> bool:
+    """True for a span of time given to an actor to do something other than leave (`words.deadline_verbs`): 'gave
+    Israel four days to allow aid trucks back into Gaza', 'gave Hamas 48 hours to release the hostages' are
+    ultimatums; 'gave the ambassador 72 hours to leave' is the expulsion the verb's own cue codes."""
+    recipients = [t for t in an.kids(verb, "dative", "dobj") if t.lemma not in WORDS.time_units]
+    if verb.lemma not in WORDS.deadline_verbs or not recipients:
+        return False
+    if not any(t.lemma in WORDS.time_units for t in an.kids(verb, "dobj", "npadvmod")):
+        return False
+    tasks = [c for c in an.kids(verb, "advcl", "xcomp", "ccomp") if any(a.lemma == "to" for a in an.kids(c, "aux"))]
+    tasks += [c for t in an.kids(verb, "dobj", "npadvmod") for c in an.kids(t, "acl", "relcl")]
+    return bool(tasks) and not any(t.lemma in WORDS.departure_verbs for t in tasks)
 
 
 def intends_or_threatens(entry: Cue | None) -> bool:
