@@ -483,16 +483,12 @@ def noun_arguments(
         # a call of one side does not
         joined = targets if cue.symmetric else meeting
         if not sources and joined and noun.dep == "pobj" and head is not None:
-            verb = an.head(head)
-            if (
-                head.lemma in WORDS.meeting_preps
-                and head.dep == "prep"
-                and verb is not None
-                and verb.pos in ("VERB", "AUX")
-            ):
+            if head.lemma in WORDS.meeting_preps and head.dep == "prep":
                 # 'After talks with Kim Jong Un, the Russian president promised ...', 'said ... after a phone
-                # call with President Trump', 'said during a visit to Minsk'
-                sources = subjects(an, verb)
+                # call with President Trump', 'said during a visit to Minsk'; also where the parser hangs the
+                # phrase on an object or a phrase of the clause ('reached an agreement ... after a phone call
+                # with', 'praised ... for its partnership in fighting terrorism during talks with')
+                sources = clause_doers(an, head)
         if meeting and head is not None and head.lemma in WORDS.participation_verbs:
             # 'leaders of France and Italy attended a summit': attendees are not a dyad
             return (), ()
@@ -513,6 +509,30 @@ def noun_arguments(
     if sources and not targets and cue.clause_target:
         targets = clause_parties(an, noun, cue, lexicon, {s.actor for s in sources})
     return sources, targets
+
+
+CLAUSE_PHRASE_DEPS = frozenset({"dobj", "pobj", "prep", "pcomp", "xcomp"})
+"""Arcs a phrase of time climbs to reach the verb of its clause: an object, a prepositional phrase, a
+complement verb with no subject of its own."""
+
+
+def clause_doers(an: Analysis, prep: Token) -> tuple[Party, ...]:
+    """The subjects of the clause a phrase of time (`prep`, 'after', 'during') belongs to: those of the verb it
+    hangs from, or, where the parser hangs it on an object or inside a phrase of the clause ('reached an agreement
+    ... after a phone call with', 'praised X for its partnership in fighting terrorism during talks with'), of the
+    first verb above it that has any."""
+    tok: Token | None = an.head(prep)
+    for _ in range(6):
+        if tok is None:
+            return ()
+        if tok.pos in ("VERB", "AUX"):
+            found = subjects(an, tok)
+            if found or tok.dep not in CLAUSE_PHRASE_DEPS:
+                return found
+        elif tok.dep not in CLAUSE_PHRASE_DEPS:
+            return ()
+        tok = an.head(tok)
+    return ()
 
 
 NEARNESS_PREPS = frozenset({"outside", "near"})
