@@ -469,7 +469,12 @@ def noun_arguments(
         # frontier with Pakistan' are no joint patrols with Pakistan)
         target_toks += [t for t in an.pobjs(verb_of, cue.preps) if not (cue.mutual and of_a_border(an, t))]
     sources = own + parties(an, source_toks)
-    targets = parties(an, target_toks) or parties(an, an.pobjs(noun, cue.fallback_preps))
+    # the source's own ('the EU's criticism of its new law', 'its' read as the EU) is no target, and leaves the
+    # search open, as for a verb
+    doing = {s.actor for s in sources}
+    targets = tuple(p for p in parties(an, target_toks) if p.actor not in doing) or tuple(
+        p for p in parties(an, an.pobjs(noun, cue.fallback_preps)) if p.actor not in doing
+    )
     if cue.symmetric and not sources and not targets:
         # 'talks between Serbia and Kosovo': the coordinated partners act on each other
         sources = parties(an, between)
