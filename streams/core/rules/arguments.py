@@ -438,13 +438,20 @@ def of_a_border(an: Analysis, tok: Token) -> bool:
     return before is not None and before.lemma in WORDS.border_nouns
 
 
+def says_something(cue: Cue) -> bool:
+    """True for a cue of a verbal act (CAMEO quad 1 or 3: an invitation, an appeal, a demand, a warning), whose
+    'from' names who said it; not a deed ('withdrawal from', 'imports from')."""
+    return cue.cameo is not None and cameo.is_verbal(cue.cameo)
+
+
 def noun_arguments(
     an: Analysis, noun: Token, cue: Cue, lexicon: CueLexicon
 ) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
     owners = an.kids(noun, "poss") or [t for t in an.kids(noun, "compound", "amod", "nmod") if t.i in an.mentions]
     own = parties(an, owners)
-    # 'the killing of an Iranian general by Israel': any act names its doer with 'by'
-    source_toks = an.pobjs(noun, (*cue.source_preps, "by"))
+    # 'the killing of an Iranian general by Israel': any act names its doer with 'by'; and words ('an invitation
+    # from Kyiv', 'calls from Brussels', 'a warning from Washington') name their speaker with 'from'
+    source_toks = an.pobjs(noun, (*cue.source_preps, "by", *(("from",) if says_something(cue) else ())))
     target_toks = phrase_objects(an, noun, cue.preps)
     between = an.pobjs(noun, ("between",))
     for inner in an.pobjs(noun, ("of",)):
