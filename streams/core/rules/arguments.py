@@ -444,6 +444,14 @@ def says_something(cue: Cue) -> bool:
     return cue.cameo is not None and cameo.is_verbal(cue.cameo)
 
 
+def asked_for(an: Analysis, noun: Token, lexicon: CueLexicon) -> bool:
+    """True for the object of a verb of asking ('demanded an apology from Tokyo', 'sought assurances from'): what
+    is asked 'from' someone is not yet said by them."""
+    head = an.head(noun)
+    entry = lexicon.get((head.lemma, "verb")) if head is not None and noun.dep == "dobj" else None
+    return entry is not None and entry.cameo is not None and cameo.is_request(entry.cameo)
+
+
 def noun_arguments(
     an: Analysis, noun: Token, cue: Cue, lexicon: CueLexicon
 ) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
@@ -451,7 +459,8 @@ def noun_arguments(
     own = parties(an, owners)
     # 'the killing of an Iranian general by Israel': any act names its doer with 'by'; and words ('an invitation
     # from Kyiv', 'calls from Brussels', 'a warning from Washington') name their speaker with 'from'
-    source_toks = an.pobjs(noun, (*cue.source_preps, "by", *(("from",) if says_something(cue) else ())))
+    spoken = says_something(cue) and not asked_for(an, noun, lexicon)
+    source_toks = an.pobjs(noun, (*cue.source_preps, "by", *(("from",) if spoken else ())))
     target_toks = phrase_objects(an, noun, cue.preps)
     between = an.pobjs(noun, ("between",))
     for inner in an.pobjs(noun, ("of",)):
@@ -472,6 +481,9 @@ def noun_arguments(
         # 'drew condemnation from Kabul', 'imposed sanctions on Iran', 'announced $3 billion in military aid to
         # Ukraine': the phrase hangs from the verb
         source_toks += an.pobjs(verb_of, cue.source_preps)
+        if spoken and noun.dep == "dobj" and drawn_by(an, noun):
+            # 'drew praise from the European Union', with 'from' on the verb
+            source_toks += an.pobjs(verb_of, ("from",))
         # but no partner of a joint act from the parser's 'with' of a border ('stepped up patrols along the
         # frontier with Pakistan' are no joint patrols with Pakistan)
         target_toks += [t for t in an.pobjs(verb_of, cue.preps) if not (cue.mutual and of_a_border(an, t))]
@@ -507,6 +519,12 @@ def noun_arguments(
     elif not targets and (cue.target_from_clause or (noun.dep == "dobj" and drawn_by(an, noun))):
         # 'drew condemnation from Athens', 'drawing a threat from Paris': a reaction to the clause's subject
         targets = clause_subjects(an, noun, lexicon)
+    elif not targets and spoken and noun.dep == "dobj" and not own and parties(an, an.pobjs(noun, ("from",))):
+        # 'Israel rejected calls from France and Britain for a halt': words from another, the object of a verb,
+        # were addressed to its subject; and they are no meeting of their speakers
+        targets = clause_subjects(an, noun, lexicon)
+        if not targets:
+            return (), ()
     partners = parties(an, between) if not targets and not cue.symmetric else ()
     if len(partners) >= 2 and {s.actor for s in sources} <= {p.actor for p in partners}:
         # 'an exchange of prisoners between Russia and Ukraine': each way (also when 'their' names the pair,
