@@ -62,8 +62,15 @@ def extract_relations(
     kept: dict[tuple[str, str, int, int], list[tuple[Token, Relation]]] = {}
     # a dyad needs two actors in its sentence
     found = findings_in(analyses, lexicon or event_cues(), min_actors=2, patterns=patterns or verb_patterns())
+    deeds = {
+        (sentence.start_char, finding.trigger.i, r.source, r.target, r.quad_class)
+        for sentence, finding in found
+        for r in relations_from(finding, sentence)
+    }
     for sentence, finding in found:
         for relation in relations_from(finding, sentence):
+            if consequence_of_deed(sentence, finding.trigger, relation, deeds):
+                continue
             same = kept.setdefault((relation.source, relation.target, relation.root, relation.span[0]), [])
             at = next(
                 (
@@ -78,6 +85,26 @@ def extract_relations(
             elif cameo.is_general(same[at][1].cameo) and not cameo.is_general(relation.cameo):
                 same[at] = (same[at][0], relation)
     return [relation for same in kept.values() for _, relation in same]
+
+
+MATERIAL_QUADS = frozenset({cameo.MATERIAL_COOPERATION, cameo.MATERIAL_CONFLICT})
+
+
+def consequence_of_deed(
+    sentence: Sentence, trigger: Token, relation: Relation, deeds: set[tuple[int, int, str, str, int]]
+) -> bool:
+    """Whether an event is what a deed of its verb did, told by a participle of that verb with no subject of its own
+    ('struck militant hideouts in Afghanistan, killing at least 15 people', 'launched 800 drones at Ukraine, setting
+    the government building on fire', 'extradited a trafficker to Brazil, handing him over to Brazilian police'):
+    the same happening between the same pair, of the same material quad, is the deed's one event. A verbal act in
+    a participle ('seized a tanker, accusing Athens of ...') is an act of its own."""
+    if relation.quad_class not in MATERIAL_QUADS or trigger.dep not in ("advcl", "xcomp") or trigger.pos != "VERB":
+        return False
+    if not trigger.text.lower().endswith("ing") or any(
+        t.head == trigger.i and t.dep in ("nsubj", "nsubjpass", "mark") for t in sentence.tokens
+    ):
+        return False
+    return (sentence.start_char, trigger.head, relation.source, relation.target, relation.quad_class) in deeds
 
 
 PHRASE_DEPS = frozenset(
