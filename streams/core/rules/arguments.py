@@ -610,6 +610,11 @@ def amount_of(an: Analysis, noun: Token) -> Token | None:
     return amount if verb is not None and verb.pos in ("VERB", "AUX") else None
 
 
+TALKING = ("040", "041")
+"""CAMEO codes of talking with someone (consult, discuss by telephone): what such a verb takes as its object is
+its topic ('discussed the war in Sudan'), not a travel or a visit ('flew a joint patrol')."""
+
+
 def borrowed_subjects(an: Analysis, noun: Token, lexicon: CueLexicon) -> tuple[Party, ...]:
     """The subject of the clause a nominal cue is the object of ('conducted drills', 'at tensions with')."""
     tok = amount_of(an, noun) or noun
@@ -639,7 +644,10 @@ def borrowed_subjects(an: Analysis, noun: Token, lexicon: CueLexicon) -> tuple[P
             and tok.lemma not in own.lends
             and requirement_met(an, own, head)
         )
-        return () if owns else subjects(an, head)
+        # nor does one whose object is what was talked about ('the two leaders discussed a railway link and the
+        # war in neighbouring Sudan': they did not wage it)
+        talked_about = own is not None and own.cameo is not None and not own.object and own.cameo[:3] in TALKING
+        return () if owns or talked_about else subjects(an, head)
     if tok.dep == "pobj" and head.lemma in ("at", "in", "into", "on") and head.dep == "prep":
         verb = an.head(head)
         if verb is not None and verb.pos in ("VERB", "AUX"):
