@@ -189,6 +189,8 @@ def naming_cue(an: Analysis, verb: Token) -> Cue | None:
     outrageous': a naming with a disparaging predicate (`words.disparaging_words`) criticizes what its object
     names; None for any other use of the verb."""
     predicate = [t for o in an.kids(verb, "oprd") for t in (o, *an.kids(o, "amod", "compound"))]
+    # 'called the decision unacceptable', parsed with the predicate an adjective after its noun
+    predicate += [a for o in an.kids(verb, "dobj") for a in an.kids(o, "amod") if a.i > o.i]
     if not any(t.lemma in WORDS.disparaging_words or t.text.lower() in WORDS.disparaging_words for t in predicate):
         return None
     return criticism_cue(verb.lemma)
