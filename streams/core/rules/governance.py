@@ -134,7 +134,8 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
                 negated = negated or any(m.lemma in WORDS.conditional_marks for m in an.kids(head, "mark"))
             if control == "intend":
                 intended = True
-            elif control == "refuse":
+            elif control == "refuse" and not (made_by_another and said_by_named(an, cue_tok)):
+                # 'declined a request by the United States': the request stands, the refusal is the verb's own
                 refused = True
             elif control == "stop" or (control == "deny" and tok.dep in DENIED_DEPS):
                 negated = True
@@ -288,6 +289,12 @@ def foretold_codes(an: Analysis, clause: Token, lexicon: CueLexicon, patterns: V
     return codes
 
 
+def said_by_named(an: Analysis, tok: Token) -> bool:
+    """True for words whose 'by' or 'from' names an actor ('a request by the United States', 'an invitation from
+    Israel')."""
+    return any(o.i in an.mentions for o in an.pobjs(tok, ("by", "from")))
+
+
 def is_verbal(lexicon: CueLexicon, tok: Token) -> bool:
     """True for a noun cue of a verbal act (quad 1 or 3: an offer, a request, a demand), not a deed."""
     entry = lexicon.get((tok.lemma, "noun")) if tok.pos in ("NOUN", "PROPN") else None
@@ -380,7 +387,9 @@ def governs_cue(an: Analysis, tok: Token, lexicon: CueLexicon) -> bool:
     stack = an.kids(tok, "xcomp", "dobj")
     while stack:
         child = stack.pop()
-        if child.dep == "dobj" and any(o.i in an.mentions for o in an.kids(child, "poss")):
+        # (also one its 'by' or 'from' names: 'declined a request by the United States', 'an invitation from Israel')
+        makers = [*an.kids(child, "poss"), *an.pobjs(child, ("by", "from"))]
+        if child.dep == "dobj" and any(o.i in an.mentions for o in makers):
             continue
         entry = lexicon.get((child.lemma, coarse_pos(child.pos)))
         if entry is not None and entry.control is None and (entry.cameo or entry.polarity):
