@@ -141,8 +141,9 @@ STATES = {
     "Turkish": "TUR",
     "Saudi Arabia": "SAU",
     "Pakistan": "PAK",
+    "IAEA": "IAEA",
 }
-IGOS = ("EU", "NATO", "International Court of Justice", "ECOWAS")
+IGOS = ("EU", "NATO", "International Court of Justice", "ECOWAS", "IAEA")
 PEOPLE = {"Wei Fenghe": "CHN", "Mohammad Bagheri": "IRN", "Ebrahim Raisi": "IRN", "Wei": "CHN"}
 PATTERN = re.compile(r"\b(" + "|".join(sorted(map(re.escape, STATES | PEOPLE), key=len, reverse=True)) + r")(?!\w)")
 
