@@ -338,8 +338,11 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
         # of missiles ('fired two missiles into the sea, Seoul said') hit no one in particular
         targets = gov.speaker_actors
     # a place does not act back: 'drills around Taiwan' are no joint drills with Taiwan
-    # nor does a party found deep in the phrase, and a refused joint act is one side's refusal
-    joint = cue.mutual and not gov.refused and not any(t.place or t.inferred for t in targets)
+    # nor does a party found deep in the phrase, and a refused joint act is one side's refusal, an intended one its
+    # intention ('agreed to open membership talks with Ukraine': Ukraine intended nothing)
+    joint = (
+        cue.mutual and not gov.refused and gov.mode != "intended" and not any(t.place or t.inferred for t in targets)
+    )
     pairs = pair_up(sources, targets, cue.symmetric, joint)
     about_policy = (
         cue.polarity in ("support", "oppose")
