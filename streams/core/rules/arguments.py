@@ -706,9 +706,7 @@ def clause_subjects(an: Analysis, noun: Token, lexicon: CueLexicon) -> tuple[Par
         if head is None:
             return ()
         if head.pos in ("VERB", "AUX"):
-            # 'A request by Washington to use Spanish ports was rejected by Madrid': a passive's doer is its agent
-            found = parties(an, an.pobjs(head, ("by",))) if tok.dep == "nsubjpass" else ()
-            found = found or subjects(an, head)
+            found = subjects(an, head)
             if not found:
                 events = [s for s in an.kids(head, "nsubj") if is_event_noun(s, lexicon)]
                 cue = lexicon[(events[0].lemma, "noun")] if events else None
