@@ -9,7 +9,14 @@ from typing import NamedTuple
 
 from streams.core import cameo
 from streams.core.models import Mode
-from streams.core.rules.arguments import arguments, cue_words, each_other, is_event_noun, requirement_met
+from streams.core.rules.arguments import (
+    arguments,
+    cue_words,
+    each_other,
+    is_event_noun,
+    requirement_met,
+    subjects,
+)
 from streams.core.rules.background import is_background
 from streams.core.rules.cues import Cue, CueLexicon
 from streams.core.rules.governance import (
@@ -275,6 +282,9 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
     else:
         # the parties first: most cue words name no actor, and then the governance walk is not needed
         sources, targets = arguments(an, tok, cue, lexicon)
+        if not sources:
+            # 'exchanged fire, each side blaming the other': the pair the clause above names
+            sources = distributed_subjects(an, tok)
         if not sources and targets and code is not None and cameo.is_protest(code) and not reversed_:
             # 'thousands rallied outside the French embassy in Niamey': the people of the place protested
             sources = protest_place_sources(an, tok, cue, targets)
@@ -355,6 +365,30 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
     topic = topic_of(an, tok, cue) if cue.polarity else None
     background = code is not None and is_background(an, tok)
     return Finding(cue, tok, sources, targets, gov.mode, gov.speaker, gov.refused, pairs, topic, code, background)
+
+
+DISTRIBUTIVES = frozenset({"each", "either"})
+"""Determiners of a subject that stands for each member of a pair in turn ('each side', 'each')."""
+
+
+def distributed_subjects(an: Analysis, tok: Token) -> tuple[Party, ...]:
+    """'Armenian and Azerbaijani forces exchanged fire, each side blaming the other', 'with each accusing the other
+    of firing first': a distributive subject of a cue aimed at 'the other' is each of the pair the clause above it
+    names (its subjects); () for any other cue."""
+    subject = an.kids(tok, "nsubj")
+    if not subject or not each_other(an, tok):
+        return ()
+    if subject[0].lemma not in DISTRIBUTIVES and not any(d.lemma in DISTRIBUTIVES for d in an.kids(subject[0], "det")):
+        return ()
+    above = an.head(tok)
+    for _ in range(3):
+        if above is None:
+            return ()
+        if above.pos in ("VERB", "AUX"):
+            pair = subjects(an, above)
+            return pair if len(pair) >= 2 else ()
+        above = an.head(above)
+    return ()
 
 
 def owned_by_itself(an: Analysis, tok: Token, doing: set[str]) -> bool:
