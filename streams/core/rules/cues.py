@@ -67,6 +67,11 @@ class Cue(BaseModel):
         strict=False,
         description="Objects that make the verb a light verb: 'struck a deal with Niger' is a deal, not a strike.",
     )
+    light: bool = Field(
+        False,
+        description="A light verb: any event noun of the lexicon as its direct object is the event, done by the "
+        "verb's subject ('ordered sanctions against', 'ordered the closure of the consulate'), as the words of `lends` are.",
+    )
     clause_target: bool = Field(
         False,
         description="The cue is about an act a clause names; with no target in its frame, the doer or partner of "
@@ -154,7 +159,17 @@ def load_cue_lexicon(path: Path) -> CueLexicon:
 
 @cache
 def event_cues() -> CueLexicon:
-    return load_cue_lexicon(VERBS_JSONL)
+    return with_light_verbs(load_cue_lexicon(VERBS_JSONL))
+
+
+def with_light_verbs(lexicon: CueLexicon) -> CueLexicon:
+    """The lexicon with each light verb (`Cue.light`) lending every event noun in it (a noun cue with a code): the
+    one place where 'ordered sanctions', 'ordered an investigation into' become the noun's event."""
+    nouns = {lemma for (lemma, pos), cue in lexicon.items() if pos == "noun" and cue.cameo is not None}
+    return {
+        key: cue.model_copy(update={"lends": tuple(sorted({*cue.lends, *nouns}))}) if cue.light else cue
+        for key, cue in lexicon.items()
+    }
 
 
 @cache
