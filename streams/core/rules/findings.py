@@ -10,6 +10,7 @@ from typing import NamedTuple
 from streams.core import cameo
 from streams.core.models import Mode
 from streams.core.rules.arguments import (
+    actors_at,
     arguments,
     cue_words,
     each_other,
@@ -409,12 +410,23 @@ def refined_code(an: Analysis, cue: Cue, tok: Token) -> str | None:
     words, subject_words = cue_words(an, tok)
     if not requirement_met(an, cue, tok):
         return None
+    if cue.frame == "complement" and told_another(an, tok):
+        # what another actor's people are told to do: 'ordered the French ambassador to leave the country' expels
+        # him ('ordered its troops to leave' does not, nor 'ordered a ship to leave the area')
+        words = words | {x.lemma for x in an.kids(tok, "xcomp")}
     # what was acted on speaks first ('troops captured a village' is about the village)
     for found in (words, subject_words):
         for word, code in cue.refine:
             if word in found:
                 return code
     return cue.cameo
+
+
+def told_another(an: Analysis, tok: Token) -> bool:
+    """True when the object of a telling or ordering verb stands for an actor that is not its subject ('ordered the
+    UN mission to leave'); False for its own people ('ordered its troops to ...') or a thing ('ordered a ship to')."""
+    own = {p.actor for p in subjects(an, tok)}
+    return any(p.actor not in own for o in an.kids(tok, "dobj") for p in actors_at(an, o))
 
 
 def topic_of(an: Analysis, tok: Token, cue: Cue) -> str | None:
