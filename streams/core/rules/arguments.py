@@ -193,7 +193,8 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
     # 'lent Egypt three billion dollars', 'sent Ukraine tanks'
     targets.extend(an.kids(tok, "dative"))
     targets.extend(aimed_objects(an, tok, cue.preps))
-    for obj in objs:
+    # 'imposed sanctions and an arms embargo on Belarus': the phrase of a coordinated object is the verb's too
+    for obj in (c for o in objs for c in conjuncts(an, o)):
         targets.extend(phrase_objects(an, obj, cue.preps))
         # 'imposed a package of sanctions on Belarus'
         for inner in an.pobjs(obj, ("of",)):
