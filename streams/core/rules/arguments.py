@@ -125,7 +125,8 @@ def subjects(an: Analysis, verb: Token, depth: int = 0) -> tuple[Party, ...]:
     head = an.head(verb)
     if head is not None and verb.dep == "acl" and head.lemma in WORDS.decision_nouns:
         # "Beijing's decision to sanction US firms": the owner of the decision acts
-        owners = parties(an, an.kids(head, "poss", "compound", "amod"))
+        # ('an offer from Tehran to host talks', 'a request by the United States to use Spanish ports')
+        owners = parties(an, an.kids(head, "poss", "compound", "amod")) or parties(an, an.pobjs(head, ("from", "by")))
         above = an.head(head)
         if not owners and head.dep == "dobj" and above is not None and above.pos in ("VERB", "AUX") and depth <= 5:
             # 'Japan made an offer to host talks', 'Seoul unveiled a plan to send aid'
