@@ -85,6 +85,11 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
             # 'warned Belgrade against recognising ...', 'kept Iran from building ...': it did not happen
             deterred = an.head(head)
             negated = negated or (deterred is not None and deterred.lemma in WORDS.deterring_verbs)
+        naming = head.lemma in WORDS.naming_verbs and not an.kids(head, "prt")
+        if tok.dep == "dobj" and is_appeal(lexicon, head) and not lent and not naming:
+            # 'demanded sanctions against Russia', 'requested talks', 'called off talks': asked for or called off, not
+            # done ('calling Tallinn's expulsion of a diplomat hostile' names it)
+            negated = True
         if tok.dep == "pobj" and head.lemma == "for" and is_appeal(lexicon, an.head(head)):
             # 'Kenya's request for aid', 'called for sanctions': asked for, not given
             negated = True
