@@ -9,8 +9,9 @@ The texts: the bench corpus (`bench/corpus.py`, `--articles` of seed `--seed`), 
 analysed in parts (over `DYADWATCH_PART_TOKENS`), the war-and-trade stream fixture, the sample articles and the
 dev texts of the labelled corpus (tests/data/events/dev.jsonl; never the test split). Each goes through three
 paths, one file each: the worker's `BoundedExtractor` with the prefilter on (`bounded-on.jsonl`) and off
-(`bounded-off.jsonl`), and the plain `Extractor` (`extractor.jsonl`). A line is one EnrichedArticle's JSON, with
-one fixed arrival time. Prints per file its articles, entities, events, stances and sha256.
+(`bounded-off.jsonl`), and the plain `Extractor` (`extractor.jsonl`), all on the process-wide `load_extractor()`.
+A line is one EnrichedArticle's JSON, with one fixed arrival time.
+Prints per file its articles, entities, events, stances and sha256.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from threadpoolctl import threadpool_limits
 from bench.corpus import make_corpus
 from streams.core.bounded import BoundedExtractor
 from streams.core.bounds import Bounds, Refused
-from streams.core.extract import Extractor
+from streams.core.extract import load_extractor
 from streams.core.models import Article, EnrichedArticle
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     threadpool_limits(1, user_api="blas")
     args.out.mkdir(parents=True, exist_ok=True)
     articles = texts(args.articles, args.seed)
-    extractor = Extractor()
+    extractor = load_extractor()  # as the NLP process loads it
     for path in args.paths.split(","):
         if path == "extractor":
             outcomes: list[EnrichedArticle | Refused] = list(

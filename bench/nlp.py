@@ -17,7 +17,7 @@ from threadpoolctl import threadpool_limits
 
 from streams.core.bounded import BoundedExtractor
 from streams.core.bounds import Refused
-from streams.core.extract import Extractor
+from streams.core.extract import Extractor, freeze_loaded
 from streams.core.models import Article, EnrichedArticle
 from streams.core.pipeline import DEFAULT_MODEL, build_nlp
 
@@ -90,7 +90,9 @@ def worker_core() -> BoundedExtractor:
     from streams.settings import Settings
 
     config = nlp_config(Settings())
-    return BoundedExtractor(Extractor(build_nlp()), config.bounds, batch_size=BATCH_SIZE, prefilter=config.prefilter)
+    extractor = Extractor(build_nlp())
+    freeze_loaded()  # as load_extractor does in the NLP process
+    return BoundedExtractor(extractor, config.bounds, batch_size=BATCH_SIZE, prefilter=config.prefilter)
 
 
 def _extraction_core(
