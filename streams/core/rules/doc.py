@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import cast
 
+import numpy
 from spacy.attrs import DEP, HEAD, IDX, LEMMA, ORTH, POS
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from streams.core.actors import role_and_name
@@ -35,34 +38,82 @@ def plain_sentences(
 
     Only sentences with an actor mention or an anaphor can hold a dyad, so only those are converted; and
     none that a discard phrase rules out (`discarded`)."""
+    if not len(doc):
+        return []
     covered = {i for m in mentions for i in range(m.start, m.end)}
-    rows = doc.to_array([ORTH, LEMMA, POS, DEP]).tolist()
-    # HEAD is a relative offset that to_array stores as uint64: signed again after astype
-    places = doc.to_array([HEAD, IDX]).astype("int64").tolist()
-    strings = doc.vocab.strings
-    names: dict[int, str] = {}
-
-    def name(key: int) -> str:
-        found = names.get(key)
-        if found is None:
-            found = names[key] = strings[key]
-        return found
-
+    orths, lemmas, poses, deps = doc.to_array([ORTH, LEMMA, POS, DEP]).T.tolist()
+    # HEAD is a relative offset that to_array stores as uint64: signed again after astype, then absolute
+    places = doc.to_array([HEAD, IDX]).astype("int64")
+    places[:, 0] += numpy.arange(len(doc), dtype="int64")
+    heads, idxs = places.T.tolist()
+    # each string once per Doc, looked up (in C) per token
+    names = _Names(doc.vocab.strings)
+    lowered = _Lowered(names)
+    anaphoric = _Anaphoric(names)
     story = any(scope == "story" for _, _, scope in discards)
+    text = doc.text  # a sentence's text is its characters' slice of it (Span.text joins its tokens' texts)
     sentences = []
     for sent in doc.sents:
-        span = range(sent.start, sent.end)
-        if not any(i in covered or name(rows[i][0]).lower() in ANAPHOR_WORDS for i in span):
+        start, end = sent.start, sent.end
+        if covered.isdisjoint(range(start, end)) and not any(map(anaphoric.__getitem__, orths[start:end])):
             continue
-        named = story or any(sent.start <= start < sent.end for start, _, scope in discards)
-        if named and discarded([m for m in mentions if sent.start <= m.start < sent.end]):
+        named = story or any(start <= first < end for first, _, scope in discards)
+        if named and discarded([m for m in mentions if start <= m.start < end]):
             continue
-        tokens = tuple(
-            Token(i, name(r[0]), name(r[1]).lower(), name(r[2]), name(r[3]), i + p[0], p[1])
-            for i, r, p in zip(span, rows[sent.start : sent.end], places[sent.start : sent.end], strict=True)
+        columns = zip(
+            range(start, end),
+            map(names.__getitem__, orths[start:end]),
+            map(lowered.__getitem__, lemmas[start:end]),
+            map(names.__getitem__, poses[start:end]),
+            map(names.__getitem__, deps[start:end]),
+            heads[start:end],
+            idxs[start:end],
+            strict=True,
         )
-        sentences.append(Sentence(sent.text, sent.start_char, sent.end_char, tokens))
+        tokens = tuple(map(_token, columns))
+        start_char, end_char = sent.start_char, sent.end_char
+        sentences.append(Sentence(text[start_char:end_char], start_char, end_char, tokens))
     return sentences
+
+
+_token = partial(tuple.__new__, Token)
+"""A Token from its seven fields in order, without NamedTuple's Python-level constructor (the same tuple)."""
+
+
+class _Names(dict[int, str]):
+    """A StringStore's strings by key, each looked up once."""
+
+    def __init__(self, strings: StringStore) -> None:
+        super().__init__()
+        self.strings = strings
+
+    def __missing__(self, key: int) -> str:
+        found = self[key] = self.strings[key]
+        return found
+
+
+class _Lowered(dict[int, str]):
+    """The lower-cased strings by key, each lowered once."""
+
+    def __init__(self, names: _Names) -> None:
+        super().__init__()
+        self.names = names
+
+    def __missing__(self, key: int) -> str:
+        found = self[key] = self.names[key].lower()
+        return found
+
+
+class _Anaphoric(dict[int, bool]):
+    """Whether a word, lower-cased, can refer back to an actor (ANAPHOR_WORDS), by its ORTH key."""
+
+    def __init__(self, names: _Names) -> None:
+        super().__init__()
+        self.names = names
+
+    def __missing__(self, key: int) -> bool:
+        found = self[key] = self.names[key].lower() in ANAPHOR_WORDS
+        return found
 
 
 def discarded(mentions: Sequence[Mention]) -> bool:
