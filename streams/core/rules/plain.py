@@ -74,26 +74,38 @@ class Analysis:
     by_dep: dict[tuple[int, str], list[Token]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        by_i, children, by_dep = self.by_i, self.children, self.by_dep
         for tok in self.sentence.tokens:
-            self.by_i[tok.i] = tok
-            self.children.setdefault(tok.i, [])
-            if tok.head != tok.i:
-                self.children.setdefault(tok.head, []).append(tok)
-                self.by_dep.setdefault((tok.head, tok.dep), []).append(tok)
+            i, head = tok.i, tok.head
+            by_i[i] = tok
+            children.setdefault(i, [])
+            if head != i:
+                children.setdefault(head, []).append(tok)
+                by_dep.setdefault((head, tok.dep), []).append(tok)
 
     def head(self, tok: Token) -> Token | None:
         return None if tok.head == tok.i else self.by_i.get(tok.head)
 
     def kids(self, tok: Token, *deps: str) -> list[Token]:
+        # always a new list: callers may extend it
         if len(deps) == 1:
-            # the common case, read from the index (a copy: callers may extend it)
-            return list(self.by_dep.get((tok.i, deps[0]), ()))
-        return [c for c in self.children.get(tok.i, []) if not deps or c.dep in deps]
+            # the common case, read from the index
+            found = self.by_dep.get((tok.i, deps[0]))
+            return found.copy() if found else []
+        children = self.children.get(tok.i)
+        if not children:
+            return []
+        if not deps:
+            return children.copy()
+        return [c for c in children if c.dep in deps]
 
     def pobjs(self, tok: Token, preps: Iterable[str]) -> list[Token]:
         """Objects of the prepositions `preps` hanging from tok ('such as' counts as 'as')."""
+        heads = self.kids(tok, "prep", "agent", "dative")
+        if not heads:
+            return []
         wanted = set(preps)
-        return [o for p in self.kids(tok, "prep", "agent", "dative") if p.lemma in wanted for o in self.kids(p, "pobj")]
+        return [o for p in heads if p.lemma in wanted for o in self.kids(p, "pobj")]
 
     def text_of(self, first: Token, last: Token) -> str:
         start = first.idx - self.sentence.start_char
@@ -116,5 +128,11 @@ def party_of(mention: Mention, text: str, resolved: bool = False) -> Party:
 
 
 def mention_text(an: Analysis, mention: Mention) -> str:
-    toks = [an.by_i[i] for i in range(mention.start, mention.end) if i in an.by_i]
-    return an.text_of(toks[0], toks[-1]) if toks else mention.actor
+    """The text of a mention's tokens in the sentence, first to last; its actor code if none is there."""
+    by_i = an.by_i
+    span = range(mention.start, mention.end)
+    first = next((by_i[i] for i in span if i in by_i), None)
+    if first is None:
+        return mention.actor
+    last = next(by_i[i] for i in reversed(span) if i in by_i)
+    return an.text_of(first, last)
