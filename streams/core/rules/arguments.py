@@ -472,6 +472,12 @@ def noun_arguments(
         between += an.pobjs(inner, ("between",))
         if not is_event_noun(inner, lexicon):
             source_toks += an.pobjs(inner, (*cue.source_preps, "by"))
+    for held in (noun, *an.pobjs(noun, ("of",))):
+        # 'the ban on Russian oil imposed by the EU', 'the suspension of coal exports ordered by Petro': an
+        # authoring participle's agent did the act (the parser may hang it on the 'of' object)
+        source_toks += [
+            a for mod in an.kids(held, "acl") if mod.lemma in WORDS.authoring_participles for a in an.pobjs(mod, ("by",))
+        ]
     measure = an.head(an.head(noun) or noun) if is_of_phrase(an, noun) else None
     if measure is not None:
         # 'a wave of strikes on Hezbollah positions', 'a round of talks with Iran': on the measure noun
