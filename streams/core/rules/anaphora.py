@@ -89,6 +89,12 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
             # 'Saudi Arabia restored ties with Iran. The kingdom said ...': the state last a subject
             if memory.state is not None:
                 an.anaphors[tok.i] = (Party(memory.state.actor, memory.state.role, memory.state.text, True),)
+        elif tok.lemma in WORDS.state_descriptions and not here and (doers := described_object_doers(an, tok)):
+            # 'Phnom Penh ... asked the kingdom to return to talks', 'Chinese warships began drills around the
+            # island': a state described as an object is the latest state named that is not its clause's subject
+            other = next((p for p in reversed(memory.states) if p.actor not in doers), None)
+            if other is not None:
+                an.anaphors[tok.i] = (Party(other.actor, other.role, other.text, True),)
         elif tok.lemma in WORDS.person_heads and not here and is_description(an, tok, titled=True):
             # "Lithuania's foreign minister ... The minister had called ...": the last person named by that title
             named = next((p for words, p in reversed(memory.people) if tok.lemma in words.split()), None)
@@ -183,6 +189,24 @@ def is_description(an: Analysis, tok: Token, titled: bool = False) -> bool:
     if verb is None or not (verb.dep == "ROOT" or (above is not None and above.dep == "ROOT")):
         return False
     return tok.lemma != "state" or bool(modifiers)
+
+
+def described_object_doers(an: Analysis, tok: Token) -> set[str]:
+    """The actors of the clause subject when tok is 'the kingdom', 'the island' as the object of a verb or of a
+    phrase of its clause (not 'the country of origin', not with a named modifier); empty otherwise."""
+    if tok.text.lower() != tok.lemma or tok.pos != "NOUN" or tok.dep not in ("dobj", "pobj"):
+        return set()
+    if not any(k.lemma == "the" for k in an.kids(tok, "det")) or an.kids(tok, "poss") or an.pobjs(tok, ("of",)):
+        return set()
+    modifiers = an.kids(tok, "amod", "compound")
+    if any(m.i in an.mentions for m in modifiers) or (tok.lemma == "state" and not modifiers):
+        return set()
+    verb = an.head(tok)
+    while verb is not None and verb.pos not in ("VERB", "AUX") and verb.dep in ("prep", "pobj", "dobj"):
+        verb = an.head(verb)
+    if verb is None or verb.pos not in ("VERB", "AUX"):
+        return set()
+    return {p.actor for p in subjects(an, verb) if p.actor}
 
 
 def clause_subject_actors(an: Analysis, pronoun: Token) -> set[str]:
