@@ -496,6 +496,12 @@ def noun_arguments(
         # frontier with Pakistan' are no joint patrols with Pakistan)
         target_toks += [t for t in an.pobjs(verb_of, cue.preps) if not (cue.mutual and of_a_border(an, t))]
     sources = own + parties(an, source_toks)
+    if not sources and noun.lemma in WORDS.seated_acts:
+        # 'the detention of the writer in China': an arrest with no doer named is the state's it happens in
+        places = [p for held in (noun, *an.pobjs(noun, ("of",))) for p in an.pobjs(held, ("in",))]
+        sources = tuple(p for p in parties(an, places) if p.role != "IGO")
+        if sources:
+            target_toks = [t for t in target_toks if t not in places]
     # the source's own ('the EU's criticism of its new law', 'its' read as the EU) is no target, and leaves the
     # search open, as for a verb
     doing = {s.actor for s in sources}
