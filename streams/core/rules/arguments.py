@@ -571,6 +571,10 @@ def clause_doers(an: Analysis, prep: Token) -> tuple[Party, ...]:
             return ()
         if tok.pos in ("VERB", "AUX"):
             found = subjects(an, tok)
+            if not found and an.kids(tok, "nsubj"):
+                # 'Aoun asked France to ..., the presidency said after a phone call with Macron': a reporting
+                # subject that is no actor speaks for the subject of what it reports
+                found = tuple(p for comp in an.kids(tok, "ccomp") for p in subjects(an, comp))
             if found or tok.dep not in CLAUSE_PHRASE_DEPS:
                 return found
         elif tok.dep not in CLAUSE_PHRASE_DEPS:
