@@ -77,6 +77,7 @@ class WordLists:
     journey_verbs: frozenset[str]
     response_marks: frozenset[str]
     measure_words: frozenset[str]
+    series_nouns: frozenset[str]
     place_nouns: frozenset[str]
     amount_nouns: frozenset[str]
     nearness_words: frozenset[str]

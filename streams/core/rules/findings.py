@@ -15,6 +15,7 @@ from streams.core.rules.arguments import (
     cue_words,
     each_other,
     is_event_noun,
+    is_of_phrase,
     requirement_met,
     subjects,
 )
@@ -294,6 +295,10 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
         gov = governance(an, tok, lexicon)
     if gov.negated:
         return None
+    if cue.mutual and gov.mode == "intended" and hosted_by_another(an, tok, lexicon):
+        # 'offered to host a new round of talks between Russia and Ukraine': the host means to bring them together,
+        # they intend nothing yet (the host's own act is the host verb's)
+        return None
     if (
         cue.control not in (None, "stop", "deny")
         and not (cue.frame == "complement" and targets)
@@ -366,6 +371,21 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
     topic = topic_of(an, tok, cue) if cue.polarity else None
     background = code is not None and is_background(an, tok)
     return Finding(cue, tok, sources, targets, gov.mode, gov.speaker, gov.refused, pairs, topic, code, background)
+
+
+def hosted_by_another(an: Analysis, tok: Token, lexicon: CueLexicon) -> bool:
+    """Whether a joint act is the object of a verb that brings others together ('host', 'broker', 'mediate': its
+    cue names its parties with 'between'), through a series noun ('host a new round of talks')."""
+    while tok.dep == "pobj" and is_of_phrase(an, tok):
+        noun = an.head(an.head(tok) or tok)
+        if noun is None or noun.lemma not in WORDS.series_nouns:
+            break
+        tok = noun
+    verb = an.head(tok)
+    if tok.dep != "dobj" or verb is None:
+        return False
+    entry = lexicon.get((verb.lemma, coarse_pos(verb.pos)))
+    return entry is not None and "between" in entry.preps
 
 
 DISTRIBUTIVES = frozenset({"each", "either"})

@@ -127,7 +127,12 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
             negated = True
         if (
             tok.dep in ("ccomp", "parataxis")
-            or (tok.dep == "prep" and head.pos in ("NOUN", "PROPN"))
+            # 'a new round of talks' is the talks: an 'of' phrase on a series noun stays in the clause
+            or (
+                tok.dep == "prep"
+                and head.pos in ("NOUN", "PROPN")
+                and not (tok.lemma == "of" and head.lemma in WORDS.series_nouns)
+            )
             or (tok.dep == "prep" and tok.lemma in WORDS.time_preps)
             or clause_of_its_own(an, tok)
         ):
