@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from typing import cast
+from typing import TypeVar, cast
 
 import numpy
 from spacy.attrs import DEP, HEAD, IDX, LEMMA, ORTH, POS
-from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from streams.core.actors import role_and_name
@@ -47,9 +46,11 @@ def plain_sentences(
     places[:, 0] += numpy.arange(len(doc), dtype="int64")
     heads, idxs = places.T.tolist()
     # each string once per Doc, looked up (in C) per token
-    names = _Names(doc.vocab.strings)
-    lowered = _Lowered(names)
-    anaphoric = _Anaphoric(names)
+    strings = doc.vocab.strings
+    names: _Memo[str] = _Memo(lambda key: strings[key])
+    lowered: _Memo[str] = _Memo(lambda key: names[key].lower())
+    # whether a word, lower-cased, can refer back to an actor (ANAPHOR_WORDS), by its ORTH key
+    anaphoric: _Memo[bool] = _Memo(lambda key: lowered[key] in ANAPHOR_WORDS)
     story = any(scope == "story" for _, _, scope in discards)
     text = doc.text  # a sentence's text is its characters' slice of it (Span.text joins its tokens' texts)
     sentences = []
@@ -76,43 +77,21 @@ def plain_sentences(
     return sentences
 
 
+_V = TypeVar("_V")
+
 _token = partial(tuple.__new__, Token)
 """A Token from its seven fields in order, without NamedTuple's Python-level constructor (the same tuple)."""
 
 
-class _Names(dict[int, str]):
-    """A StringStore's strings by key, each looked up once."""
+class _Memo(dict[int, _V]):
+    """A value per string key, computed once the first time it is asked for (strings, lowered, anaphoric)."""
 
-    def __init__(self, strings: StringStore) -> None:
+    def __init__(self, compute: Callable[[int], _V]) -> None:
         super().__init__()
-        self.strings = strings
+        self.compute = compute
 
-    def __missing__(self, key: int) -> str:
-        found = self[key] = self.strings[key]
-        return found
-
-
-class _Lowered(dict[int, str]):
-    """The lower-cased strings by key, each lowered once."""
-
-    def __init__(self, names: _Names) -> None:
-        super().__init__()
-        self.names = names
-
-    def __missing__(self, key: int) -> str:
-        found = self[key] = self.names[key].lower()
-        return found
-
-
-class _Anaphoric(dict[int, bool]):
-    """Whether a word, lower-cased, can refer back to an actor (ANAPHOR_WORDS), by its ORTH key."""
-
-    def __init__(self, names: _Names) -> None:
-        super().__init__()
-        self.names = names
-
-    def __missing__(self, key: int) -> bool:
-        found = self[key] = self.names[key].lower() in ANAPHOR_WORDS
+    def __missing__(self, key: int) -> _V:
+        found = self[key] = self.compute(key)
         return found
 
 
