@@ -22,6 +22,7 @@ from streams.core.rules.arguments import (
 from streams.core.rules.background import is_background
 from streams.core.rules.cues import Cue, CueLexicon
 from streams.core.rules.governance import (
+    THREAT,
     conditional_threat,
     deadline_given,
     governance,
@@ -161,7 +162,7 @@ def event_cue(an: Analysis, verb: Token, ours: Cue | None, lexicon: CueLexicon, 
     if naming is not None:
         return naming
     if deadline_given(an, verb):
-        return ultimatum_cue(verb.lemma)
+        return threat_cue(verb.lemma, ULTIMATUM)
     if retaliation_threat(an, verb, ours, lexicon):
         return retaliation_cue(verb.lemma)
     if ours is not None and ours.control == "report":
@@ -205,10 +206,6 @@ def naming_cue(an: Analysis, verb: Token) -> Cue | None:
     return criticism_cue(verb.lemma)
 
 
-THREAT = "130"
-"""Threaten, not specified: what telling an actor what will happen unless it acts is."""
-
-
 def ultimatum_told(an: Analysis, verb: Token) -> bool:
     """'Islamabad told Kabul that it would face serious consequences unless it stopped ...': a telling whose
     complement says what will happen unless a condition is met (`words.ultimatum_marks`) threatens the one told."""
@@ -225,17 +222,13 @@ def foretold_on_condition(an: Analysis, clause: Token, marks: frozenset[str]) ->
 
 @cache
 def threat_cue(lemma: str, code: str = THREAT) -> Cue:
+    """A threat (130 by default; 131, or 139 the ultimatum to the one given the time: 'gave Israel four days to allow
+    aid trucks back')."""
     return Cue.model_validate({"lemma": lemma, "pos": "verb", "cameo": code})
 
 
 ULTIMATUM = "139"
 """Give ultimatum: a span of time given to an actor to do something."""
-
-
-@cache
-def ultimatum_cue(lemma: str) -> Cue:
-    """An ultimatum to the one given the time ('gave Israel four days to allow aid trucks back')."""
-    return Cue.model_validate({"lemma": lemma, "pos": "verb", "cameo": ULTIMATUM})
 
 
 @cache
