@@ -9,7 +9,9 @@ The texts: the bench corpus (`bench/corpus.py`, `--articles` of seed `--seed`), 
 analysed in parts (over `DYADWATCH_PART_TOKENS`), the war-and-trade stream fixture, the sample articles and the
 dev texts of the labelled corpus (tests/data/events/dev.jsonl; never the test split). Each goes through three
 paths, one file each: the worker's `BoundedExtractor` with the prefilter on (`bounded-on.jsonl`) and off
-(`bounded-off.jsonl`), and the plain `Extractor` (`extractor.jsonl`), all on the process-wide `load_extractor()`.
+(`bounded-off.jsonl`), and the plain `Extractor` (`extractor.jsonl`), all on the process-wide `load_extractor()`;
+`--paths` may add `bounded-on-allner` (the prefilter on, NER on every kept sentence: `DYADWATCH_PREFILTER_NER=false`,
+what `bounded-on` was before the NER prefilter).
 A line is one EnrichedArticle's JSON, with one fixed arrival time.
 Prints per file its articles, entities, events, stances and sha256.
 """
@@ -79,7 +81,13 @@ def main(argv: list[str] | None = None) -> int:
                 extractor.extract_many(articles, batch_size=BATCH, received_at=RECEIVED)
             )
         else:
-            bounded = BoundedExtractor(extractor, Bounds(), batch_size=BATCH, prefilter=path == "bounded-on")
+            bounded = BoundedExtractor(
+                extractor,
+                Bounds(),
+                batch_size=BATCH,
+                prefilter=path.startswith("bounded-on"),
+                prefilter_ner=path != "bounded-on-allner",
+            )
             outcomes = bounded.extract_many(articles, RECEIVED)
         lines = [line_of(o) for o in outcomes]
         body = "".join(line + "\n" for line in lines)

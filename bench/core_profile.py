@@ -16,7 +16,8 @@ stages are timed apart:
 - the rest of `extract_many` (spaCy's pipe plumbing, the plan's own loop).
 
 Prints per round each stage's CPU seconds and its share of bare `nlp.pipe`'s CPU in the same round, and the core
-over bare; with `--cprofile N`, one more pass of the core under cProfile and its N top functions by own time.
+over bare; `--ner-ab` alternates `DYADWATCH_PREFILTER_NER` on and off by round;
+with `--cprofile N`, one more pass of the core under cProfile and its N top functions by own time.
 Writes bench/out/core_profile.json.
 """
 
@@ -152,8 +153,8 @@ def instrument(core: Any) -> None:
     proxied = core.bounds  # Bounds is frozen: normalise is timed through a stand-in
     core.bounds = BoundsProxy()
     if core.prefilter is not None:
-        kept = core.prefilter.kept
-        core.prefilter.kept = timed_function("plan: prefilter kept (sentences, matchers)", kept)
+        plan = core.prefilter.plan
+        core.prefilter.plan = timed_function("plan: prefilter kept (sentences, matchers)", plan)
     joined = core._joined  # noqa: SLF001
 
     def joined_timed(*args: Any) -> Any:
@@ -192,6 +193,11 @@ def main(argv: list[str] | None = None) -> int:
         help="alternate the rounds between the loaded pipeline frozen for the garbage collector (gc.freeze, as the "
         "NLP process does) and not (gc.unfreeze)",
     )
+    p.add_argument(
+        "--ner-ab", action="store_true",
+        help="alternate the rounds between NER on the sentences the prefilter lists for it (DYADWATCH_PREFILTER_NER "
+        "on, odd rounds) and NER on every kept sentence (off, even rounds)",
+    )
     p.add_argument("--cprofile-dump", type=Path, help="write the cProfile stats here (pstats format)")
     args = p.parse_args(argv)
     threadpool_limits(1, user_api="blas")
@@ -222,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
             gc.collect()
             if frozen:
                 gc.freeze()
+        ner = None
+        if args.ner_ab:
+            ner = core.prefilter_ner = n % 2 == 0
         load = os.getloadavg()[0]
         runs: list[tuple[str, Callable[[], object]]] = [
             ("bare", lambda: list(bare.pipe(texts, batch_size=BATCH_SIZE))),
@@ -239,10 +248,11 @@ def main(argv: list[str] | None = None) -> int:
         stages = dict(SPENT)
         accounted = sum(v for k, v in stages.items() if not k.startswith("plan: ") and not k.startswith("gc"))
         stages["rest of extract_many"] = cpu["core"] - accounted
-        row = {"round": n + 1, "load": load, "frozen": frozen, "bare_cpu": cpu["bare"], "core_cpu": cpu["core"],
-               "core_over_bare_speed": cpu["bare"] / cpu["core"], "stages": stages}
+        row = {"round": n + 1, "load": load, "frozen": frozen, "prefilter_ner": ner, "bare_cpu": cpu["bare"],
+               "core_cpu": cpu["core"], "core_over_bare_speed": cpu["bare"] / cpu["core"], "stages": stages}
         rounds.append(row)
         how = "" if frozen is None else f", loaded pipeline {'frozen' if frozen else 'not frozen'} for gc"
+        how += "" if ner is None else f", NER {'on the sentences listed for it' if ner else 'on every kept sentence'}"
         print(f"\nround {n + 1} (load {load:.1f}{how}): bare {cpu['bare']:.2f} CPU s, core {cpu['core']:.2f} CPU s, "
               f"core speed / bare {cpu['bare'] / cpu['core']:.3f}")
         if not args.no_instrument:

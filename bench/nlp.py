@@ -92,7 +92,13 @@ def worker_core() -> BoundedExtractor:
     config = nlp_config(Settings())
     extractor = Extractor(build_nlp())
     freeze_loaded()  # as load_extractor does in the NLP process
-    return BoundedExtractor(extractor, config.bounds, batch_size=BATCH_SIZE, prefilter=config.prefilter)
+    return BoundedExtractor(
+        extractor,
+        config.bounds,
+        batch_size=BATCH_SIZE,
+        prefilter=config.prefilter,
+        prefilter_ner=config.prefilter_ner,
+    )
 
 
 def _extraction_core(
@@ -157,7 +163,13 @@ def nlp_paths_ab(articles: list[Article], rounds: int = 3) -> list[dict[str, flo
     settings = Settings()
     config = nlp_config(settings)
     extractor = load_extractor()
-    bounded = BoundedExtractor(extractor, config.bounds, batch_size=BATCH_SIZE, prefilter=config.prefilter)
+    bounded = BoundedExtractor(
+        extractor,
+        config.bounds,
+        batch_size=BATCH_SIZE,
+        prefilter=config.prefilter,
+        prefilter_ner=config.prefilter_ner,
+    )
     process = NlpProcess(config, timeout=settings.nlp_timeout)
     process.start()
     batches = [articles[i : i + BATCH_SIZE] for i in range(0, len(articles), BATCH_SIZE)]

@@ -68,6 +68,7 @@ class NlpConfig:
     bounds: Bounds
     batch_size: int
     prefilter: bool = False
+    prefilter_ner: bool = True
 
 
 def nlp_config(settings: Settings) -> NlpConfig:
@@ -84,6 +85,7 @@ def nlp_config(settings: Settings) -> NlpConfig:
         ),
         batch_size=settings.batch_size,
         prefilter=settings.prefilter,
+        prefilter_ner=settings.prefilter_ner,
     )
 
 
@@ -99,7 +101,11 @@ def child_main(conn: Connection, config: NlpConfig) -> None:
     # broker and other workers on the same cores cost more than they give (docs/benchmarks.md).
     threadpool_limits(1, user_api="blas")
     bounded = BoundedExtractor(
-        load_extractor(), config.bounds, batch_size=config.batch_size, prefilter=config.prefilter
+        load_extractor(),
+        config.bounds,
+        batch_size=config.batch_size,
+        prefilter=config.prefilter,
+        prefilter_ner=config.prefilter_ner,
     )
     conn.send(("ready", os.getpid()))
     while True:

@@ -93,6 +93,13 @@ class Settings(BaseSettings):
         "a title or role, or a pronoun that can stand for one (and the sentence before such a pronoun); "
         "streams/core/prefilter.py.",
     )
+    prefilter_ner: bool = Field(
+        True,
+        description="With the prefilter: run NER only on the kept sentences whose entities can matter, those with "
+        "a capitalised word outside every actor match (not a day or month; a common first word only when the "
+        "tagger calls it a proper noun or adjective); the other kept sentences are parsed without NER. false: NER "
+        "on every kept sentence. streams/core/prefilter.py.",
+    )
     max_article_tokens: int = Field(
         50_000, ge=1, description="An article of more tokens is dead-lettered (ArticleTooLong)."
     )

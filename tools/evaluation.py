@@ -329,14 +329,15 @@ def extractor_predictor(articles: list[Article]) -> Iterable[EnrichedArticle]:
     return list(Extractor().extract_many(articles))
 
 
-def worker_predictor(prefilter: bool) -> Predictor:
-    """The worker's path: the BoundedExtractor with the default bounds, the prefilter on or off."""
+def worker_predictor(prefilter: bool, prefilter_ner: bool = True) -> Predictor:
+    """The worker's path: the BoundedExtractor with the default bounds, the prefilter on or off (and with it, NER
+    on the sentences it lists for NER, or on all it keeps)."""
 
     def predict(articles: list[Article]) -> Iterable[EnrichedArticle]:
         from streams.core.bounded import BoundedExtractor
         from streams.core.extract import load_extractor
 
-        bounded = BoundedExtractor(load_extractor(), prefilter=prefilter)
+        bounded = BoundedExtractor(load_extractor(), prefilter=prefilter, prefilter_ner=prefilter_ner)
         outcomes = bounded.extract_many(articles, datetime.now(UTC))
         refused = [o for o in outcomes if not isinstance(o, EnrichedArticle)]
         if refused:
@@ -438,9 +439,16 @@ def main(argv: Sequence[str] | None = None, predict: Predictor = extractor_predi
         help="score the worker's path (BoundedExtractor) with the sentence prefilter on or off instead of the "
         "Extractor alone",
     )
+    parser.add_argument(
+        "--prefilter-ner",
+        choices=("on", "off"),
+        default="on",
+        help="with --prefilter on: NER only on the kept sentences the prefilter lists for it (on, the default) or "
+        "on every kept sentence (off)",
+    )
     args = parser.parse_args(argv)
     if args.prefilter:
-        predict = worker_predictor(args.prefilter == "on")
+        predict = worker_predictor(args.prefilter == "on", args.prefilter_ner == "on")
     splits = SPLITS if args.split == "all" else (args.split,)
     results = {
         split: evaluate_split(load_gold(args.data_dir / f"{split}.jsonl"), predict) for split in splits

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from streams.core.bounds import Bounds, Refused, cut_utf8, sane_published_at
 from streams.core.extract import Extractor, article_day, doc_to_enriched
 from streams.core.models import Article, EnrichedArticle, Entity, Relation, Stance
-from streams.core.prefilter import Prefilter
+from streams.core.prefilter import NerSentence, Prefilter
 
 SENTENCE_ENDS = frozenset({".", "!", "?", "…", "。", "！", "？"})
 
@@ -58,12 +58,19 @@ class BoundedExtractor:
     """
 
     def __init__(
-        self, extractor: Extractor, bounds: Bounds | None = None, batch_size: int = 16, prefilter: bool = False
+        self,
+        extractor: Extractor,
+        bounds: Bounds | None = None,
+        batch_size: int = 16,
+        prefilter: bool = False,
+        prefilter_ner: bool = True,
     ) -> None:
         self.extractor = extractor
         self.bounds = bounds or Bounds()
         self.batch_size = batch_size
         self.prefilter = Prefilter(extractor.nlp) if prefilter else None
+        self.prefilter_ner = prefilter_ner
+        """With the prefilter: NER runs only on the kept sentences it lists for NER (streams/core/prefilter.py)."""
 
     def extract_many(self, articles: Sequence[Article], received_at: datetime) -> list[EnrichedArticle | Refused]:
         plans = [self._plan(article, received_at) for article in articles]
@@ -113,26 +120,32 @@ class BoundedExtractor:
 
     def _kept_parts(self, doc: Doc) -> list[tuple[Doc, _Part]]:
         """The prefilter's kept runs of sentences, cut to at most part_tokens each and joined, in order, into
-        Docs of at most part_tokens tokens."""
+        Docs of at most part_tokens tokens; each Doc carries the sentences of it NER must see (`prefilter_ner`)."""
         assert self.prefilter is not None
         budget = self.bounds.part_tokens
+        plan = self.prefilter.plan(doc)
         runs: list[tuple[int, int]] = []
-        for start, end in self.prefilter.kept(doc):
+        for start, end in plan.kept:
             if end - start <= budget:
                 runs.append((start, end))
             else:
                 runs += [(start + a, start + b) for a, b in part_ranges(doc[start:end].as_doc(), budget)]
         if runs == [(0, len(doc))]:
-            return [(doc, _Part((0,), (0,)))]
-        groups: list[list[tuple[int, int]]] = []
-        tokens = 0
-        for run in runs:
-            if not groups or tokens + run[1] - run[0] > budget:
-                groups.append([])
-                tokens = 0
-            groups[-1].append(run)
-            tokens += run[1] - run[0]
-        return [self._joined(doc, group) for group in groups]
+            parts = [(doc, _Part((0,), (0,)), runs)]
+        else:
+            groups: list[list[tuple[int, int]]] = []
+            tokens = 0
+            for run in runs:
+                if not groups or tokens + run[1] - run[0] > budget:
+                    groups.append([])
+                    tokens = 0
+                groups[-1].append(run)
+                tokens += run[1] - run[0]
+            parts = [(*self._joined(doc, group), group) for group in groups]
+        if self.prefilter_ner:
+            for part_doc, part, group in parts:
+                part_doc._.ner_sentences = _ner_sentences(doc, plan.ner, part_doc, part, group)
+        return [(part_doc, part) for part_doc, part, _ in parts]
 
     def _joined(self, doc: Doc, runs: list[tuple[int, int]]) -> tuple[Doc, _Part]:
         """One Doc of the runs' text, in order, a space between two runs where the text had none, tokenized again
@@ -225,6 +238,35 @@ class BoundedExtractor:
                 "digest": article.digest,
             }
         )
+
+
+def _ner_sentences(
+    doc: Doc, listed: list[NerSentence], part_doc: Doc, part: _Part, runs: list[tuple[int, int]]
+) -> list[NerSentence]:
+    """The prefilter's NER sentences of `doc` that lie in the part Doc made of `runs` (its k-th run's text starts at
+    `part.starts[k]`), in the part Doc's token offsets; a sentence cut by a part's end is its piece in each."""
+    if part_doc is doc:
+        return listed
+    out: list[NerSentence] = []
+
+    def token_at(k: int, i: int) -> int:
+        char = part.starts[k] + doc[i].idx - part.origins[k]
+        span = part_doc.char_span(char, char + len(doc[i]), alignment_mode="expand")
+        assert span is not None
+        return span.start
+
+    k = 0
+    for sentence in listed:
+        while k < len(runs) and runs[k][1] <= sentence.start:
+            k += 1
+        j = k
+        while j < len(runs) and runs[j][0] < sentence.end:
+            low, high = max(sentence.start, runs[j][0]), min(sentence.end, runs[j][1])
+            if low < high:
+                maybe = tuple(token_at(j, i) for i in sentence.maybe if low <= i < high)
+                out.append(NerSentence(token_at(j, low), token_at(j, high - 1) + 1, sentence.sure, maybe))
+            j += 1
+    return out
 
 
 def part_ranges(doc: Doc, part_tokens: int) -> list[tuple[int, int]]:

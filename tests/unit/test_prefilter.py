@@ -95,3 +95,51 @@ def test_each_part_speaks_on_the_articles_day(extractor, prefilter):
 def test_the_setting_reaches_the_nlp_process_config(tmp_path):
     assert nlp_config(settings_from({})).prefilter is True
     assert nlp_config(settings_from({"DYADWATCH_PREFILTER": "off"})).prefilter is False
+    assert nlp_config(settings_from({})).prefilter_ner is True
+    assert nlp_config(settings_from({"DYADWATCH_PREFILTER_NER": "false"})).prefilter_ner is False
+
+
+def ner_listed(extractor, text: str) -> list[tuple[str, bool, list[str]]]:
+    doc = extractor.nlp.make_doc(text)
+    return [
+        (doc[s.start:s.end].text.strip(), s.sure, [doc[i].text for i in s.maybe])
+        for s in Prefilter(extractor.nlp).plan(doc).ner
+    ]
+
+
+def test_ner_is_listed_for_kept_sentences_with_a_capitalised_word_outside_the_actor_matches(extractor):
+    text = ("Japan accused China of spying on Monday. India met Chile in Geneva. "
+            "Markets in Peru thanked Chile. BEIRUT - Syria thanked Turkey. "
+            "Peru thanked an Istanbul-born envoy of Chile.")
+    assert ner_listed(extractor, text) == [
+        ("India met Chile in Geneva.", True, []),
+        ("Markets in Peru thanked Chile.", False, ["Markets"]),
+        ("BEIRUT - Syria thanked Turkey.", True, []),
+        ("Peru thanked an Istanbul-born envoy of Chile.", True, []),
+    ]
+
+
+def test_dyad_ner_runs_the_trained_ner_on_the_listed_sentences_only(extractor):
+    nlp = extractor.nlp
+    text = f"Japan accused China of spying. India met Chile in Geneva on Monday. {WEATHER} Peru thanked Chile."
+    whole = nlp(nlp.make_doc(text))
+    assert [e.text for e in whole.ents if e.label_ == "GPE" and e.text == "Geneva"] == ["Geneva"]
+    doc = nlp.make_doc(text)
+    doc._.ner_sentences = Prefilter(nlp).plan(doc).ner
+    doc = nlp(doc)
+    sentence = next(s for s in Prefilter(nlp).sentences(doc) if "Geneva" in doc[s[0]:s[1]].text)
+    assert [(e.start, e.end, e.label_) for e in doc.ents] == [
+        (e.start, e.end, e.label_) for e in whole.ents if sentence[0] <= e.start and e.end <= sentence[1]]
+    assert all(t.ent_iob_ in ("O", "B", "I") for t in doc)
+
+
+def test_ner_where_needed_keeps_the_events_actors_and_named_entities(extractor):
+    text = ("Toomas Kask, Estonia's foreign minister, said Estonia would expel two Russian diplomats. "
+            "Japan and India signed a defense pact in Geneva on Monday. The Bank of China lent Kenya money. "
+            f"{FILLER} Kask thanked Latvia. Chile accused Peru of spying.")
+    article = Article(id="ner", text=text, published_at=NOW)
+    on, off = (BoundedExtractor(extractor, prefilter=True, prefilter_ner=flag).extract_many([article], NOW)[0]
+               for flag in (True, False))
+    assert isinstance(on, EnrichedArticle) and isinstance(off, EnrichedArticle)
+    assert on.model_dump_json() == off.model_dump_json()
+    assert any(e.text == "Geneva" and e.actor is None for e in on.entities)
