@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 from pathlib import Path
-from typing import cast
+from typing import NamedTuple, cast
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -85,8 +85,7 @@ def plain_capitals(path: Path = NER_WORDS_TOML) -> frozenset[str]:
     return frozenset(word.lower() for word in words)
 
 
-@dataclass(frozen=True)
-class NerSentence:
+class NerSentence(NamedTuple):
     """A kept sentence whose entities the core may read: tokens `start`-`end` of the Doc; `sure` when it holds a
     capitalised word outside every actor match that is no first word, else `maybe` lists the first words that are
     (the tagger decides them, `dyad_ner`)."""
