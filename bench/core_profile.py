@@ -2,7 +2,8 @@
 
     PYTHONPATH=. .venv/bin/python -m bench.core_profile [--articles 48] [--seed 7] [--rounds 3] [--cprofile 40]
 
-One process, one BLAS thread, the bench corpus (bench/corpus.py). Each round times, in this process's CPU seconds
+One process, one BLAS thread, the bench corpus (bench/corpus.py; `--texts stream|dev`: the stream fixture or the
+dev texts instead). Each round times, in this process's CPU seconds
 (a shared machine's other jobs do not count, as they do on the wall clock), bare `nlp.pipe` of the default model
 over the texts (bench.nlp's ceiling) and the worker's core (`bench.nlp.worker_core`: the BoundedExtractor with the
 worker's settings, prefilter on by default), the two in turns (each first every other round). In the core, the
@@ -198,10 +199,19 @@ def main(argv: list[str] | None = None) -> int:
         help="alternate the rounds between NER on the sentences the prefilter lists for it (DYADWATCH_PREFILTER_NER "
         "on, odd rounds) and NER on every kept sentence (off, even rounds)",
     )
+    p.add_argument(
+        "--texts", choices=("bench", "stream", "dev"), default="bench",
+        help="the bench corpus (--articles of --seed), the war-and-trade stream fixture or the dev texts",
+    )
     p.add_argument("--cprofile-dump", type=Path, help="write the cProfile stats here (pstats format)")
     args = p.parse_args(argv)
     threadpool_limits(1, user_api="blas")
-    articles = make_corpus(args.articles, seed=args.seed)
+    if args.texts == "bench":
+        articles = make_corpus(args.articles, seed=args.seed)
+    else:  # real wire copy names more than the dictionary holds (bench.ner_share)
+        from bench.ner_share import text_sets
+
+        articles = text_sets(0, args.seed)[args.texts]
     texts = [a.text for a in articles]
     warm = make_corpus(6, seed=args.seed + 1, prefix="warm")
     bare = spacy.load(DEFAULT_MODEL)
