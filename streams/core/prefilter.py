@@ -19,17 +19,19 @@ voids its sentence or its story, so it must be seen).
 
 NER (issue 14). Of the kept sentences, NER's output is read only for entities of names (a person beside a title or
 no name matched, an organisation or place a matched name lies inside, the unresolved GPE, NORP, ORG and PERSON
-entities of the EnrichedArticle), and such an entity has a capitalised word outside every actor match. So
-`Prefilter.plan(doc)` also lists the kept sentences that hold such a word (`NerSentence`): a capitalised word
-outside every match of the rulers that is not a day or month (data/ner_words.toml `plain_capitals`); one that is
-the first word of its sentence or of a quote ("The", "Markets", "We"; not all in capitals, as "BEIRUT" in a
-dateline) is only a `maybe`, which the `dyad_ner`
+entities of the EnrichedArticle), and such an entity has a capitalised word outside every actor match (the
+lower-case ones, 'the defence ministry' as ORG, are not reported any more). So `Prefilter.plan(doc)` also lists
+the kept sentences that hold such a word (`NerSentence`): a capitalised word outside every match of the rulers
+that is an actor by itself (a block or a city, 'Istanbul', counts as outside), not a day or month
+(data/ner_words.toml `plain_capitals`); one that is the first word of its sentence or of a quote ("The",
+"Markets", "We"; not one all in capitals, as "BEIRUT" in a dateline) is only a `maybe`, which the `dyad_ner`
 component below decides by the tagger's tag (a proper noun or an adjective sends it to NER). `dyad_ner` stands in
 the trained `ner`'s place and runs it on the listed sentences only, each run of them with `NER_CONTEXT` tokens
 either side (the receptive field of the model's own tok2vec: the features of the sentence's tokens are the same
 as in the whole Doc), and copies the entities inside each run back by token offset; the other tokens are outside
 any entity. A Doc without a list (`doc._.ner_sentences` None: the Extractor, the prefilter off, or
-`DYADWATCH_PREFILTER_NER=false`) goes to the trained ner whole, as before.
+`DYADWATCH_PREFILTER_NER=false`) goes to the trained ner whole, as before (docs/benchmarks.md, "NER only where it
+can matter").
 
 Sentences are cut by spaCy's rule-based sentencizer (its predictions only: nothing is written on the Doc, so the
 dateline component and the parser still set the sentences the pipeline sees). The rulers' matchers are run
