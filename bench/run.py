@@ -1,6 +1,7 @@
 """Bench layer: the one benchmark command: corpus, bare spaCy, extraction core, broker runs, report and plot.
 
 Usage: python -m bench.run [--articles 160] [--latency-articles 80] [--profile-articles 48] [--seed 7]
+                           [--corpus generated|wire]
                            [--cli] [--no-profile]
 Writes bench/out/report.json, bench/out/report.md and docs/benchmarks-run.png (all from this one run).
 """
@@ -19,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import e2e, nlp
-from bench.corpus import count_tokens, make_corpus
+from bench.corpus import count_tokens, make_corpus, make_wire_corpus
 from bench.profiling import summarize
 from streams.kafka.local import LocalKafka, kafka_version
 
@@ -61,6 +62,9 @@ def machine() -> dict[str, object]:
     }
 
 
+CORPUS_WORDS = {"generated": "generated articles", "wire": "wire articles (dev and stream texts joined)"}
+
+
 def load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -71,8 +75,9 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     from streams.settings import Settings
 
     report["prefilter"] = Settings().prefilter
-    articles = make_corpus(args.articles, seed=args.seed)
-    warm = make_corpus(6, seed=args.seed + 1, prefix="warm")
+    corpus = make_wire_corpus if args.corpus == "wire" else make_corpus
+    articles = corpus(args.articles, seed=args.seed)
+    warm = corpus(6, seed=args.seed + 1, prefix="warm")
     tokens_each = [count_tokens(a.text) for a in articles]
     texts = [a.text for a in articles]
     print(f"corpus: {len(articles)} articles, {sum(tokens_each)} tokens", flush=True)
@@ -90,6 +95,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "events": sum(len(enriched_by_id[a.id].relations) for a in articles),
         "eventless_articles": sum(1 for a in articles if not enriched_by_id[a.id].relations),
         "seed": args.seed,
+        "kind": args.corpus,
     }
     report["bare_pipe"] = {**bare.as_dict(), "one_article_nlp_call_s": round(one_article_s, 3)}
     report["extraction_core"] = core.as_dict()
@@ -180,7 +186,7 @@ def markdown(report: dict) -> str:  # type: ignore[type-arg]
         f"faust-streaming {m['faust']}, Kafka {m['kafka']} ({m['java']}). "
         f"Load average at start {report['load_at_start']}, at end {report['load_at_end']}.",
         "",
-        f"Corpus: {c['articles']} generated articles (seed {c['seed']}), {c['tokens']} tokens "
+        f"Corpus: {c['articles']} {CORPUS_WORDS[c.get('kind', 'generated')]} (seed {c['seed']}), {c['tokens']} tokens "
         f"({c['tokens_min']}-{c['tokens_max']} per article), {c['events']} events, "
         f"{c['eventless_articles']} articles without an event.",
         "",
@@ -266,6 +272,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--latency-articles", type=int, default=80, help="articles published at a fixed rate for (d)")
     p.add_argument("--profile-articles", type=int, default=48, help="articles for the py-spy profile of one worker")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument(
+        "--corpus", choices=tuple(CORPUS_WORDS), default="generated",
+        help="generated articles (bench/corpus.py's templates) or wire articles joined from the dev and stream texts",
+    )
     p.add_argument("--cli", action="store_true", help="also time `dyadwatch extract --jsonl` (adds ~a minute)")
     p.add_argument("--no-profile", action="store_true", help="skip the py-spy profile")
     p.add_argument("--out", type=Path, default=OUT)
