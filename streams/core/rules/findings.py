@@ -70,6 +70,7 @@ def findings_in(
         sentence = an.sentence
         lone = min_actors > 1 and len(actors_named(an)) < min_actors
         context = Context(before, doers)
+        doers_here: tuple[Party, ...] = ()
         before = named_after(an, before)
         if lone and not context.named:
             continue
@@ -85,11 +86,11 @@ def findings_in(
                 continue
             if lone and cue.cameo != DENIAL and prior_act(an, tok) is None and cue != retaliation_cue(cue.lemma):
                 continue
-            finding = find(an, tok, cue, lexicon, context._replace(acts=acts))
+            finding = find(an, tok, cue, lexicon, context._replace(acts=acts, doers_here=doers_here))
             if finding is not None:
                 out.append((sentence, finding))
                 if finding.pairs and prior_act(an, tok) is None:
-                    doers = finding.sources
+                    doers = doers_here = finding.sources
                 acts = (*acts, *finding.pairs)[-6:]
     return out
 
@@ -102,6 +103,9 @@ class Context(NamedTuple):
     doers: tuple[Party, ...] = ()
     acts: tuple[tuple[Party, Party], ...] = ()
     """The (source, target) pairs of the acts found so far, this sentence's before the cue too, the latest last."""
+    doers_here: tuple[Party, ...] = ()
+    """Who did the last act found in this sentence before the cue ('Serbian police beat two Croatian fans, Croatia's
+    foreign ministry said, calling the attack unacceptable')."""
 
 
 def prior_act(an: Analysis, tok: Token) -> Token | None:
@@ -198,12 +202,20 @@ def naming_cue(an: Analysis, verb: Token) -> Cue | None:
     """'called Beijing a foreign hostile force', 'called the raid a massacre', 'called the detention
     outrageous': a naming with a disparaging predicate (`words.disparaging_words`) criticizes what its object
     names; None for any other use of the verb."""
-    predicate = [t for o in an.kids(verb, "oprd") for t in (o, *an.kids(o, "amod", "compound"))]
+    # with the objects it names its kind by ('an act of piracy', 'tantamount to acts of piracy')
+    predicate = [t for o in an.kids(verb, "oprd") for t in (o, *an.kids(o, "amod", "compound"), *kinds_of(an, o))]
     # 'called the decision unacceptable', parsed with the predicate an adjective after its noun
     predicate += [a for o in an.kids(verb, "dobj") for a in an.kids(o, "amod") if a.i > o.i]
     if not any(t.lemma in WORDS.disparaging_words or t.text.lower() in WORDS.disparaging_words for t in predicate):
         return None
     return criticism_cue(verb.lemma)
+
+
+def kinds_of(an: Analysis, noun: Token) -> list[Token]:
+    """The objects of a predicate's 'of' or 'to', and theirs of 'of' ('an act of piracy', 'tantamount to acts of
+    piracy'): what the predicate names its object as."""
+    objs = an.pobjs(noun, ("of", "to"))
+    return [*objs, *(o for obj in objs for o in an.pobjs(obj, ("of",)))]
 
 
 def ultimatum_told(an: Analysis, verb: Token) -> bool:
@@ -277,6 +289,7 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
     else:
         # the parties first: most cue words name no actor, and then the governance walk is not needed
         sources, targets = arguments(an, tok, cue, lexicon)
+        sources = reporters_of(an, tok, lexicon) or sources
         if not sources:
             # 'exchanged fire, each side blaming the other': the pair the clause above names
             sources = distributed_subjects(an, tok)
@@ -339,8 +352,11 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
         accuser = next((p for p in reversed(context.named) if p.actor not in own), None)
         targets = (replace(accuser, resolved=True),) if accuser is not None else ()
     if not targets and code is not None and cameo.is_verbal(code) and prior_act(an, tok) is not None:
-        # 'Russia expelled two Estonian diplomats. Tallinn condemned the decision.': the doer of the act told before
-        targets = tuple(replace(p, resolved=True) for p in context.doers if p.actor not in own)
+        # 'Russia expelled two Estonian diplomats. Tallinn condemned the decision.': the doer of the act told before,
+        # in this sentence first
+        targets = tuple(replace(p, resolved=True) for p in context.doers_here if p.actor not in own) or tuple(
+            replace(p, resolved=True) for p in context.doers if p.actor not in own
+        )
     fired = any(o.lemma in WORDS.weapons for o in an.kids(tok, "dobj"))
     if not targets and code is not None and cameo.is_material_conflict(code) and not fired:
         # 'Ukraine said Russian drones struck an energy facility': the speaker was hit; a launch
@@ -364,6 +380,20 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
     topic = topic_of(an, tok, cue) if cue.polarity else None
     background = code is not None and is_background(an, tok)
     return Finding(cue, tok, sources, targets, gov.mode, gov.speaker, gov.refused, pairs, topic, code, background)
+
+
+def reporters_of(an: Analysis, tok: Token, lexicon: CueLexicon) -> tuple[Party, ...]:
+    """'Serbia expelled a Croatian diplomat, Croatia's foreign ministry said, calling the decision unjustified': a
+    participle after a parenthetical reporting verb is the reporter's words, though the parser hangs it on the
+    reported clause; () for any other token."""
+    head = an.head(tok)
+    if tok.dep != "advcl" or not tok.text.lower().endswith("ing") or head is None:
+        return ()
+    for verb in an.kids(head, "parataxis"):
+        entry = lexicon.get((verb.lemma, coarse_pos(verb.pos)))
+        if head.i < verb.i < tok.i and entry is not None and entry.control == "report":
+            return subjects(an, verb)
+    return ()
 
 
 def hosted_by_another(an: Analysis, tok: Token, lexicon: CueLexicon) -> bool:
