@@ -90,6 +90,7 @@ class WordLists:
     past_markers: frozenset[str]
     dating_preps: frozenset[str]
     time_units: frozenset[str]
+    motive_nouns: frozenset[str]
 
 
 @cache

@@ -272,6 +272,8 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
     """Sources, targets and governance of one cue token (`context`: what the sentences before tell); None when it
     makes no dyad."""
     context = context or Context()
+    if is_motive(an, tok, lexicon):
+        return None
     code = refined_code(an, cue, tok) if cue.cameo else None
     if cue.cameo and code is None:
         return None
@@ -394,6 +396,24 @@ def reporters_of(an: Analysis, tok: Token, lexicon: CueLexicon) -> tuple[Party, 
         if head.i < verb.i < tok.i and entry is not None and entry.control == "report":
             return subjects(an, verb)
     return ()
+
+
+def is_motive(an: Analysis, tok: Token, lexicon: CueLexicon) -> bool:
+    """'recalled its ambassador in protest at Madrid's shift': a motive noun (`words.motive_nouns`) after a bare 'in'
+    says why the act of a cue verb it hangs from was done; it is no act of its own ('parked lorries across the
+    crossing in protest at new fees', of a verb that is no cue, stays the protest)."""
+    prep = an.head(tok)
+    verb = an.head(prep) if prep is not None else None
+    entry = lexicon.get((verb.lemma, coarse_pos(verb.pos))) if verb is not None else None
+    return (
+        tok.lemma in WORDS.motive_nouns
+        and tok.dep == "pobj"
+        and prep is not None
+        and prep.lemma == "in"
+        and not an.kids(tok, "det", "poss")
+        and entry is not None
+        and entry.cameo is not None
+    )
 
 
 def hosted_by_another(an: Analysis, tok: Token, lexicon: CueLexicon) -> bool:
