@@ -91,6 +91,7 @@ class WordLists:
     dating_preps: frozenset[str]
     time_units: frozenset[str]
     motive_nouns: frozenset[str]
+    command_verbs: frozenset[str]
 
 
 @cache

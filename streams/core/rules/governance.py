@@ -79,6 +79,8 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
         lent = entry is not None and tok.dep == "dobj" and tok.lemma in entry.lends
         control = entry.control if entry and not lent else None
         demanded = entry is not None and entry.frame == "complement" and tok.dep in ("ccomp", "xcomp", "acl")
+        # 'ordered the army to raise its combat readiness': what a commander orders its own forces to do is done
+        demanded = demanded and not (tok.dep == "xcomp" and own_forces_commanded(an, head))
         if demanded and (tok.dep != "xcomp" or control != "intend"):
             negated = True
         if tok.dep == "pcomp" and head.lemma in ("against", "from"):
@@ -406,3 +408,14 @@ def governs_cue(an: Analysis, tok: Token, lexicon: CueLexicon) -> bool:
             return True
         stack.extend(an.kids(child, "xcomp", "conj", "dobj"))
     return False
+
+
+def own_forces_commanded(an: Analysis, verb: Token) -> bool:
+    """True for a verb of command (`words.command_verbs`) whose object is forces of no other actor than its subject
+    ('ordered the army to ...', 'ordered Russian troops to ...'), not another's people ('ordered the French ambassador
+    to leave')."""
+    objs = an.kids(verb, "dobj")
+    if verb.lemma not in WORDS.command_verbs or not objs or not all(o.lemma in WORDS.actor_heads for o in objs):
+        return False
+    # 'ordered Russian troops to ...' are the commander's own; 'ordered the French ambassador to leave' are not
+    return {p.actor for p in parties(an, objs)} <= {p.actor for p in subjects(an, verb)}
