@@ -92,6 +92,7 @@ class WordLists:
     time_units: frozenset[str]
     motive_nouns: frozenset[str]
     command_verbs: frozenset[str]
+    position_nouns: frozenset[str]
 
 
 @cache

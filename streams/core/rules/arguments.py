@@ -594,6 +594,9 @@ def aimed_objects(an: Analysis, tok: Token, preps: Iterable[str]) -> list[Token]
     out = an.pobjs(tok, wanted)
     if wanted & NEARNESS_PREPS:
         out += [o for f in an.pobjs(tok, ("in",)) if f.lemma in WORDS.front_nouns for o in an.pobjs(f, ("of",))]
+        # 'moved troops to positions near the Ukrainian border': what the spot they went to is near
+        spots = [f for f in an.pobjs(tok, ("to", "into", "at")) if f.lemma in WORDS.position_nouns]
+        out += [o for f in spots for o in an.pobjs(f, wanted)]
     return out
 
 
