@@ -176,6 +176,21 @@ def event_cue(an: Analysis, verb: Token, ours: Cue | None, lexicon: CueLexicon, 
     if ours is not None and ours.cameo is None:
         return ours
     match = patterns.match(an, verb)
+    if (
+        ours is not None
+        and ours.cameo is not None
+        and ours.control is None
+        and match is not None
+        and match.pattern is not None
+        and match.code is not None
+        and cameo.root_of(match.code) != cameo.root_of(ours.cameo)
+        and not requirement_met(an, ours, verb)
+        and not any(is_event_noun(o, lexicon) for o in object_nouns(an, verb))
+    ):
+        # our cue needs a word that is not here ('take' needs a court): where a PETRARCH pattern reads the verb's
+        # phrase as an act of another root, the verb means that here ('took control of the plant' 192, 'taken into
+        # custody' 173); one of our root gives its finer code below, as where the word is there
+        return patterns.cue(match, verb.lemma)
     if match is None:
         return ours
     if ours is None:
