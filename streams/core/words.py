@@ -93,6 +93,7 @@ class WordLists:
     motive_nouns: frozenset[str]
     command_verbs: frozenset[str]
     position_nouns: frozenset[str]
+    force_nouns: frozenset[str]
 
 
 @cache

@@ -292,6 +292,12 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
     code = refined_code(an, cue, tok) if cue.cameo else None
     if cue.cameo and code is None:
         return None
+    if code == VISIT and tok.lemma in WORDS.journey_verbs and forces_of(an, tok):
+        # 'Egyptian troops arrived in Mogadishu to join the AU mission': forces arriving pay no visit; sent to a
+        # mission kept there, they serve it
+        code = PEACEKEEPING if serves_a_mission(an, tok) else None
+        if code is None:
+            return None
     if cue.lends and any(o.lemma in cue.lends for o in an.kids(tok, "dobj")):
         # 'struck a deal': the object is the event
         return None
@@ -429,6 +435,26 @@ def is_motive(an: Analysis, tok: Token, lexicon: CueLexicon) -> bool:
         and entry is not None
         and entry.cameo is not None
     )
+
+
+VISIT, PEACEKEEPING = "042", "074"
+"""Make a visit; provide military protection or peacekeeping: what forces arriving somewhere are not and are."""
+
+
+def forces_of(an: Analysis, verb: Token) -> bool:
+    """True when the verb's subject is armed or police forces (`words.force_nouns`, or its compound: 'police
+    officers')."""
+    return any(
+        s.lemma in WORDS.force_nouns or any(c.lemma in WORDS.force_nouns for c in an.kids(s, "compound"))
+        for s in an.kids(verb, "nsubj")
+    )
+
+
+def serves_a_mission(an: Analysis, verb: Token) -> bool:
+    """True when the verb's purpose ('to join the new African Union mission', 'to lead a UN-backed security
+    mission') names a body kept in a state (`words.stationed_nouns`)."""
+    purposes = [c for c in an.kids(verb, "advcl", "xcomp") if any(a.lemma == "to" for a in an.kids(c, "aux"))]
+    return any(t.lemma in WORDS.stationed_nouns for c in purposes for t in an.subtree(c))
 
 
 def hosted_by_another(an: Analysis, tok: Token, lexicon: CueLexicon) -> bool:
