@@ -93,6 +93,8 @@ class WordLists:
     motive_nouns: frozenset[str]
     command_verbs: frozenset[str]
     position_nouns: frozenset[str]
+    utterance_nouns: frozenset[str]
+    rebuttal_verbs: frozenset[str]
     force_nouns: frozenset[str]
 
 

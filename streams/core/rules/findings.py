@@ -66,10 +66,12 @@ def findings_in(
     before: tuple[Party, ...] = ()
     doers: tuple[Party, ...] = ()
     acts: tuple[tuple[Party, Party], ...] = ()
+    speakers: tuple[Party, ...] = ()
     for an in analyses:
         sentence = an.sentence
         lone = min_actors > 1 and len(actors_named(an)) < min_actors
-        context = Context(before, doers)
+        context = Context(before, doers, speakers=speakers)
+        speakers = speakers_in(an, lexicon) or speakers
         doers_here: tuple[Party, ...] = ()
         before = named_after(an, before)
         if lone and not context.named:
@@ -106,18 +108,31 @@ class Context(NamedTuple):
     doers_here: tuple[Party, ...] = ()
     """Who did the last act found in this sentence before the cue ('Serbian police beat two Croatian fans, Croatia's
     foreign ministry said, calling the attack unacceptable')."""
+    speakers: tuple[Party, ...] = ()
+    """Who spoke in the latest sentence before with a reporting verb whose subject is an actor ('Turkey's president
+    said ...')."""
+
+
+def speakers_in(an: Analysis, lexicon: CueLexicon) -> tuple[Party, ...]:
+    """The actors that are subjects of a reporting verb in the sentence ('Turkey's president said that ...')."""
+    found: list[Party] = []
+    for tok in an.sentence.tokens:
+        entry = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
+        if entry is not None and entry.control == "report":
+            found.extend(p for p in subjects(an, tok) if p.actor not in {f.actor for f in found})
+    return tuple(found)
 
 
 def prior_act(an: Analysis, tok: Token) -> Token | None:
     """'Tallinn condemned the decision', 'Kyiv hailed the move', 'called the raid a massacre': the object of a
     reaction or naming verb (`words.reaction_verbs`, `naming_verbs`) that names, with 'the' and no party of its
     own, an act told before (`words.prior_act_nouns`); None for any other object."""
-    if tok.lemma not in WORDS.reaction_verbs and tok.lemma not in WORDS.naming_verbs:
+    if tok.lemma not in WORDS.reaction_verbs | WORDS.naming_verbs | WORDS.rebuttal_verbs:
         return None
     for obj in an.kids(tok, "dobj"):
         own = [*an.kids(obj, "poss", "compound", "amod"), *an.pobjs(obj, ("of", "by", "on", "against", "with"))]
         if (
-            obj.lemma in WORDS.prior_act_nouns
+            (obj.lemma in WORDS.prior_act_nouns or obj.lemma in WORDS.utterance_nouns)
             and any(d.lemma in ("the", "this") for d in an.kids(obj, "det"))
             and not any(t.i in an.mentions or t.i in an.anaphors for t in own)
             and obj.i not in an.mentions
@@ -292,6 +307,9 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
     code = refined_code(an, cue, tok) if cue.cameo else None
     if cue.cameo and code is None:
         return None
+    if code is not None and cameo.is_rejection(code) and any(o.lemma in WORDS.allegation_nouns for o in an.kids(tok, "dobj")):
+        # 'Algiers rejected the accusation as baseless': rejecting a charge denies it (as 'dismissed the claim')
+        code = DENIAL
     if code == VISIT and tok.lemma in WORDS.journey_verbs and forces_of(an, tok):
         # 'Egyptian troops arrived in Mogadishu to join the AU mission': forces arriving pay no visit; sent to a
         # mission kept there, they serve it
@@ -372,14 +390,19 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
     if not targets and code == DENIAL and not reversed_:
         # 'Poland said Belarusian helicopters entered its airspace. Minsk denied any incursion.': the accuser, the
         # latest other actor named before the denial's sentence
-        accuser = next((p for p in reversed(context.named) if p.actor not in own), None)
+        # (who spoke last before, if anyone did: 'The kingdom's foreign ministry said ... . Algiers rejected the
+        # accusation')
+        accuser = next((p for p in (*context.named, *context.speakers)[::-1] if p.actor not in own), None)
         targets = (replace(accuser, resolved=True),) if accuser is not None else ()
-    if not targets and code is not None and cameo.is_verbal(code) and prior_act(an, tok) is not None:
+    reacted = prior_act(an, tok) if not targets and code is not None and cameo.is_verbal(code) else None
+    if reacted is not None:
         # 'Russia expelled two Estonian diplomats. Tallinn condemned the decision.': the doer of the act told before,
-        # in this sentence first
-        targets = tuple(replace(p, resolved=True) for p in context.doers_here if p.actor not in own) or tuple(
-            replace(p, resolved=True) for p in context.doers if p.actor not in own
-        )
+        # in this sentence first; 'Turkey's president said ... . Athens rejected the remarks': who said the words
+        # (`words.utterance_nouns`), and who spoke last where no act was told
+        said = reacted.lemma in WORDS.utterance_nouns
+        acted = context.doers_here or context.doers
+        answered = (context.speakers or acted) if said else (acted or context.speakers)
+        targets = tuple(replace(p, resolved=True) for p in answered if p.actor not in own)
     fired = any(o.lemma in WORDS.weapons for o in an.kids(tok, "dobj"))
     if not targets and code is not None and cameo.is_material_conflict(code) and not fired:
         # 'Ukraine said Russian drones struck an energy facility': the speaker was hit; a launch
