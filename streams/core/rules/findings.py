@@ -23,6 +23,7 @@ from streams.core.rules.background import is_background
 from streams.core.rules.cues import Cue, CueLexicon
 from streams.core.rules.governance import (
     THREAT,
+    asking_noun,
     conditional_threat,
     deadline_given,
     governance,
@@ -307,6 +308,10 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
     code = refined_code(an, cue, tok) if cue.cameo else None
     if cue.cameo and code is None:
         return None
+    asked = asking_noun(an, lexicon, tok) if code is not None and cameo.is_consultation(code) else None
+    if asked is not None and asked.cameo is not None:
+        # 'Iran rejected a call from the EU for restraint': an appeal (020), not a phone call
+        code = asked.cameo
     if code is not None and cameo.is_rejection(code) and any(o.lemma in WORDS.allegation_nouns for o in an.kids(tok, "dobj")):
         # 'Algiers rejected the accusation as baseless': rejecting a charge denies it (as 'dismissed the claim')
         code = DENIAL

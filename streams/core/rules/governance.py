@@ -92,7 +92,7 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
             # 'demanded sanctions against Russia', 'requested talks', 'called off talks': asked for or called off, not
             # done ('calling Tallinn's expulsion of a diplomat hostile' names it)
             negated = True
-        if tok.dep == "pobj" and head.lemma == "for" and is_appeal(lexicon, an.head(head)):
+        if tok.dep == "pobj" and head.lemma == "for" and is_appeal(lexicon, an.head(head), an):
             # 'Kenya's request for aid', 'called for sanctions': asked for, not given
             negated = True
         if tok.dep == "pcomp" and head.lemma in ("of", "for") and is_accusation(lexicon, an.head(head)):
@@ -372,12 +372,28 @@ def judged_parties(an: Analysis, tok: Token, gov: Governance) -> tuple[tuple[Par
     return speaker_parties(an, tok), parties(an, an.kids(head, "nsubj"))
 
 
-def is_appeal(lexicon: CueLexicon, tok: Token | None) -> bool:
-    """True for a word that asks for something (CAMEO roots 02 and 10: request, appeal, demand, call)."""
+def is_appeal(lexicon: CueLexicon, tok: Token | None, an: Analysis | None = None) -> bool:
+    """True for a word that asks for something (CAMEO roots 02 and 10: request, appeal, demand, call), and, given
+    its analysis, the noun of an asking verb that asks for something (`asking_noun`: 'a call for restraint')."""
     if tok is None:
         return False
     entry = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
-    return entry is not None and entry.cameo is not None and cameo.is_request(entry.cameo)
+    if entry is not None and entry.cameo is not None and cameo.is_request(entry.cameo):
+        return True
+    return an is not None and asking_noun(an, lexicon, tok) is not None
+
+
+def asking_noun(an: Analysis, lexicon: CueLexicon, tok: Token) -> Cue | None:
+    """The cue of the asking verb (CAMEO roots 02 and 10) a noun is the noun of, when the noun asks for something
+    with 'for' or an infinitive ('renewed its call for a ceasefire', 'a call to Israel to open the crossings': an
+    appeal, not the phone call the noun names alone); None otherwise."""
+    if tok.pos not in ("NOUN", "PROPN"):
+        return None
+    verb = lexicon.get((tok.lemma, "verb"))
+    if verb is None or verb.cameo is None or not cameo.is_request(verb.cameo):
+        return None
+    infinitive = any(any(a.lemma == "to" for a in an.kids(c, "aux")) for c in an.kids(tok, "acl", "relcl"))
+    return verb if infinitive or any(p.lemma == "for" for p in an.kids(tok, "prep")) else None
 
 
 def is_accusation(lexicon: CueLexicon, tok: Token | None) -> bool:
