@@ -96,6 +96,9 @@ class WordLists:
     utterance_nouns: frozenset[str]
     rebuttal_verbs: frozenset[str]
     force_nouns: frozenset[str]
+    expelling_verbs: frozenset[str]
+    expelling_words: frozenset[str]
+    envoy_nouns: frozenset[str]
 
 
 @cache

@@ -30,6 +30,7 @@ from streams.core.rules.governance import (
     governs_cue,
     judged_parties,
     retaliation_threat,
+    time_given_to_leave,
 )
 from streams.core.rules.patterns import VerbPatterns
 from streams.core.rules.places import place_targets, places_named, protest_place_sources
@@ -183,6 +184,9 @@ def event_cue(an: Analysis, verb: Token, ours: Cue | None, lexicon: CueLexicon, 
         return naming
     if deadline_given(an, verb):
         return threat_cue(verb.lemma, ULTIMATUM)
+    sent_away = verb.lemma in WORDS.expelling_verbs and sends_envoys_away(an, verb)
+    if (sent_away or time_given_to_leave(an, verb)) and (EXPEL, "verb") in lexicon:
+        return expulsion_cue(lexicon[(EXPEL, "verb")], verb.lemma)
     if retaliation_threat(an, verb, ours, lexicon):
         return retaliation_cue(verb.lemma)
     if ours is not None and ours.control == "report":
@@ -223,6 +227,28 @@ def event_cue(an: Analysis, verb: Token, ours: Cue | None, lexicon: CueLexicon, 
     if own is not None and own != ours.cameo:
         return ours
     return refined(ours, match.code)
+
+
+EXPEL = "expel"
+"""The verb whose cue an expulsion told another way takes (its code 174, and 166 for peacekeepers or a mission)."""
+
+
+def sends_envoys_away(an: Analysis, verb: Token) -> bool:
+    """'sent home three Russian diplomats', 'sent the ambassador packing', 'ordered out two Iranian diplomats': a verb
+    of `words.expelling_verbs` with a word of leaving (`expelling_words`) and envoys (`envoy_nouns`) as its object."""
+    away = [
+        k
+        for k in an.kids(verb, "advmod", "prt", "xcomp", "advcl", "oprd", "npadvmod", "dobj")
+        if k.lemma in WORDS.expelling_words or k.text.lower() in WORDS.expelling_words
+    ]
+    # ('sent the ambassador packing' is parsed with 'packing' the object and 'ambassador' its compound)
+    objects = [*an.kids(verb, "dobj"), *(o for k in away for o in an.kids(k, "dobj", "compound"))]
+    return bool(away) and any(o.lemma in WORDS.envoy_nouns or o.text.lower() in WORDS.envoy_nouns for o in objects)
+
+
+@cache
+def expulsion_cue(expel: Cue, lemma: str) -> Cue:
+    return expel.model_copy(update={"lemma": lemma})
 
 
 NAMING_CRITICISM = "111"

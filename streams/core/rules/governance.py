@@ -224,6 +224,19 @@ def deadline_given(an: Analysis, verb: Token) -> bool:
     return bool(tasks) and not any(t.lemma in WORDS.departure_verbs for t in tasks)
 
 
+def time_given_to_leave(an: Analysis, verb: Token) -> bool:
+    """True for a span of time given to someone to leave ('gave Iran's envoy seven days to leave the country',
+    'gave the ambassador 72 hours to depart'): the expulsion `deadline_given` leaves to the verb."""
+    recipients = [t for t in an.kids(verb, "dative", "dobj") if t.lemma not in WORDS.time_units]
+    if verb.lemma not in WORDS.deadline_verbs or not recipients:
+        return False
+    if not any(t.lemma in WORDS.time_units for t in an.kids(verb, "dobj", "npadvmod")):
+        return False
+    tasks = [c for c in an.kids(verb, "advcl", "xcomp", "ccomp") if any(a.lemma == "to" for a in an.kids(c, "aux"))]
+    tasks += [c for t in an.kids(verb, "dobj", "npadvmod") for c in an.kids(t, "acl", "relcl")]
+    return any(t.lemma in WORDS.departure_verbs for t in tasks)
+
+
 def intends_or_threatens(entry: Cue | None) -> bool:
     """True for a verb of intention (vow, promise, pledge) or of threat (CAMEO root 13: threaten, warn)."""
     return entry is not None and (entry.control == "intend" or (entry.cameo is not None and entry.cameo[:2] == "13"))
