@@ -28,6 +28,7 @@ from streams.core.rules.governance import (
     deadline_given,
     governance,
     governs_cue,
+    is_accusation,
     judged_parties,
     retaliation_threat,
     time_given_to_leave,
@@ -338,8 +339,11 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
     if asked is not None and asked.cameo is not None:
         # 'Iran rejected a call from the EU for restraint': an appeal (020), not a phone call
         code = asked.cameo
-    if code is not None and cameo.is_rejection(code) and any(o.lemma in WORDS.allegation_nouns for o in an.kids(tok, "dobj")):
-        # 'Algiers rejected the accusation as baseless': rejecting a charge denies it (as 'dismissed the claim')
+    charge = charge_summed_up(an, tok)
+    charged = any(o.lemma in WORDS.allegation_nouns for o in an.kids(tok, "dobj")) or charge is not None
+    if code is not None and cameo.is_rejection(code) and charged:
+        # 'Algiers rejected the accusation as baseless', '..., a charge New Delhi rejected as baseless': rejecting a
+        # charge denies it (as 'dismissed the claim')
         code = DENIAL
     if code == VISIT and tok.lemma in WORDS.journey_verbs and forces_of(an, tok):
         # 'Egyptian troops arrived in Mogadishu to join the AU mission': forces arriving pay no visit; sent to a
@@ -418,6 +422,9 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
         # answers whoever acted on the threatener last
         answered = next((s for s, t in reversed(context.acts) if t.actor in own and s.actor not in own), None)
         targets = (replace(answered, resolved=True),) if answered is not None else ()
+    if not targets and code == DENIAL and charge is not None and not reversed_:
+        # 'Pakistan's military blamed India for backing the militants ..., a charge New Delhi rejected': the accuser
+        targets = tuple(replace(p, resolved=True) for p in accusers_of(an, charge, lexicon) if p.actor not in own)
     if not targets and code == DENIAL and not reversed_:
         # 'Poland said Belarusian helicopters entered its airspace. Minsk denied any incursion.': the accuser, the
         # latest other actor named before the denial's sentence
@@ -509,6 +516,26 @@ def serves_a_mission(an: Analysis, verb: Token) -> bool:
     mission') names a body kept in a state (`words.stationed_nouns`)."""
     purposes = [c for c in an.kids(verb, "advcl", "xcomp") if any(a.lemma == "to" for a in an.kids(c, "aux"))]
     return any(t.lemma in WORDS.stationed_nouns for c in purposes for t in an.subtree(c))
+
+
+def charge_summed_up(an: Analysis, tok: Token) -> Token | None:
+    """The allegation noun ('a charge', 'an accusation': `words.allegation_nouns`) whose relative clause the token
+    heads ('..., a charge New Delhi rejected as baseless'); None otherwise."""
+    head = an.head(tok)
+    return head if tok.dep == "relcl" and head is not None and head.lemma in WORDS.allegation_nouns else None
+
+
+def accusers_of(an: Analysis, charge: Token, lexicon: CueLexicon) -> tuple[Party, ...]:
+    """Who made a charge that sums up the clause above it: the subject of the nearest accusing verb above the noun
+    ('Pakistan's military blamed India for ..., a charge ...'); () when there is none."""
+    cur = an.head(charge)
+    for _ in range(12):
+        if cur is None:
+            return ()
+        if is_accusation(lexicon, cur):
+            return subjects(an, cur)
+        cur = an.head(cur)
+    return ()
 
 
 def hosted_by_another(an: Analysis, tok: Token, lexicon: CueLexicon) -> bool:
