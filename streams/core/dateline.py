@@ -12,9 +12,12 @@ split it after the subject ("PRISTINA, Sept 25 - Kosovo | accused Serbia ...").
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from streams.core.datafile import DATA_DIR, read_jsonl
 
 PLACE = r"(?:[A-Z][A-Z.'\-]*[A-Z.](?:[ \-/][A-Z][A-Z.'\-]*)*|[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)*)"
 """The place in capitals ('KYIV', 'PANAMA CITY', 'SHARM EL-SHEIKH', 'U.N.', 'NEW DELHI/ISLAMABAD') or in title case
@@ -23,14 +26,15 @@ REGION = r"(?P<region>, [A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*)*)?"
 """An optional country or state after it: 'SOCHI, Russia', 'SPRINGFIELD, Ill.'."""
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-DAY = rf"(?P<day>,? (?:{MONTH} \d{{1,2}}|\d{{1,2}} {MONTH}|{WEEKDAY})(?:, \d{{4}})?)?"
-"""An optional date: ', Aug 12', ', Sept. 14', ', 4 June', ', May 7, 2026', ', Thursday'."""
+DAY = rf"(?P<day>,? (?:{WEEKDAY},? )?(?:{MONTH} \d{{1,2}}|\d{{1,2}} {MONTH}|{WEEKDAY})(?:,? \d{{4}})?)?"
+"""An optional date: ', Aug 12', ', Sept. 14', ', 4 June', ', May 7, 2026', ', 3 February 2025', ', Thursday',
+', Monday 3 March'."""
 AGENCY = r"(?P<agency> ?(?:\([A-Za-z][A-Za-z .&\-]*\)|/[A-Za-z][A-Za-z .&\-]*/))?"
 """An optional agency: ' (Reuters)', ' (dpa-AFX)', ' /Xinhua/'."""
-DATELINE = re.compile(rf"^[ \t]*{PLACE}{REGION}{DAY}{AGENCY} ?(?:[-\u2013\u2014]+|:)[ \t]+(?=\S)", re.MULTILINE)
+DATELINE = re.compile(rf"^[ \t]*(?P<place>{PLACE}){REGION}{DAY}{AGENCY} ?(?:[-\u2013\u2014]+|:)[ \t]+(?=\S)", re.MULTILINE)
 """A dateline at the start of the text or of a paragraph, up to the first character of the story, which follows a
 dash or a colon; it needs a region, a date or an agency after the place ('NATO - the alliance said' is no
-dateline)."""
+dateline), or a place that is a capital or city we know, in capitals ('KYIV — Poland sent ...': `known_place`)."""
 
 
 SENTENCE_ENDS = frozenset({".", "!", "?"})
@@ -41,8 +45,24 @@ def dateline_ends(text: str) -> list[int]:
     return [
         match.end()
         for match in DATELINE.finditer(text)
-        if match.group("region") or match.group("day") or match.group("agency")
+        if match.group("region") or match.group("day") or match.group("agency") or known_place(match.group("place"))
     ]
+
+
+def known_place(place: str) -> bool:
+    """A place in capitals that is a capital of `data/states.jsonl` or a city of `data/cities.jsonl` ('KYIV',
+    'NEW DELHI', 'KYIV/MOSCOW'): a dateline with nothing after it but the dash. A name in title case or an
+    acronym ('NATO', 'EU') is none."""
+    parts = place.split("/")
+    return all(part.isupper() and part.casefold() in place_names() for part in parts)
+
+
+@cache
+def place_names() -> frozenset[str]:
+    """The capitals and cities the data files know, case-folded."""
+    capitals = (c for _, row in read_jsonl(DATA_DIR / "states.jsonl") for c in row["capitals"])
+    cities = (row["city"] for _, row in read_jsonl(DATA_DIR / "cities.jsonl"))
+    return frozenset(name.casefold() for name in (*capitals, *cities))
 
 
 @Language.factory("dyad_dateline", assigns=["token.is_sent_start"])

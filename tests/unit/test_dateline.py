@@ -26,6 +26,10 @@ from streams.core.extract import load_extractor
         ("PRAGUE, Thursday - Leaders met.", "Leaders"),
         ("Prague, Czech Republic \u2014 Leaders met.", "Leaders"),
         ("Kyiv, March 3 (AP) - Russia fired.", "Russia"),
+        ("KYIV \u2014 Russia fired.", "Russia"),
+        ("NEW DELHI/ISLAMABAD \u2014 India fired.", "India"),
+        ("KYIV, 3 February 2025 - Russia fired.", "Russia"),
+        ("LONDON, Monday 3 March - Britain signed.", "Britain"),
     ],
 )
 def test_a_dateline_ends_where_the_story_begins(text: str, story: str) -> None:
@@ -40,6 +44,8 @@ def test_a_dateline_ends_where_the_story_begins(text: str, story: str) -> None:
         "Talks ended. MOSCOW, Sept. 1 - Putin spoke.",
         "Iran, Iraq and Syria met on Monday - a first.",
         "Kosovo - the youngest state - voted.",
+        "EU - the bloc - met.",
+        "Kyiv - the capital - was quiet.",
     ],
 )
 def test_capitals_and_dashes_that_open_no_story_are_no_dateline(text: str) -> None:
