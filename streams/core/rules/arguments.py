@@ -722,6 +722,7 @@ def clause_subjects(an: Analysis, noun: Token, lexicon: CueLexicon) -> tuple[Par
     for a subject that is itself an event, whoever did it ('The seizure of a tanker by Iranian forces drew
     condemnation from Athens')."""
     tok = noun
+    climbed = {noun.i}
     for _ in range(4):
         head = an.head(tok)
         if head is None:
@@ -729,9 +730,12 @@ def clause_subjects(an: Analysis, noun: Token, lexicon: CueLexicon) -> tuple[Par
         if head.pos in ("VERB", "AUX"):
             found = subjects(an, head)
             if not found:
-                events = [s for s in an.kids(head, "nsubj") if is_event_noun(s, lexicon)]
+                # not the noun itself, nor a phrase it is in ('Pressure from Washington on Cairo increased' would ask
+                # itself again, without end)
+                events = [s for s in an.kids(head, "nsubj") if s.i not in climbed and is_event_noun(s, lexicon)]
                 cue = lexicon[(events[0].lemma, "noun")] if events else None
                 found = noun_arguments(an, events[0], cue, lexicon)[0] if cue is not None else ()
             return found
         tok = head
+        climbed.add(tok.i)
     return ()
