@@ -458,6 +458,14 @@ def noun_arguments(
     an: Analysis, noun: Token, cue: Cue, lexicon: CueLexicon
 ) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
     owners = an.kids(noun, "poss") or [t for t in an.kids(noun, "compound", "amod", "nmod") if t.i in an.mentions]
+    if not owners:
+        # 'a Pakistani drone strike', 'an Israeli air strike southwest of Beirut': the parser hangs the owner on a
+        # compound of the noun, or on the compass word it makes the noun a compound of
+        head = an.head(noun)
+        holders = [m for m in an.kids(noun, "compound") if m.i not in an.mentions]
+        if noun.dep == "compound" and head is not None and head.lemma in WORDS.directions:
+            holders.append(head)
+        owners = [t for h in holders for t in an.kids(h, "poss", "amod") if t.i in an.mentions]
     own = parties(an, owners)
     # 'the killing of an Iranian general by Israel': any act names its doer with 'by'; and words ('an invitation
     # from Kyiv', 'calls from Brussels', 'a warning from Washington') name their speaker with 'from'

@@ -150,6 +150,10 @@ def place_phrases(an: Analysis, tok: Token) -> list[Token]:
     """The objects of the place prepositions hanging from `tok` ('in Syria', 'near Damascus airport') and of
     the direction words it governs ('southwest of Kyiv')."""
     found = an.pobjs(tok, WORDS.place_of_action_preps)
+    head = an.head(tok)
+    if tok.dep == "compound" and head is not None and head.lemma in WORDS.directions:
+        # 'an air strike southwest of Beirut', the parser making the act a compound of the compass word
+        found += an.pobjs(head, ("of",))
     # 'drills off Taiwan's east coast', with 'off' parsed as a particle of the noun
     found += [o for p in an.kids(tok, "prt") if p.lemma in WORDS.place_of_action_preps for o in an.kids(p, "pobj")]
     for child in an.kids(tok, "advmod", "npadvmod", "amod", "prep"):
