@@ -192,6 +192,10 @@ def states_at(an: Analysis, tok: Token, depth: int = 0, sided: bool = False) -> 
     elif tok.pos in QUANTITY_POS:
         # 'withdrew from most of the towns', 'struck two of the bases': the places counted
         inner += an.pobjs(tok, ("of",))
+    elif depth == 0 and tok.pos == "NOUN" and an.kids(tok, "det", "nummod"):
+        # 'a residential block in the centre of Kharkiv', 'killed four members of a militia in Syria's Hasakah
+        # province': a part or a member of something is where it is (not 'in support of Ukraine': no determiner)
+        inner += an.pobjs(tok, ("of",))
     inner += an.kids(tok, "appos")
     inner += place_phrases(an, tok)
     for child in inner:
