@@ -70,8 +70,10 @@ def actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
         if mod.dep == "acl" and mod.lemma in WORDS.serving_participles:
             # 'hackers working for Iran's intelligence ministry'
             owners += an.pobjs(mod, ("for",))
-        if mod.dep == "acl" and tok.lemma not in WORDS.actor_heads:
-            # 'war crimes committed by Russian forces' (but 'people displaced by strikes' are not the striker's)
+        launched = tok.lemma in WORDS.weapons and mod.lemma in WORDS.authoring_participles
+        if mod.dep == "acl" and (tok.lemma not in WORDS.actor_heads or launched):
+            # 'war crimes committed by Russian forces', 'a missile fired by Yemen's Houthis' (but 'people displaced by
+            # strikes' are not the striker's, nor 'a drone shot down by Ukraine' Ukraine's)
             owners += an.pobjs(mod, ("by",))
     if tok.lemma in WORDS.actor_heads:
         owners += an.pobjs(tok, ("of", "from"))
