@@ -545,8 +545,9 @@ def noun_arguments(
         targets = clause_subjects(an, noun, lexicon)
     elif not targets and spoken and noun.dep == "dobj" and not own and parties(an, an.pobjs(noun, ("from",))):
         # 'Israel rejected calls from France and Britain for a halt': words from another, the object of a verb,
-        # were addressed to its subject; and they are no meeting of their speakers
-        targets = clause_subjects(an, noun, lexicon)
+        # were addressed to its subject; and they are no meeting of their speakers (nor a joint act: 'received a
+        # phone call from Tehran' is Tehran's call)
+        targets = tuple(replace(p, inferred=True) for p in clause_subjects(an, noun, lexicon))
         if not targets:
             return (), ()
     partners = parties(an, between) if not targets and not cue.symmetric else ()
