@@ -537,6 +537,15 @@ def noun_arguments(
                 # phrase on an object or a phrase of the clause ('reached an agreement ... after a phone call
                 # with', 'praised ... for its partnership in fighting terrorism during talks with')
                 sources = clause_doers(an, head)
+        consult = cue.mutual and cue.cameo is not None and cameo.is_consultation(cue.cameo)
+        if not sources and not targets and not owners and consult and noun.dep == "pobj" and head is not None:
+            if head.lemma in WORDS.meeting_preps and head.dep == "prep":
+                # 'Somalia and Ethiopia agreed ... after talks in Ankara', 'Serbia offered concessions to Kosovo
+                # during talks in Brussels': talks that name no partner nor owner ('during their summit') are
+                # between the clause's parties when it names two (its subjects; during the talks, also whom it
+                # acts on)
+                held = participants(an, noun) if head.lemma == "during" else clause_doers(an, head)
+                sources = held if len(held) >= 2 else ()
         if meeting and head is not None and head.lemma in WORDS.participation_verbs:
             # 'leaders of France and Italy attended a summit': attendees are not a dyad
             return (), ()
