@@ -438,7 +438,16 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
         # Syria. Tehran dismissed the claim')
         charged = (s for s, t in reversed(context.acts) if t.actor in own and s.actor not in own)
         before = (p for p in (*context.named, *context.speakers)[::-1] if p.actor not in own)
-        accuser = next(charged, None) or next(before, None)
+        # first of all, the subject of a clause the denial answers ('Rwanda denied supporting the M23 rebels, after
+        # the UN accused Kigali of deploying troops')
+        answering = (
+            p
+            for clause in an.kids(tok, "advcl")
+            if any(m.lemma in WORDS.response_marks for m in an.kids(clause, "mark"))
+            for p in subjects(an, clause)
+            if p.actor not in own
+        )
+        accuser = next(answering, None) or next(charged, None) or next(before, None)
         targets = (replace(accuser, resolved=True),) if accuser is not None else ()
     reacted = prior_act(an, tok) if not targets and code is not None and cameo.is_verbal(code) else None
     if reacted is not None:
