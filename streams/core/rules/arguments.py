@@ -537,6 +537,16 @@ def noun_arguments(
                 # phrase on an object or a phrase of the clause ('reached an agreement ... after a phone call
                 # with', 'praised ... for its partnership in fighting terrorism during talks with')
                 sources = clause_doers(an, head)
+        if not sources and not targets and meeting and noun.dep == "pobj" and head is not None and head.lemma == "by":
+            # 'told Egyptian President al-Sisi by phone that ...', 'assured Zelensky by telephone': the telling was
+            # a call, from its subject to whom it told (a verb that is a contact itself, 'spoke by phone with',
+            # codes it alone)
+            verb = an.head(head)
+            own_cue = lexicon.get((verb.lemma, "verb")) if verb is not None else None
+            contact = own_cue is not None and own_cue.cameo is not None and cameo.is_consultation(own_cue.cameo)
+            if verb is not None and verb.pos == "VERB" and head.dep == "prep" and not contact:
+                sources = subjects(an, verb)
+                targets = parties(an, an.kids(verb, "dobj", "dative"))
         consult = cue.mutual and cue.cameo is not None and cameo.is_consultation(cue.cameo)
         if not sources and not targets and not owners and consult and noun.dep == "pobj" and head is not None:
             if head.lemma in WORDS.meeting_preps and head.dep == "prep":
