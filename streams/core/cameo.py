@@ -22,6 +22,7 @@ APPEAL, CONSULT, DEMAND, REJECT, PROTEST = 2, 4, 10, 12, 14
 ACCUSE = "112"
 """The CAMEO code of accusing (under 11 DISAPPROVE)."""
 MILITARY_COOPERATION, SHOW_OF_FORCE = "062", "150"
+VISIT = "042"
 MATERIAL_INTENT = "031"
 """CAMEO 031x, intent to engage in material (economic, military, judicial, intelligence) cooperation: a plan for
 joint drills that both sides commit to is news before the first drill."""
@@ -134,10 +135,11 @@ def is_rejection(code: str) -> bool:
 
 def acts_on_its_place(code: str) -> bool:
     """True for the acts whose place coders take as their target when none is named: material cooperation and
-    conflict (aid, troops, inquiries, strikes: quads 2 and 4) and protests (root 14). A statement, meeting or
-    agreement made in a city is not about that city's state."""
+    conflict (aid, troops, inquiries, strikes: quads 2 and 4), protests (root 14) and visits (042: 'arrived in
+    Sochi', 'travelled to Jeddah' visit the state of the city). A statement, meeting or agreement made in a city is
+    not about that city's state."""
     root = root_of(code)
-    return quad_class_of(root) in (MATERIAL_COOPERATION, MATERIAL_CONFLICT) or root == PROTEST
+    return quad_class_of(root) in (MATERIAL_COOPERATION, MATERIAL_CONFLICT) or root == PROTEST or code == VISIT
 
 
 def at_a_place(code: str) -> str:

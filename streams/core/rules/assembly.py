@@ -84,8 +84,15 @@ def extract_relations(
                 same.append((finding.trigger, relation))
             elif cameo.is_general(same[at][1].cameo) and not cameo.is_general(relation.cameo):
                 same[at] = (same[at][0], relation)
-    return [relation for same in kept.values() for _, relation in same]
+    out = [relation for same in kept.values() for _, relation in same]
+    # 'hosted Syrian President Ahmed al-Sharaa in Riyadh on Sunday, the first foreign trip by Syria's new leader':
+    # one-sided contact stays one-sided, the host's act is coded and the guest's visit to the host is not
+    hosted = {(r.target, r.source, r.span[0]) for r in out if r.cameo == HOST}
+    return [r for r in out if not (r.cameo == cameo.VISIT and (r.source, r.target, r.span[0]) in hosted)]
 
+
+HOST = "043"
+"""Host a visit: the guest's visit to the host in the same sentence is not coded beside it."""
 
 MATERIAL_QUADS = frozenset({cameo.MATERIAL_COOPERATION, cameo.MATERIAL_CONFLICT})
 

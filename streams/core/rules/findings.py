@@ -144,6 +144,9 @@ def prior_act(an: Analysis, tok: Token) -> Token | None:
     return None
 
 
+VISITING_ROLES = frozenset({"GOV", "DIP", "IGO"})
+"""The roles whose travel to a place is a visit to its state (governments, diplomats, international bodies)."""
+
 DENIAL = "016"
 """Deny responsibility: the denial of a charge made before answers whoever made it."""
 
@@ -405,7 +408,10 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
         targets = sources
     own = {s.actor for s in sources}
     no_other = all(t.actor in own for t in targets)
-    if no_other and code is not None and cameo.acts_on_its_place(code) and not reversed_:
+    # (a visit only by those who speak for their side: 'Iran's foreign minister travelled to Jeddah' visited Saudi
+    # Arabia, 'Iranian experts arrived in Mosul to investigate' did what they came for)
+    visitors = code != cameo.VISIT or all(s.role in VISITING_ROLES for s in sources)
+    if no_other and code is not None and cameo.acts_on_its_place(code) and not reversed_ and visitors:
         # 'Russian jets carried out air strikes in Syria's Idlib province', 'Colombian troops bombed a FARC camp
         # inside Ecuadorean territory': where no other actor was acted on, the place was
         place = () if cue.symmetric and len(sources) > 1 else place_targets(an, tok, cue, cameo.shows_force(code))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from streams.core.cameo import VISIT
 from streams.core.datafile import DATA_DIR, read_jsonl
 from streams.core.rules.arguments import actors_at, aimed_objects, conjuncts
 from streams.core.rules.cues import Cue
@@ -126,6 +127,12 @@ def anchors(an: Analysis, cue_tok: Token, cue: Cue) -> list[tuple[Token, list[To
         # (not 'criticised Russia's annexation of Crimea in a speech in Montreal': the speech was there); the
         # noun's target phrase may hang on the verb ('kept up their shelling on the outskirts of Kharkiv')
         out.append((head, an.pobjs(head, cue.preps)))
+    if cue.cameo == VISIT and cue_tok.dep == "pobj" and head is not None and head.lemma in WORDS.meeting_preps:
+        # 'signed a partnership agreement in Kyiv during a visit by Prime Minister Keir Starmer': the visit was where
+        # the act of its clause was (the parser may hang the place on the act's object)
+        verb = an.head(head)
+        if verb is not None and verb.pos == "VERB":
+            out += [(verb, []), *((obj, []) for obj in an.kids(verb, "dobj"))]
     out += [(journey, an.pobjs(journey, ("to",))) for verb, _ in list(out) for journey in journeys(an, verb)]
     return out
 
