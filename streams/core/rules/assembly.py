@@ -115,10 +115,10 @@ def consequence_of_deed(
 
 
 PHRASE_DEPS = frozenset(
-    {"dobj", "nsubjpass", "attr", "oprd", "acomp", "xcomp", "ccomp", "advcl", "compound", "amod", "nmod", "appos"}
+    {"dobj", "nsubjpass", "attr", "oprd", "acomp", "xcomp", "ccomp", "advcl", "compound", "amod", "nmod", "appos", "acl"}
 )
 """Arcs inside one phrase: a verb and its object ('launched strikes') or complement ('travelled to meet',
-'warned that Israel would strike'), a noun and its modifier."""
+'warned that Israel would strike'), a noun and its modifier or its infinitive ('an offer from Trump to mediate')."""
 
 
 def one_phrase(sentence: Sentence, a: Token, b: Token) -> bool:
