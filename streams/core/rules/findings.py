@@ -89,7 +89,7 @@ def findings_in(
                 cue = event_cue(an, tok, cue, lexicon, patterns)
             if cue is None or not (cue.cameo or cue.polarity):
                 continue
-            if lone and prior_act(an, tok) is None and cue != retaliation_cue(cue.lemma) and not denies(an, tok, cue):
+            if lone and cue.cameo != DENIAL and prior_act(an, tok) is None and cue != retaliation_cue(cue.lemma):
                 continue
             finding = find(an, tok, cue, lexicon, context._replace(acts=acts, doers_here=doers_here))
             if finding is not None:
@@ -149,11 +149,6 @@ VISITING_ROLES = frozenset({"GOV", "DIP", "IGO"})
 
 DENIAL = "016"
 """Deny responsibility: the denial of a charge made before answers whoever made it."""
-
-
-def denies(an: Analysis, tok: Token, cue: Cue) -> bool:
-    """True for a denial cue, also one its refine words make ('Azerbaijan dismissed the claim as disinformation')."""
-    return cue.cameo == DENIAL or (cue.cameo is not None and refined_code(an, cue, tok) == DENIAL)
 
 
 def named_after(an: Analysis, before: tuple[Party, ...]) -> tuple[Party, ...]:
@@ -440,9 +435,7 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
         # 'Poland said Belarusian helicopters entered its airspace. Minsk denied any incursion.': the accuser, the
         # latest other actor named before the denial's sentence
         # (who spoke last before, if anyone did: 'The kingdom's foreign ministry said ... . Algiers rejected the
-        # accusation'); before them, whoever acted on the denier last ('Israel accused Iran of arming militias in
-        # Syria. Tehran dismissed the claim')
-        charged = (s for s, t in reversed(context.acts) if t.actor in own and s.actor not in own)
+        # accusation')
         before = (p for p in (*context.named, *context.speakers)[::-1] if p.actor not in own)
         # first of all, the subject of a clause the denial answers ('Rwanda denied supporting the M23 rebels, after
         # the UN accused Kigali of deploying troops')
@@ -453,7 +446,7 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
             for p in subjects(an, clause)
             if p.actor not in own
         )
-        accuser = next(answering, None) or next(charged, None) or next(before, None)
+        accuser = next(answering, None) or next(before, None)
         targets = (replace(accuser, resolved=True),) if accuser is not None else ()
     reacted = prior_act(an, tok) if not targets and code is not None and cameo.is_verbal(code) else None
     if reacted is not None:
