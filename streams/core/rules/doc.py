@@ -7,7 +7,7 @@ from functools import partial
 from typing import TypeVar, cast
 
 import numpy
-from spacy.attrs import DEP, HEAD, IDX, LEMMA, ORTH, POS
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, ORTH, POS, SENT_START
 from spacy.tokens import Doc, Span
 
 from streams.core.actors import role_and_name
@@ -42,9 +42,9 @@ def plain_sentences(
     covered = {i for m in mentions for i in range(m.start, m.end)}
     orths, lemmas, poses, deps = doc.to_array([ORTH, LEMMA, POS, DEP]).T.tolist()
     # HEAD is a relative offset that to_array stores as uint64: signed again after astype, then absolute
-    places = doc.to_array([HEAD, IDX]).astype("int64")
+    places = doc.to_array([HEAD, IDX, SENT_START]).astype("int64")
     places[:, 0] += numpy.arange(len(doc), dtype="int64")
-    heads, idxs = places.T.tolist()
+    heads, idxs = places[:, :2].T.tolist()
     # each string once per Doc, looked up (in C) per token
     strings = doc.vocab.strings
     names: _Memo[str] = _Memo(lambda key: strings[key])
@@ -54,8 +54,7 @@ def plain_sentences(
     story = any(scope == "story" for _, _, scope in discards)
     text = doc.text  # a sentence's text is its characters' slice of it (Span.text joins its tokens' texts)
     sentences = []
-    for sent in doc.sents:
-        start, end = sent.start, sent.end
+    for start, end in _bounds(doc, places[:, 2]):
         if covered.isdisjoint(range(start, end)) and not any(map(anaphoric.__getitem__, orths[start:end])):
             continue
         named = story or any(start <= first < end for first, _, scope in discards)
@@ -72,9 +71,20 @@ def plain_sentences(
             strict=True,
         )
         tokens = tuple(map(_token, columns))
-        start_char, end_char = sent.start_char, sent.end_char
+        # a sentence's characters, as Span.start_char and Span.end_char count them
+        start_char, end_char = idxs[start], idxs[end - 1] + len(names[orths[end - 1]])
         sentences.append(Sentence(text[start_char:end_char], start_char, end_char, tokens))
     return sentences
+
+
+def _bounds(doc: Doc, starts: numpy.ndarray) -> list[tuple[int, int]]:
+    """The (start, end) token bounds of `doc.sents`, read from the SENT_START column (`starts`) without building
+    a Token per word (Doc.sents and its annotation check do); `doc.sents` itself when a hook makes the sentences or
+    none are set (its error)."""
+    if "sents" in doc.user_hooks or (len(starts) > 1 and not starts[1:].any()):
+        return [(sent.start, sent.end) for sent in doc.sents]
+    firsts = [0, *(numpy.flatnonzero(starts[1:] == 1) + 1).tolist()]
+    return list(zip(firsts, [*firsts[1:], len(starts)], strict=True))
 
 
 _V = TypeVar("_V")
