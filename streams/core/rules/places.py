@@ -239,11 +239,24 @@ def place_names() -> dict[str, str]:
     return {row["city"]: row["state"] for _, row in read_jsonl(DATA_DIR / "cities.jsonl")}
 
 
+@cache
+def place_name_pieces() -> frozenset[str]:
+    """Every piece of a place name that begins with a capital ('Cabo', 'Cabo Del', 'Delgado'): a capitalised word
+    that is none is in no name of `place_names`, and `named_place` need not try its windows."""
+    return frozenset(
+        name[i:j]
+        for name in place_names()
+        for i in range(len(name))
+        if name[i].isupper()
+        for j in range(i + 1, len(name) + 1)
+    )
+
+
 def named_place(an: Analysis, tok: Token) -> Party | None:
     """The state of a city or region named at `tok` outside any actor mention ('in Kharkiv', 'the outskirts of
     Kherson', 'the Cabo Delgado province'), as a place; None for any other word. A city alone is no actor (the
     actor layer reads it only before a role noun), but it is a place of its state."""
-    if not tok.text[:1].isupper() or tok.i in an.mentions:
+    if not tok.text[:1].isupper() or tok.i in an.mentions or tok.text not in place_name_pieces():
         return None
     names = place_names()
     for start in range(tok.i - PLACE_NAME_TOKENS + 1, tok.i + 1):
