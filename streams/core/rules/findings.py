@@ -72,7 +72,7 @@ def findings_in(
     speakers: tuple[Party, ...] = ()
     for an in analyses:
         sentence = an.sentence
-        lone = min_actors > 1 and len(actors_named(an)) < min_actors
+        lone = min_actors > 1 and names_fewer(an, min_actors)
         context = Context(before, doers, speakers=speakers)
         speakers = speakers_in(an, lexicon) or speakers
         doers_here: tuple[Party, ...] = ()
@@ -169,9 +169,21 @@ NOMINAL_DEPS = frozenset({"dobj", "pobj", "nsubj", "nsubjpass"})
 def actors_named(an: Analysis) -> set[str]:
     """The distinct actors a sentence names, directly or through a resolved anaphor, and the states of the
     cities it names as places (`places.places_named`: 'Russian missiles hit Odesa')."""
+    return actors_told(an) | places_named(an)
+
+
+def actors_told(an: Analysis) -> set[str]:
+    """The distinct actors a sentence names directly or through a resolved anaphor."""
     found = {m.actor for tok in an.sentence.tokens for m in an.mentions.get(tok.i, ())}
     found.update(p.actor for resolved in an.anaphors.values() for p in resolved)
-    return found | places_named(an)
+    return found
+
+
+def names_fewer(an: Analysis, count: int) -> bool:
+    """Whether a sentence names fewer than `count` distinct actors (`actors_named`), the places it names read only
+    when its mentions and anaphors name fewer."""
+    found = actors_told(an)
+    return len(found) < count and len(found | places_named(an)) < count
 
 
 def event_cue(an: Analysis, verb: Token, ours: Cue | None, lexicon: CueLexicon, patterns: VerbPatterns) -> Cue | None:
