@@ -7,7 +7,7 @@ from functools import partial
 from typing import TypeVar, cast
 
 import numpy
-from spacy.attrs import DEP, HEAD, IDX, LEMMA, ORTH, POS, SENT_START
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, ORTH, POS, SENT_START, SPACY
 from spacy.tokens import Doc, Span
 
 from streams.core.actors import role_and_name
@@ -40,7 +40,7 @@ def plain_sentences(
     if not len(doc):
         return []
     covered = {i for m in mentions for i in range(m.start, m.end)}
-    orths, lemmas, poses, deps = doc.to_array([ORTH, LEMMA, POS, DEP]).T.tolist()
+    orths, lemmas, poses, deps, spaces = doc.to_array([ORTH, LEMMA, POS, DEP, SPACY]).T.tolist()
     # HEAD is a relative offset that to_array stores as uint64: signed again after astype, then absolute
     places = doc.to_array([HEAD, IDX, SENT_START]).astype("int64")
     places[:, 0] += numpy.arange(len(doc), dtype="int64")
@@ -52,7 +52,6 @@ def plain_sentences(
     # whether a word, lower-cased, can refer back to an actor (ANAPHOR_WORDS), by its ORTH key
     anaphoric: _Memo[bool] = _Memo(lambda key: lowered[key] in ANAPHOR_WORDS)
     story = any(scope == "story" for _, _, scope in discards)
-    text = doc.text  # a sentence's text is its characters' slice of it (Span.text joins its tokens' texts)
     sentences = []
     for start, end in _bounds(doc, places[:, 2]):
         if covered.isdisjoint(range(start, end)) and not any(map(anaphoric.__getitem__, orths[start:end])):
@@ -60,9 +59,10 @@ def plain_sentences(
         named = story or any(start <= first < end for first, _, scope in discards)
         if named and discarded([m for m in mentions if start <= m.start < end]):
             continue
+        words = list(map(names.__getitem__, orths[start:end]))
         columns = zip(
             range(start, end),
-            map(names.__getitem__, orths[start:end]),
+            words,
             map(lowered.__getitem__, lemmas[start:end]),
             map(names.__getitem__, poses[start:end]),
             map(names.__getitem__, deps[start:end]),
@@ -71,9 +71,11 @@ def plain_sentences(
             strict=True,
         )
         tokens = tuple(map(_token, columns))
-        # a sentence's characters, as Span.start_char and Span.end_char count them
-        start_char, end_char = idxs[start], idxs[end - 1] + len(names[orths[end - 1]])
-        sentences.append(Sentence(text[start_char:end_char], start_char, end_char, tokens))
+        # a sentence's characters, as Span.start_char and Span.end_char count them, and its text as Span.text joins
+        # it (each word with its space, the last without; Doc.text would build a spaCy Token per word of the Doc)
+        start_char, end_char = idxs[start], idxs[end - 1] + len(words[-1])
+        text = "".join(map(str.__add__, words[:-1], map(_SPACES.__getitem__, spaces[start : end - 1]))) + words[-1]
+        sentences.append(Sentence(text, start_char, end_char, tokens))
     return sentences
 
 
@@ -86,6 +88,9 @@ def _bounds(doc: Doc, starts: numpy.ndarray) -> list[tuple[int, int]]:
     firsts = [0, *(numpy.flatnonzero(starts[1:] == 1) + 1).tolist()]
     return list(zip(firsts, [*firsts[1:], len(starts)], strict=True))
 
+
+_SPACES = ("", " ")
+"""A token's trailing whitespace by its SPACY flag."""
 
 _V = TypeVar("_V")
 
@@ -111,6 +116,10 @@ def discarded(mentions: Sequence[Mention]) -> bool:
     return not any(m.role in OFFICIAL_ROLES and m.kind != "metonymy" for m in mentions)
 
 
+_RoleOrNone = Role | None
+"""The type of a mention's role, made once (`Role | None` in a cast builds and hashes a Union per call)."""
+
+
 def plain_mentions(doc: Doc) -> list[Mention]:
     """Actor mentions from the actor layer's `doc.spans["actors"]` (span._.actor, _.role, _.kind, _.name)."""
     spans: Iterable[Span] = doc.spans.get("actors", [])
@@ -120,6 +129,6 @@ def plain_mentions(doc: Doc) -> list[Mention]:
         if span.kb_id_:
             role, name = role_and_name(span)
             out.append(
-                Mention(span.start, span.end, span.kb_id_, cast(Role | None, role), span.label_ or "state", name)
+                Mention(span.start, span.end, span.kb_id_, cast(_RoleOrNone, role), span.label_ or "state", name)
             )
     return out
