@@ -154,8 +154,8 @@ DENIAL = "016"
 def named_after(an: Analysis, before: tuple[Party, ...]) -> tuple[Party, ...]:
     """The actors named up to the end of this sentence, each once, the latest last (a few)."""
     named = list(before)
-    for tok in an.sentence.tokens:
-        for mention in an.mentions.get(tok.i, ()):
+    for tok in an.mentioned:
+        for mention in an.mentions[tok.i]:
             if tok.i == mention.end - 1 and mention.kind not in ("media", "group"):
                 named = [p for p in named if p.actor != mention.actor]
                 named.append(party_of(mention, mention_text(an, mention)))
@@ -174,7 +174,7 @@ def actors_named(an: Analysis) -> set[str]:
 
 def actors_told(an: Analysis) -> set[str]:
     """The distinct actors a sentence names directly or through a resolved anaphor."""
-    found = {m.actor for tok in an.sentence.tokens for m in an.mentions.get(tok.i, ())}
+    found = {m.actor for tok in an.mentioned for m in an.mentions[tok.i]}
     found.update(p.actor for resolved in an.anaphors.values() for p in resolved)
     return found
 

@@ -72,12 +72,19 @@ class Analysis:
     by_i: dict[int, Token] = field(default_factory=dict)
     children: dict[int, list[Token]] = field(default_factory=dict)
     by_dep: dict[tuple[int, str], list[Token]] = field(default_factory=dict)
+    mentioned: list[Token] = field(default_factory=list)
+    """The sentence's tokens that a mention is over, in order (the only ones whose `mentions` a rule reads)."""
+    texts: dict[tuple[int, int, str], str] = field(default_factory=dict)
+    """`mention_text` by the mention's (start, end, actor), as it is first asked for."""
 
     def __post_init__(self) -> None:
         by_i, children, by_dep = self.by_i, self.children, self.by_dep
+        mentions, mentioned = self.mentions, self.mentioned
         for tok in self.sentence.tokens:
             i, head = tok.i, tok.head
             by_i[i] = tok
+            if i in mentions:
+                mentioned.append(tok)
             children.setdefault(i, [])
             if head != i:
                 children.setdefault(head, []).append(tok)
@@ -129,6 +136,14 @@ def party_of(mention: Mention, text: str, resolved: bool = False) -> Party:
 
 def mention_text(an: Analysis, mention: Mention) -> str:
     """The text of a mention's tokens in the sentence, first to last; its actor code if none is there."""
+    key = (mention.start, mention.end, mention.actor)
+    found = an.texts.get(key)
+    if found is None:
+        found = an.texts[key] = _mention_text(an, mention)
+    return found
+
+
+def _mention_text(an: Analysis, mention: Mention) -> str:
     by_i = an.by_i
     span = range(mention.start, mention.end)
     first = next((by_i[i] for i in span if i in by_i), None)
