@@ -40,6 +40,7 @@ def analyse(sentences: Iterable[Sentence], mentions: Sequence[Mention]) -> list[
     for sentence in sentences:
         an = Analysis(sentence, by_token)
         resolve_anaphors(an, memory)
+        an.parties = {}  # its anaphors are final: the actors of a token can be kept
         analyses.append(an)
     return analyses
 

@@ -28,6 +28,17 @@ def conjuncts(an: Analysis, tok: Token) -> list[Token]:
 
 
 def actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
+    """`_actors_at`, kept per token and depth in `an.parties` once the sentence's anaphors are resolved."""
+    kept = an.parties
+    if kept is None:
+        return _actors_at(an, tok, depth)
+    found = kept.get((tok.i, depth))
+    if found is None:
+        found = kept[(tok.i, depth)] = _actors_at(an, tok, depth)
+    return found
+
+
+def _actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
     """The actors a token stands for: a mention, a resolved anaphor, or the owner of an actor-like noun."""
     here = an.mentions.get(tok.i)
     if here and any(k.lemma == "ethnic" for k in an.kids(tok, "amod")):

@@ -76,6 +76,9 @@ class Analysis:
     """The sentence's tokens that a mention is over, in order (the only ones whose `mentions` a rule reads)."""
     texts: dict[tuple[int, int, str], str] = field(default_factory=dict)
     """`mention_text` by the mention's (start, end, actor), as it is first asked for."""
+    parties: dict[tuple[int, int], tuple[Party, ...]] | None = None
+    """`arguments.actors_at` by (token, depth), once the sentence's anaphors are resolved (`anaphora.analyse` sets
+    it; None before: resolving writes the anaphors actors_at reads)."""
 
     def __post_init__(self) -> None:
         by_i, children, by_dep = self.by_i, self.children, self.by_dep
