@@ -61,6 +61,10 @@ def coarse_pos(pos: str) -> str:
     return COARSE_POS.get(pos, "")
 
 
+PREP_DEPS = frozenset({"prep", "agent", "dative"})
+"""Arcs of a word that an object of a preposition hangs from ('in Syria', 'by Iran', 'to Kyiv' as a dative)."""
+
+
 @dataclass
 class Analysis:
     """A sentence with its children index, mentions and resolved anaphors: built once, read by every rule."""
@@ -76,12 +80,14 @@ class Analysis:
     """The sentence's tokens that a mention is over, in order (the only ones whose `mentions` a rule reads)."""
     texts: dict[tuple[int, int, str], str] = field(default_factory=dict)
     """`mention_text` by the mention's (start, end, actor), as it is first asked for."""
+    preps: dict[int, list[Token]] = field(default_factory=dict)
+    """Token index -> its children that a preposition's object hangs from (`PREP_DEPS`), in order (`pobjs`)."""
     parties: dict[tuple[int, int], tuple[Party, ...]] | None = None
     """`arguments.actors_at` by (token, depth), once the sentence's anaphors are resolved (`anaphora.analyse` sets
     it; None before: resolving writes the anaphors actors_at reads)."""
 
     def __post_init__(self) -> None:
-        by_i, children, by_dep = self.by_i, self.children, self.by_dep
+        by_i, children, by_dep, preps = self.by_i, self.children, self.by_dep, self.preps
         mentions, mentioned = self.mentions, self.mentioned
         for tok in self.sentence.tokens:
             i, head = tok.i, tok.head
@@ -90,8 +96,11 @@ class Analysis:
                 mentioned.append(tok)
             children.setdefault(i, [])
             if head != i:
+                dep = tok.dep
                 children.setdefault(head, []).append(tok)
-                by_dep.setdefault((head, tok.dep), []).append(tok)
+                by_dep.setdefault((head, dep), []).append(tok)
+                if dep in PREP_DEPS:
+                    preps.setdefault(head, []).append(tok)
 
     def head(self, tok: Token) -> Token | None:
         return None if tok.head == tok.i else self.by_i.get(tok.head)
@@ -111,11 +120,12 @@ class Analysis:
 
     def pobjs(self, tok: Token, preps: Iterable[str]) -> list[Token]:
         """Objects of the prepositions `preps` hanging from tok ('such as' counts as 'as')."""
-        heads = self.kids(tok, "prep", "agent", "dative")
+        heads = self.preps.get(tok.i)
         if not heads:
             return []
         wanted = set(preps)
-        return [o for p in heads if p.lemma in wanted for o in self.kids(p, "pobj")]
+        by_dep = self.by_dep
+        return [o for p in heads if p.lemma in wanted for o in by_dep.get((p.i, "pobj"), ())]
 
     def text_of(self, first: Token, last: Token) -> str:
         start = first.idx - self.sentence.start_char
