@@ -51,9 +51,13 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
     last_actor: Party | None = None
     """The last mention that names an actor, not the owner of a thing ('a Finnish proposal')."""
     last_person: Party | None = None
+    lows, lemmas = trigger_words()
     for tok in an.sentence.tokens:
         low = tok.text.lower()
         here = an.mentions.get(tok.i, ())
+        if not here and tok.dep not in SUBJECT_DEPS and low not in lows and tok.lemma not in lemmas:
+            # no mention, no subject and no word any step below reads: nothing to resolve or remember
+            continue
         if len(here) == 1 and here[0].kind == "person":
             last_person = party_of(here[0], mention_text(an, here[0]))
             if tok.i == here[0].end - 1:
@@ -143,6 +147,26 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
                     memory.state = party
                 if tok.lemma in WORDS.person_heads:
                     memory.person = party
+
+
+_TRIGGERS: list[tuple[object, frozenset[str], frozenset[str]]] = []
+
+
+def trigger_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The lower-cased words and the lemmas that `resolve_anaphors` acts on for a token with no mention and no
+    subject arc: made once per `WORDS`."""
+    if not _TRIGGERS or _TRIGGERS[0][0] is not WORDS:
+        lows = WORDS.plural_anaphors | WORDS.singular_anaphors | WORDS.person_anaphors | {"two"}
+        lemmas = (
+            WORDS.state_descriptions
+            | WORDS.person_heads
+            | WORDS.joint_act_nouns
+            | WORDS.other_state_nouns
+            | WORDS.igo_nouns
+            | WORDS.collective_nouns
+        )
+        _TRIGGERS[:] = [(WORDS, lows, lemmas)]
+    return _TRIGGERS[0][1], _TRIGGERS[0][2]
 
 
 def owner_of(an: Analysis, poss: Token) -> tuple[Party, ...]:
