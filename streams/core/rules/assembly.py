@@ -62,13 +62,15 @@ def extract_relations(
     kept: dict[tuple[str, str, int, int], list[tuple[Token, Relation]]] = {}
     # a dyad needs two actors in its sentence
     found = findings_in(analyses, lexicon or event_cues(), min_actors=2, patterns=patterns or verb_patterns())
+    # each finding's events made once, read twice
+    made = [(sentence, finding, relations_from(finding, sentence)) for sentence, finding in found]
     deeds = {
         (sentence.start_char, finding.trigger.i, r.source, r.target, r.quad_class)
-        for sentence, finding in found
-        for r in relations_from(finding, sentence)
+        for sentence, finding, relations in made
+        for r in relations
     }
-    for sentence, finding in found:
-        for relation in relations_from(finding, sentence):
+    for sentence, finding, relations in made:
+        for relation in relations:
             if consequence_of_deed(sentence, finding.trigger, relation, deeds):
                 continue
             same = kept.setdefault((relation.source, relation.target, relation.root, relation.span[0]), [])
