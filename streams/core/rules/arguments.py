@@ -19,10 +19,11 @@ def conjuncts(an: Analysis, tok: Token) -> list[Token]:
     """tok and the tokens coordinated with it ('China and Iran', 'Taiwan, Hong Kong'), also where the parser
     makes the middle of a list an apposition ('Mali, Burkina Faso and Niger': Faso appos, Niger its conj)."""
     out = [tok]
-    for child in an.kids(tok, "conj"):
+    by_dep = an.by_dep  # read from the index, no copies (kids copies)
+    for child in by_dep.get((tok.i, "conj"), ()):
         out.extend(conjuncts(an, child))
-    for child in an.kids(tok, "appos"):
-        if an.kids(child, "conj") and child.i in an.mentions and tok.i in an.mentions:
+    for child in by_dep.get((tok.i, "appos"), ()):
+        if (child.i, "conj") in by_dep and child.i in an.mentions and tok.i in an.mentions:
             out.extend(conjuncts(an, child))
     return out
 
