@@ -505,3 +505,12 @@ def test_congo_alone_is_the_drc_as_wire_copy_writes_it(nlp: Language) -> None:
 def test_a_missing_actor_file_says_how_to_make_it(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="build_actor_data"):
         load_actor_dictionary(tmp_path)
+
+
+def test_wire_demonyms_of_people_and_variant_adjectives_name_their_state(nlp: Language) -> None:
+    doc = on_day(
+        nlp,
+        "Iran detained two Britons, a Spaniard and three Poles; Argentinean and Slovakian envoys protested.",
+        date(2024, 1, 1),
+    )
+    assert [s._.actor for s in doc.spans[ACTORS_KEY]] == ["IRN", "GBR", "ESP", "POL", "ARG", "SVK"]
