@@ -111,6 +111,9 @@ def make_actor_roles(nlp: Language, name: str, data_dir: str | None) -> SpanRule
     return _ruler(nlp, name, "LOWER", load_actor_dictionary(_data_dir(data_dir)).role_patterns)
 
 
+# Words a PETRARCH agent phrase may end with that belong to the phrase after it ('ambassador to', 'embassy in').
+_TRAILING_PREPOSITIONS = frozenset({"to", "in", "at", "for", "of", "on", "from", "with"})
+
 # A phrase of these characters is its words split on spaces, as the tokenizer would split it.
 _PLAIN_PHRASE = re.compile(r"[a-z0-9 ]+")
 
@@ -146,6 +149,9 @@ class FieldNames:
             key = key_of(pattern.phrase)
             if pattern.synonym and len(key) == 1 and pattern.phrase in common:
                 # 'senate' for the US Congress, 'youth' for a Basque group: a word, not a name
+                continue
+            if len(key) > 1 and pattern.phrase.rsplit(" ", 1)[-1] in _TRAILING_PREPOSITIONS:
+                # 'ambassador to', 'embassy in': the preposition begins the phrase that says to whom or where
                 continue
             if key not in self.ids:
                 self.ids[key] = pattern.id
@@ -249,8 +255,15 @@ class _People:
 class ActorResolver:
     """The `dyad_actors` component: turns ruler candidates into `doc.spans["actors"]`."""
 
-    def __init__(self, lexemes: dict[str, Lexeme], name_patterns: list[dict[str, str]] | None = None) -> None:
+    def __init__(
+        self,
+        lexemes: dict[str, Lexeme],
+        name_patterns: list[dict[str, str]] | None = None,
+        role_patterns: list[dict[str, str]] | None = None,
+    ) -> None:
         self.lexemes = lexemes
+        self._role_phrases = frozenset(p["pattern"].lower() for p in role_patterns or ())
+        """Our role nouns and titles, lower case: a name that is one ('Congress') is an office any state has."""
         self._by_surname = _people_by_surname(lexemes, name_patterns or [])
         """Our people's names of two words or more by last word: (first word, lexeme id)."""
         self._named: dict[int, Span] = {}
@@ -418,6 +431,11 @@ class ActorResolver:
                 return ActorMention(prefix.start, unit.end, "person", prefix.actor, role, lex.name)
             if term.actor == prefix.actor:
                 return ActorMention(prefix.start, unit.end, lex.kind, term.actor, term.role, lex.name)
+            if prefix.kind in ("state", "metonymy") and unit.text.lower() in self._role_phrases:
+                # "Peru's Congress", 'the German Foreign Office', "Russia's Security Council": a name another
+                # actor's office goes by is, after a state, that state's own office of the kind
+                role = "GOV" if term.role == "IGO" else term.role
+                return ActorMention(prefix.start, unit.end, "institution", prefix.actor, role)
             return None
         if unit.label_ != ROLE:
             return None
@@ -523,7 +541,8 @@ def _joined(doc: Doc, left_end: int, right_start: int) -> bool:
 
 def _person_name_end(doc: Doc, start: int, taken: set[int]) -> int | None:
     """End of the person name right after a title: spaCy's PERSON entity, else a run of capitalised PROPNs."""
-    if start >= len(doc) or start in taken:
+    if start >= len(doc) or start in taken or not doc[start].text[:1].isupper():
+        # 'declared the Mexican president persona non grata': a name is written with a capital
         return None
     first = doc[start]
     end = start
@@ -583,4 +602,4 @@ def _last_two(mentions: list[ActorMention]) -> tuple[str, str] | None:
 )
 def make_actor_resolver(nlp: Language, name: str, data_dir: str | None) -> ActorResolver:
     dictionary = load_actor_dictionary(_data_dir(data_dir))
-    return ActorResolver(dictionary.lexemes, dictionary.name_patterns)
+    return ActorResolver(dictionary.lexemes, dictionary.name_patterns, dictionary.role_patterns)

@@ -514,3 +514,26 @@ def test_wire_demonyms_of_people_and_variant_adjectives_name_their_state(nlp: La
         date(2024, 1, 1),
     )
     assert [s._.actor for s in doc.spans[ACTORS_KEY]] == ["IRN", "GBR", "ESP", "POL", "ARG", "SVK"]
+
+
+def test_an_office_named_like_another_states_is_after_a_state_that_states_own(nlp: Language) -> None:
+    doc = on_day(
+        nlp, "Peru's Congress and the German Foreign Office criticised Russia's Security Council.", date(2024, 1, 1)
+    )
+    assert [(s.text, s._.actor, s._.role) for s in doc.spans[ACTORS_KEY]] == [
+        ("Peru's Congress", "PER", "LEG"),
+        ("German Foreign Office", "DEU", "GOV"),
+        ("Russia's Security Council", "RUS", "GOV"),
+    ]
+    assert first(on_day(nlp, "Congress and the Foreign Office spoke.", date(2024, 1, 1)), "Congress")[0] == "USA"
+
+
+def test_an_agent_phrase_stops_before_its_preposition_and_a_name_starts_with_a_capital(nlp: Language) -> None:
+    doc = on_day(nlp, "Moscow's ambassador to Warsaw met the Swedish embassy in Kyiv.", date(2024, 1, 1))
+    assert [(s.text, s._.role) for s in doc.spans[ACTORS_KEY]][::2] == [
+        ("Moscow's ambassador", "DIP"),
+        ("Swedish embassy", "GOV"),
+    ]
+    doc = on_day(nlp, "Lima declared the Mexican president persona non grata.", date(2024, 1, 1))
+    assert first(doc, "Mexican president")[:2] == ("MEX", "GOV")
+
