@@ -143,7 +143,7 @@ def resolve_anaphors(an: Analysis, memory: Memory) -> None:
                 if memory.singular is not None and memory.singular.actor != party.actor:
                     memory.previous = memory.singular
                 memory.singular = party
-                if is_state(party):
+                if is_state(party) and (memory.state is None or in_main_clause(an, tok)):
                     memory.state = party
                 if tok.lemma in WORDS.person_heads:
                     memory.person = party
@@ -244,6 +244,15 @@ def clause_subject_actors(an: Analysis, pronoun: Token) -> set[str]:
     return own or {p.actor for p in subjects(an, verb) if p.actor}
 
 
+def in_main_clause(an: Analysis, subject: Token) -> bool:
+    """Whether a subject is of its sentence's main verb, or of a verb coordinated with it ('X said and warned')."""
+    verb = an.head(subject)
+    if verb is None:
+        return False
+    above = an.head(verb) if verb.dep == "conj" else None
+    return verb.dep == "ROOT" or (above is not None and above.dep == "ROOT")
+
+
 def remember(an: Analysis, subject: Token, memory: Memory) -> None:
     mentions = [m for t in conjuncts(an, subject) for m in an.mentions.get(t.i, ())]
     people = [m for m in mentions if m.kind == "person"]
@@ -268,5 +277,11 @@ def remember(an: Analysis, subject: Token, memory: Memory) -> None:
         if memory.singular is not None and memory.singular.actor != agents[0].actor:
             memory.previous = memory.singular
         memory.singular = party_of(agents[0], mention_text(an, agents[0]))
-        if agents[0].kind != "igo" and is_state(memory.singular):
+        if (
+            agents[0].kind != "igo"
+            and is_state(memory.singular)
+            and (memory.state is None or in_main_clause(an, subject))
+        ):
+            # 'Athens said Turkish jets had flown over Rhodes. The country also protested': the state of the main
+            # clause, not of the one it reports
             memory.state = memory.singular
