@@ -201,7 +201,7 @@ def is_description(an: Analysis, tok: Token, titled: bool = False) -> bool:
     owner; not 'the country of origin', not 'countries', not a bare 'the state'."""
     if tok.text.lower() != tok.lemma or tok.pos != "NOUN" or (tok.dep not in SUBJECT_DEPS and tok.dep != "poss"):
         return False
-    if not any(k.lemma == "the" for k in an.kids(tok, "det")) or an.kids(tok, "poss") or an.pobjs(tok, ("of",)):
+    if not any(k.lemma == "the" for k in an.kids(tok, "det")) or an.kids(tok, "poss") or an.pobjs(tok, ("of", "in")):
         return False
     modifiers = an.kids(tok, "amod", "compound")
     if titled:
@@ -221,7 +221,7 @@ def described_object_doers(an: Analysis, tok: Token) -> set[str]:
     phrase of its clause (not 'the country of origin', not with a named modifier); empty otherwise."""
     if tok.text.lower() != tok.lemma or tok.pos != "NOUN" or tok.dep not in ("dobj", "pobj"):
         return set()
-    if not any(k.lemma == "the" for k in an.kids(tok, "det")) or an.kids(tok, "poss") or an.pobjs(tok, ("of",)):
+    if not any(k.lemma == "the" for k in an.kids(tok, "det")) or an.kids(tok, "poss") or an.pobjs(tok, ("of", "in")):
         return set()
     modifiers = an.kids(tok, "amod", "compound")
     if any(m.i in an.mentions for m in modifiers) or (tok.lemma == "state" and not modifiers):
