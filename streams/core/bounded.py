@@ -113,7 +113,9 @@ class BoundedExtractor:
         else:
             ranges = part_ranges(doc, self.bounds.part_tokens)
             parts = [(doc[start:end].as_doc(), _Part((0,), (doc[start].idx,))) for start, end in ranges]
-        day = article_day(article, received_at)
+        # the day named people hold their roles on: the publication time the output gives, not one it rejects
+        published_at, _ = sane_published_at(article.published_at, received_at, self.bounds)
+        day = article_day(article.model_copy(update={"published_at": published_at}), received_at)
         for part_doc, _ in parts:
             part_doc._.as_of = day
         return _Plan([part for _, part in parts], [part_doc for part_doc, _ in parts])

@@ -147,6 +147,15 @@ def test_the_enriched_article_flags_a_rejected_publication_time(extractor):
     assert EnrichedArticle.model_validate_json(result.model_dump_json()) == result
 
 
+
+def test_named_people_hold_the_roles_of_the_arrival_day_when_the_publication_time_is_rejected(extractor):
+    arrived = datetime(2024, 6, 1, tzinfo=UTC)
+    for sent in (datetime(1800, 1, 1, tzinfo=UTC), datetime(2099, 1, 1, tzinfo=UTC)):
+        article = Article(id="odd", text="Rishi Sunak accused Russia of aggression.", published_at=sent)
+        (result,) = BoundedExtractor(extractor).extract_many([article], arrived)
+        assert isinstance(result, EnrichedArticle)
+        assert {(r.source, r.target) for r in result.relations} == {("GBR", "RUS")}
+
 def test_an_article_whose_extraction_raises_is_refused_and_the_batch_goes_on(extractor):
     class FragileNlp:
         """The real pipeline, except that a batch fails and so does any text about Peru."""
