@@ -350,7 +350,7 @@ class ActorResolver:
                 if mention is not None and nxt is not None and mention.end == nxt.end:
                     i += 1
             else:
-                members = last_pair or _last_two(out)
+                members = last_pair or _last_two(doc, out)
                 if members:
                     out.extend(ActorMention(unit.start, unit.end, "group", code, term.role) for code in members)
             if mention is not None:
@@ -582,10 +582,17 @@ def _coordinated(doc: Doc, left: ActorMention, right: ActorMention) -> bool:
     return len(between) == 1 and between[0].lower_ in WORDS.coordinators
 
 
-def _last_two(mentions: list[ActorMention]) -> tuple[str, str] | None:
-    """The two most recently named distinct actors, in the order they were named."""
+_PLACE_PREPOSITIONS = frozenset({"in", "at"})
+
+
+def _last_two(doc: Doc, mentions: list[ActorMention]) -> tuple[str, str] | None:
+    """The two most recently named distinct actors, in the order they were named; a state or capital named as
+    the place of a meeting ('on the sidelines of an ASEAN gathering in Vientiane, and the two sides agreed') is
+    no side."""
     seen: list[str] = []
     for m in reversed(mentions):
+        if m.kind in ("state", "metonymy") and m.start > 0 and doc[m.start - 1].lower_ in _PLACE_PREPOSITIONS:
+            continue
         # 'The UN called on both sides': the two sides are states, not the organisation asking them
         if m.actor and m.kind != "group" and m.role != "IGO" and m.actor not in seen:
             seen.append(m.actor)

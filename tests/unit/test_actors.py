@@ -537,3 +537,12 @@ def test_an_agent_phrase_stops_before_its_preposition_and_a_name_starts_with_a_c
     doc = on_day(nlp, "Lima declared the Mexican president persona non grata.", date(2024, 1, 1))
     assert first(doc, "Mexican president")[:2] == ("MEX", "GOV")
 
+
+
+def test_a_state_or_capital_named_as_the_place_of_a_meeting_is_no_side_of_both_sides(nlp: Language) -> None:
+    text = (
+        "Secretary of State Antony Blinken met Chinese Foreign Minister Wang Yi on the sidelines of a gathering "
+        "in Vientiane, and the two sides agreed to keep talking."
+    )
+    doc = on_day(nlp, text, date(2024, 7, 27))
+    assert sorted(s._.actor for s in doc.spans[ACTORS_KEY] if s.text == "the two sides") == ["CHN", "USA"]
