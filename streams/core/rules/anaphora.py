@@ -204,8 +204,11 @@ def is_description(an: Analysis, tok: Token, titled: bool = False) -> bool:
     if not any(k.lemma == "the" for k in an.kids(tok, "det")) or an.kids(tok, "poss") or an.pobjs(tok, ("of", "in")):
         return False
     modifiers = an.kids(tok, "amod", "compound")
+    if any(m.i in an.mentions for m in modifiers):
+        # 'the Greek government said', 'the Lithuanian minister': the modifier names whose it is
+        return False
     if titled:
-        return not any(m.i in an.mentions for m in modifiers)
+        return True
     # the subject of a main clause ('The kingdom said'), not of one reported within a sentence whose own subject
     # is the state last named ('South Korea condemned the launch, saying the country had violated ...')
     subject = an.head(tok) if tok.dep == "poss" else tok
