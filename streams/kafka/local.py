@@ -138,6 +138,7 @@ def check_maven(libs_dir: Path) -> str:
 
 def fetch_jars(libs_dir: Path) -> Path:
     """Kafka's jars in libs_dir, copied by Maven on first use; safe when processes share libs_dir."""
+    libs_dir = Path(libs_dir).resolve()  # Maven reads a relative outputDirectory from the POM's folder, not ours
     if (libs_dir / LIBS_COMPLETE_MARKER).exists():
         return libs_dir
     mvn = check_maven(libs_dir)

@@ -150,6 +150,27 @@ def test_a_filled_jar_cache_needs_no_maven(tmp_path: Path, monkeypatch: pytest.M
     assert fetch_jars(libs) == libs
 
 
+def test_a_relative_jar_cache_is_given_to_maven_as_an_absolute_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    mvn = bin_dir / "mvn"  # a stand-in that fills the folder it is given, as Maven's copy-dependencies does
+    mvn.write_text(
+        "#!/bin/sh\nfor a in \"$@\"; do case $a in -DoutputDirectory=*) d=${a#-DoutputDirectory=};; esac; done\n"
+        "echo \"$d\" > \"$(dirname \"$0\")/given\"; mkdir -p \"$d\"\n"
+    )
+    mvn.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    monkeypatch.chdir(tmp_path)
+
+    libs = fetch_jars(Path("cache") / "libs")
+
+    assert libs == tmp_path / "cache" / "libs"
+    assert (bin_dir / "given").read_text().strip() == str(tmp_path / "cache" / "libs")
+    assert (libs / ".complete").exists()
+
+
 def test_starting_without_java_fails_before_writing_any_state(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
