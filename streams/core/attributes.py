@@ -35,6 +35,8 @@ from spacy.matcher import Matcher
 from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.tokens import Doc, Span
 
+from streams.core.takeover import trained_pipe
+
 Pattern = list[dict[str, Any]]
 """One Matcher pattern: a condition per token."""
 WRITTEN = (POS, TAG, MORPH, LEMMA, DEP)
@@ -222,14 +224,7 @@ class FastAttributes:
     assigns=["token.lemma"],
 )
 def make_dyad_lemmas(nlp: Language, name: str, source: str) -> FastLemmas:
-    if source not in nlp.pipe_names:
-        raise ValueError(
-            f"dyad_lemmas takes over the pipeline's lemmatizer, expected as {source!r} in {nlp.pipe_names}; "
-            "rename the trained lemmatizer to it first (streams.core.pipeline.build_nlp)"
-        )
-    lemmatizer = nlp.get_pipe(source)
-    if not isinstance(lemmatizer, Lemmatizer):
-        raise TypeError(f"{source!r} is a {type(lemmatizer).__name__}, not spaCy's Lemmatizer")
+    lemmatizer = trained_pipe(nlp, "dyad_lemmas", source, Lemmatizer, "lemmatizer")
     return FastLemmas(lemmatizer)
 
 

@@ -55,6 +55,7 @@ from spacy.tokens import Doc, Span
 from streams.core.actor_dictionary import BLOCK, PAIR
 from streams.core.actors import _PREFIX_ONLY_KINDS, DISCARD, ActorResolver, FieldNames
 from streams.core.datafile import read_described_toml
+from streams.core.takeover import trained_pipe
 from streams.core.words import WORDS
 
 RULERS = ("dyad_actor_names", "dyad_actor_roles")
@@ -321,12 +322,5 @@ def ner_runs(doc: Doc) -> list[tuple[int, int]] | None:
     assigns=["doc.ents", "token.ent_iob", "token.ent_type"],
 )
 def make_dyad_ner(nlp: Language, name: str, source: str) -> NerWhereNeeded:
-    if source not in nlp.pipe_names:
-        raise ValueError(
-            f"dyad_ner takes over the pipeline's ner, expected as {source!r} in {nlp.pipe_names}; rename the trained "
-            "ner to it first (streams.core.pipeline.build_nlp)"
-        )
-    ner = nlp.get_pipe(source)
-    if not isinstance(ner, EntityRecognizer):
-        raise TypeError(f"{source!r} is a {type(ner).__name__}, not spaCy's EntityRecognizer")
+    ner = trained_pipe(nlp, "dyad_ner", source, EntityRecognizer, "ner")
     return NerWhereNeeded(ner)
