@@ -66,7 +66,8 @@ def test_an_article_with_no_candidate_sentence_is_a_valid_article_with_no_events
 def test_events_of_kept_runs_point_into_the_article_and_match_the_full_pipeline(extractor):
     sentences = []
     for i in range(6):
-        sentences += [f"Japan and India signed a defense pact in round {i}.", FILLER, "Chile accused Peru of spying.", WEATHER]
+        pact = f"Japan and India signed a defense pact in round {i}."
+        sentences += [pact, FILLER, "Chile accused Peru of spying.", WEATHER]
     article = Article(id="runs", text="  ".join(sentences), title="t")
     full = BoundedExtractor(extractor, prefilter=False).extract_many([article], NOW)[0]
     for bounds in (Bounds(), Bounds(part_tokens=100)):
