@@ -50,6 +50,7 @@ from typing import NamedTuple, cast
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import EntityRecognizer, Sentencizer, SpanRuler
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
 from streams.core.actor_dictionary import BLOCK, PAIR
@@ -112,7 +113,7 @@ class Prefilter:
 
     def __init__(self, nlp: Language, parties: int = PARTIES) -> None:
         self.parties = parties
-        self.rulers: list[SpanRuler] = [nlp.get_pipe(name) for name in RULERS]
+        self.rulers = [cast(SpanRuler, nlp.get_pipe(name)) for name in RULERS]
         self.roles = self.rulers[1]
         field = nlp.get_pipe(FIELD)
         assert isinstance(field, FieldNames)
@@ -120,10 +121,11 @@ class Prefilter:
         self.discard = nlp.vocab.strings.as_int(DISCARD)
         self.anaphors = PhraseMatcher(nlp.vocab, attr="LOWER")
         plural = sorted({word for name in PAIR_ANAPHOR_LISTS for word in getattr(WORDS, name)})
-        self.anaphors.add(PAIR, list(nlp.tokenizer.pipe(plural)))
+        tokenizer = cast(Tokenizer, nlp.tokenizer)
+        self.anaphors.add(PAIR, list(tokenizer.pipe(plural)))
         self.plural = nlp.vocab.strings.as_int(PAIR)
         single = sorted({word for name in ANAPHOR_LISTS for word in getattr(WORDS, name)} - set(plural))
-        self.anaphors.add("ONE", list(nlp.tokenizer.pipe(single)))
+        self.anaphors.add("ONE", list(tokenizer.pipe(single)))
         self.sentencizer = Sentencizer()
         self.plain = plain_capitals()
         lexemes = cast(ActorResolver, nlp.get_pipe(RESOLVER)).lexemes
