@@ -46,7 +46,8 @@ def run(bootstrap: str, work: Path, articles: int, every: int, timeout: float) -
             batch = make_articles(min(every, articles - done), seed=100 + chunk, prefix=f"long{chunk}")
             started = time.monotonic()
             for article in batch:
-                producer.send(settings.topic_articles, key=article.id.encode(), value=article.model_dump_json().encode())
+                value = article.model_dump_json().encode()
+                producer.send(settings.topic_articles, key=article.id.encode(), value=value)
             producer.flush()
             done += len(batch)
             while outputs.poll() < done:

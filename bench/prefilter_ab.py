@@ -3,8 +3,8 @@
     .venv/bin/python -m bench.prefilter_ab [--articles 40] [--rounds 3]
 
 Per round, on the same bench corpus (bench/corpus.py) and one BLAS thread: bare `nlp.pipe`, the
-BoundedExtractor with the prefilter off, and with it on (on first in every other round); prints articles/s of each, the ratios to bare in
-the same round, the share of tokens the prefilter keeps, and the load average.
+BoundedExtractor with the prefilter off, and with it on (on first in every other round); prints articles/s of each,
+the ratios to bare in the same round, the share of tokens the prefilter keeps, and the load average.
 """
 
 from __future__ import annotations
@@ -61,8 +61,11 @@ def main() -> int:
         else:
             b = timed(lambda: off.extract_many(articles, datetime.now(UTC)))
             c = timed(lambda: on.extract_many(articles, datetime.now(UTC)))
-        print(f"round {round_ + 1} (load {load:.1f}): bare {a:.2f}/s, core prefilter off {b:.2f}/s = {b / a:.2f} x bare, "
-              f"on {c:.2f}/s = {c / a:.2f} x bare, on/off {c / b:.2f}", flush=True)
+        print(
+            f"round {round_ + 1} (load {load:.1f}): bare {a:.2f}/s, core prefilter off {b:.2f}/s = {b / a:.2f} x bare, "
+            f"on {c:.2f}/s = {c / a:.2f} x bare, on/off {c / b:.2f}",
+            flush=True,
+        )
     return 0
 
 

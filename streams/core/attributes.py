@@ -58,14 +58,7 @@ MAX_LEMMAS = 1_000_000
     assigns=["token.pos", "token.tag", "token.morph", "token.lemma", "token.dep"],
 )
 def make_dyad_attributes(nlp: Language, name: str, source: str) -> FastAttributes:
-    if source not in nlp.pipe_names:
-        raise ValueError(
-            f"dyad_attributes compiles the rules of the pipeline's {source!r} component, which is not in "
-            f"{nlp.pipe_names}; add it after the trained pipeline's attribute_ruler (streams.core.pipeline.build_nlp)"
-        )
-    ruler = nlp.get_pipe(source)
-    if not isinstance(ruler, AttributeRuler):
-        raise TypeError(f"{source!r} is a {type(ruler).__name__}, not spaCy's AttributeRuler")
+    ruler = trained_pipe(nlp, "dyad_attributes", source, AttributeRuler, "attribute ruler", "compiles the rules of")
     return FastAttributes(ruler)
 
 

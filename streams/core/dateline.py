@@ -31,7 +31,9 @@ DAY = rf"(?P<day>,? (?:{WEEKDAY},? )?(?:{MONTH} \d{{1,2}}|\d{{1,2}} {MONTH}|{WEE
 ', Monday 3 March'."""
 AGENCY = r"(?P<agency> ?(?:\([A-Za-z][A-Za-z .&\-]*\)|/[A-Za-z][A-Za-z .&\-]*/))?"
 """An optional agency: ' (Reuters)', ' (dpa-AFX)', ' /Xinhua/'."""
-DATELINE = re.compile(rf"^[ \t]*(?P<place>{PLACE}){REGION}{DAY}{AGENCY} ?(?:[-\u2013\u2014]+|:)[ \t]+(?=\S)", re.MULTILINE)
+DATELINE = re.compile(
+    rf"^[ \t]*(?P<place>{PLACE}){REGION}{DAY}{AGENCY} ?(?:[-\u2013\u2014]+|:)[ \t]+(?=\S)", re.MULTILINE
+)
 """A dateline at the start of the text or of a paragraph, up to the first character of the story, which follows a
 dash or a colon; it needs a region, a date or an agency after the place ('NATO - the alliance said' is no
 dateline), or a place that is a capital or city we know, in capitals ('KYIV — Poland sent ...': `known_place`)."""

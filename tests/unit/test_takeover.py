@@ -1,9 +1,10 @@
-"""Unit: finding the trained pipe that dyad_lemmas / dyad_ner take over (streams/core/takeover.py)."""
+"""Unit: finding the trained pipe that dyad_attributes, dyad_lemmas and dyad_ner take over (streams.core.takeover)."""
 
 import pytest
 import spacy
 from spacy.pipeline import EntityRecognizer, Lemmatizer
 
+import streams.core.attributes  # noqa: F401  (registers dyad_attributes)
 from streams.core.takeover import trained_pipe
 
 
@@ -29,3 +30,9 @@ def test_the_trained_pipe_is_returned_as_it_is() -> None:
     ner = nlp.add_pipe("ner", name="spacy_ner")
 
     assert trained_pipe(nlp, "dyad_ner", "spacy_ner", EntityRecognizer, "ner") is ner
+
+
+def test_the_attribute_ruler_is_found_the_same_way() -> None:
+    nlp = spacy.blank("en")
+    with pytest.raises(ValueError, match=r"dyad_attributes compiles the rules of the pipeline's attribute ruler"):
+        nlp.add_pipe("dyad_attributes")

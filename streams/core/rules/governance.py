@@ -210,31 +210,32 @@ def answers_a_deed(an: Analysis, tok: Token, lexicon: CueLexicon) -> bool:
     return not answered
 
 
+def _time_given_tasks(an: Analysis, verb: Token) -> list[Token] | None:
+    """The tasks of a span of time given to someone (`words.deadline_verbs` with a recipient and a time unit:
+    'gave Israel four days to allow ...', 'gave the ambassador 72 hours to leave'): the 'to' clauses under the
+    verb and the clauses on its time phrase; None when the verb gives no span of time to anyone."""
+    recipients = [t for t in an.kids(verb, "dative", "dobj") if t.lemma not in WORDS.time_units]
+    if verb.lemma not in WORDS.deadline_verbs or not recipients:
+        return None
+    if not any(t.lemma in WORDS.time_units for t in an.kids(verb, "dobj", "npadvmod")):
+        return None
+    tasks = [c for c in an.kids(verb, "advcl", "xcomp", "ccomp") if any(a.lemma == "to" for a in an.kids(c, "aux"))]
+    tasks += [c for t in an.kids(verb, "dobj", "npadvmod") for c in an.kids(t, "acl", "relcl")]
+    return tasks
+
+
 def deadline_given(an: Analysis, verb: Token) -> bool:
     """True for a span of time given to an actor to do something other than leave (`words.deadline_verbs`): 'gave
     Israel four days to allow aid trucks back into Gaza', 'gave Hamas 48 hours to release the hostages' are
     ultimatums; 'gave the ambassador 72 hours to leave' is the expulsion the verb's own cue codes."""
-    recipients = [t for t in an.kids(verb, "dative", "dobj") if t.lemma not in WORDS.time_units]
-    if verb.lemma not in WORDS.deadline_verbs or not recipients:
-        return False
-    if not any(t.lemma in WORDS.time_units for t in an.kids(verb, "dobj", "npadvmod")):
-        return False
-    tasks = [c for c in an.kids(verb, "advcl", "xcomp", "ccomp") if any(a.lemma == "to" for a in an.kids(c, "aux"))]
-    tasks += [c for t in an.kids(verb, "dobj", "npadvmod") for c in an.kids(t, "acl", "relcl")]
-    return bool(tasks) and not any(t.lemma in WORDS.departure_verbs for t in tasks)
+    tasks = _time_given_tasks(an, verb)
+    return bool(tasks) and not any(t.lemma in WORDS.departure_verbs for t in tasks or ())
 
 
 def time_given_to_leave(an: Analysis, verb: Token) -> bool:
     """True for a span of time given to someone to leave ('gave Iran's envoy seven days to leave the country',
     'gave the ambassador 72 hours to depart'): the expulsion `deadline_given` leaves to the verb."""
-    recipients = [t for t in an.kids(verb, "dative", "dobj") if t.lemma not in WORDS.time_units]
-    if verb.lemma not in WORDS.deadline_verbs or not recipients:
-        return False
-    if not any(t.lemma in WORDS.time_units for t in an.kids(verb, "dobj", "npadvmod")):
-        return False
-    tasks = [c for c in an.kids(verb, "advcl", "xcomp", "ccomp") if any(a.lemma == "to" for a in an.kids(c, "aux"))]
-    tasks += [c for t in an.kids(verb, "dobj", "npadvmod") for c in an.kids(t, "acl", "relcl")]
-    return any(t.lemma in WORDS.departure_verbs for t in tasks)
+    return any(t.lemma in WORDS.departure_verbs for t in _time_given_tasks(an, verb) or ())
 
 
 def intends_or_threatens(entry: Cue | None) -> bool:
