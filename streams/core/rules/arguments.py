@@ -497,9 +497,8 @@ def noun_arguments(
     for held in (noun, *an.pobjs(noun, ("of",))):
         # 'the ban on Russian oil imposed by the EU', 'the suspension of coal exports ordered by Petro': an
         # authoring participle's agent did the act (the parser may hang it on the 'of' object)
-        source_toks += [
-            a for mod in an.kids(held, "acl") if mod.lemma in WORDS.authoring_participles for a in an.pobjs(mod, ("by",))
-        ]
+        authoring = [mod for mod in an.kids(held, "acl") if mod.lemma in WORDS.authoring_participles]
+        source_toks += [a for mod in authoring for a in an.pobjs(mod, ("by",))]
     measure = an.head(an.head(noun) or noun) if is_of_phrase(an, noun) else None
     if measure is not None:
         # 'a wave of strikes on Hezbollah positions', 'a round of talks with Iran': on the measure noun
@@ -566,8 +565,8 @@ def noun_arguments(
                 # during talks in Brussels': talks that name no partner nor owner ('during their summit') are
                 # between the clause's parties when it names two (its subjects; during the talks, also whom it
                 # acts on)
-                held = participants(an, noun) if head.lemma == "during" else clause_doers(an, head)
-                sources = held if len(held) >= 2 else ()
+                partners = participants(an, noun) if head.lemma == "during" else clause_doers(an, head)
+                sources = partners if len(partners) >= 2 else ()
         if meeting and head is not None and head.lemma in WORDS.participation_verbs:
             # 'leaders of France and Italy attended a summit': attendees are not a dyad
             return (), ()

@@ -64,7 +64,7 @@ def extract_relations(
     found = findings_in(analyses, lexicon or event_cues(), min_actors=2, patterns=patterns or verb_patterns())
     # each finding's events made once, read twice
     made = [(sentence, finding, relations_from(finding, sentence)) for sentence, finding in found]
-    deeds = {
+    deeds: set[tuple[int, int, str, str, int]] = {
         (sentence.start_char, finding.trigger.i, r.source, r.target, r.quad_class)
         for sentence, finding, relations in made
         for r in relations
@@ -117,7 +117,8 @@ def consequence_of_deed(
 
 
 PHRASE_DEPS = frozenset(
-    {"dobj", "nsubjpass", "attr", "oprd", "acomp", "xcomp", "ccomp", "advcl", "compound", "amod", "nmod", "appos", "acl"}
+    {"dobj", "nsubjpass", "attr", "oprd", "acomp", "xcomp", "ccomp", "advcl"}
+    | {"compound", "amod", "nmod", "appos", "acl"}
 )
 """Arcs inside one phrase: a verb and its object ('launched strikes') or complement ('travelled to meet',
 'warned that Israel would strike'), a noun and its modifier or its infinitive ('an offer from Trump to mediate')."""

@@ -70,7 +70,8 @@ class Cue(BaseModel):
     light: bool = Field(
         False,
         description="A light verb: any event noun of the lexicon as its direct object is the event, done by the "
-        "verb's subject ('ordered sanctions against', 'ordered the closure of the consulate'), as the words of `lends` are.",
+        "verb's subject ('ordered sanctions against', 'ordered the closure of the consulate'), as the words of "
+        "`lends` are.",
     )
     clause_target: bool = Field(
         False,

@@ -467,8 +467,8 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
         # (`words.utterance_nouns`), and who spoke last where no act was told
         said = reacted.lemma in WORDS.utterance_nouns
         acted = context.doers_here or context.doers
-        answered = (context.speakers or acted) if said else (acted or context.speakers)
-        targets = tuple(replace(p, resolved=True) for p in answered if p.actor not in own)
+        addressed = (context.speakers or acted) if said else (acted or context.speakers)
+        targets = tuple(replace(p, resolved=True) for p in addressed if p.actor not in own)
     fired = any(o.lemma in WORDS.weapons for o in an.kids(tok, "dobj"))
     if not targets and code is not None and cameo.is_material_conflict(code) and not fired:
         # 'Ukraine said Russian drones struck an energy facility': the speaker was hit; a launch
