@@ -12,6 +12,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,8 @@ from kafka import KafkaConsumer
 from kafka.admin import KafkaAdminClient
 from kafka.errors import KafkaError
 
-from streams.core.models import Article, EnrichedArticle, dyad_key
+from streams.core.models import Article, EnrichedArticle
+from streams.core.routing import relation_updates
 from streams.kafka.admin import ensure_topics
 from streams.kafka.clients import make_producer, publish_articles
 from streams.settings import Settings
@@ -28,28 +30,58 @@ from tests.support.workers import WorkerProcess, child_pids, fresh_env, settings
 EventKey = tuple[str, int]
 
 
+MEMORY_SLACK = timedelta(days=2)
+"""Added to an expectation's span of event times: an undated article's event time is its arrival time, and the
+worker takes it off the topic minutes after the in-process core saw it."""
+
+
 @dataclass(frozen=True)
 class Expectation:
-    """What the table must show once `articles` are folded: events per dyad, and each article's event keys."""
+    """What the table must show once `articles` are folded: events per dyad, and each article's event keys; and the
+    span of the updates' event times (`earliest`, `latest`), which the worker's memory must cover (`memory_days`)."""
 
     per_dyad: dict[str, int]
     per_article: dict[str, list[EventKey]]
+    earliest: datetime | None = None
+    latest: datetime | None = None
 
     @staticmethod
     def of(enriched: list[EnrichedArticle]) -> Expectation:
+        """From the core's results, grouped into relation updates as the worker groups them (routing)."""
         per_dyad: dict[str, int] = defaultdict(int)
         per_article: dict[str, list[EventKey]] = {}
+        times: list[datetime] = []
         for result in enriched:
             per_article[result.article_id] = [(result.article_id, i) for i in range(len(result.relations))]
-            for relation in result.relations:
-                per_dyad[dyad_key(relation.source, relation.target)] += 1
-        return Expectation(dict(per_dyad), per_article)
+            for update in relation_updates(result):
+                per_dyad[update.dyad] += len(update.events)
+                times.append(_utc(update.event_time))
+        return Expectation(dict(per_dyad), per_article, min(times, default=None), max(times, default=None))
 
     def plus(self, other: Expectation) -> Expectation:
         dyads = dict(self.per_dyad)
         for dyad, count in other.per_dyad.items():
             dyads[dyad] = dyads.get(dyad, 0) + count
-        return Expectation(dyads, {**self.per_article, **other.per_article})
+        earliest = min((t for t in (self.earliest, other.earliest) if t is not None), default=None)
+        latest = max((t for t in (self.latest, other.latest) if t is not None), default=None)
+        return Expectation(dyads, {**self.per_article, **other.per_article}, earliest, latest)
+
+    def memory_days(self, default: float) -> float:
+        """The worker's DYADWATCH_MEMORY_DAYS for these updates: `default`, or more when their event times span
+        more than that. A dyad's table ignores an update dated before its horizon (the latest event it holds less
+        the memory: RelationState.horizon) and publishes the state unchanged, so a corpus whose articles lie years
+        apart (the wire corpus keeps its texts' own dates, 2008-2026) and reach the table in an order no one
+        controls (partitions, batches) would lose a different share of its events each run, and the table would
+        never reach the counts the core gave. Memory over the whole span plus MEMORY_SLACK: no update is late."""
+        if self.earliest is None or self.latest is None:
+            return default
+        span = (self.latest - self.earliest + MEMORY_SLACK) / timedelta(days=1)
+        return default if span <= default else float(int(span) + 1)
+
+
+def _utc(moment: datetime) -> datetime:
+    """As the fold reads an event time: a time without a zone is UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 @dataclass
@@ -129,6 +161,12 @@ class RelationsWatch:
             f"({len(short)} of {len(self._target)} dyads short: {shown}); {what()}"
         )
 
+    def surplus(self) -> int:
+        """Events the table holds beyond the expectation (dyads over their count, dyads it does not name): 0 when
+        the worker folded exactly what the in-process core gave."""
+        with self._lock:
+            return sum(max(0, got - self._target.get(d, 0)) for d, got in self.event_counts.items())
+
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:
@@ -185,12 +223,14 @@ def wait_for_group(bootstrap: str, group: str, members: int, timeout: float = 12
 
 @dataclass
 class Group:
-    """`workers` dyadwatch worker processes in one fresh consumer group with their own topics."""
+    """`workers` dyadwatch worker processes in one fresh consumer group with their own topics; the fold's memory
+    `memory_days` (Expectation.memory_days) when given, else the setting's default."""
 
     bootstrap: str
     tmp: Path
     workers: int
     partitions: int
+    memory_days: float | None = None
     env: dict[str, str] = field(init=False)
     settings: Settings = field(init=False)
     procs: list[WorkerProcess] = field(default_factory=list)
@@ -203,6 +243,7 @@ class Group:
             self.tmp,
             DYADWATCH_PARTITIONS=str(self.partitions),
             DYADWATCH_BATCH_WITHIN=str(defaults["batch_within"].default),
+            **({} if self.memory_days is None else {"DYADWATCH_MEMORY_DAYS": str(self.memory_days)}),
         )
         self.settings = settings_from(self.env)
         ensure_topics(self.settings, self.bootstrap)
@@ -229,6 +270,12 @@ class Group:
             p.stop()
 
 
+def memory_for(warm: Expectation, expected: Expectation) -> float:
+    """The fold memory a group needs for its warm-up and timed articles together (Expectation.memory_days), at
+    least the setting (DYADWATCH_MEMORY_DAYS here, else its default)."""
+    return warm.plus(expected).memory_days(Settings().memory_days)
+
+
 def throughput(
     bootstrap: str,
     tmp: Path,
@@ -246,7 +293,7 @@ def throughput(
     `setup` runs on the warm group just before the clock starts (bench.cost pins processes to cores there).
     CPU seconds over the timed window are counted for the workers with their NLP processes, for this process
     (publisher and watcher) and, given its pid, for the broker."""
-    group = Group(bootstrap, tmp, workers, partitions)
+    group = Group(bootstrap, tmp, workers, partitions, memory_for(warm[1], expected))
     watch = RelationsWatch(bootstrap, group.settings.topic_relations).start()
     try:
         group.start(warm[0], warm[1], watch)
@@ -272,6 +319,8 @@ def throughput(
             "articles": len(articles),
             "events": sum(expected.per_dyad.values()),
             "relation_records": watch.records,
+            "surplus_events": watch.surplus(),
+            "memory_days": group.settings.memory_days,
             "publish_seconds": round(published, 3),
             "seconds": round(seconds, 3),
             "articles_per_s": round(len(articles) / seconds, 3),
@@ -302,7 +351,7 @@ def latency(
     expected: Expectation,
 ) -> dict[str, object]:
     """One worker; publish one article every 1/rate s; per article: publish -> its last event in the table."""
-    group = Group(bootstrap, tmp, 1, partitions)
+    group = Group(bootstrap, tmp, 1, partitions, memory_for(warm[1], expected))
     watch = RelationsWatch(bootstrap, group.settings.topic_relations).start()
     try:
         group.start(warm[0], warm[1], watch)
@@ -349,6 +398,7 @@ def latency(
         "p95_s": round(percentile(seconds, 95), 3),
         "p99_s": round(percentile(seconds, 99), 3),
         "max_s": round(max(seconds), 3),
+        "memory_days": group.settings.memory_days,
         "worker_vmhwm_mb": [round(m["VmHWM"] / 1024, 1) for m in memory],
         "per_article_s": per_article,
     }
@@ -364,7 +414,7 @@ def profile(
     out: Path,
 ) -> Path:
     """A saturated one-worker run with `py-spy record` attached to the warm worker for exactly that run."""
-    group = Group(bootstrap, tmp, 1, partitions)
+    group = Group(bootstrap, tmp, 1, partitions, memory_for(warm[1], expected))
     watch = RelationsWatch(bootstrap, group.settings.topic_relations).start()
     spy: subprocess.Popen[bytes] | None = None
     try:

@@ -23,6 +23,7 @@ from bench import e2e, nlp
 from bench.corpus import count_tokens, make_corpus, make_wire_corpus
 from bench.profiling import summarize
 from streams.kafka.local import LocalKafka, kafka_version
+from streams.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -72,8 +73,6 @@ def load() -> list[float]:
 def run(args: argparse.Namespace) -> dict[str, object]:
     report: dict[str, object] = {"started_at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
     report["load_at_start"] = load()
-    from streams.settings import Settings
-
     report["prefilter"] = Settings().prefilter
     corpus = make_wire_corpus if args.corpus == "wire" else make_corpus
     articles = corpus(args.articles, seed=args.seed)
@@ -189,6 +188,7 @@ def markdown(report: dict) -> str:  # type: ignore[type-arg]
         f"Corpus: {c['articles']} {CORPUS_WORDS[c.get('kind', 'generated')]} (seed {c['seed']}), {c['tokens']} tokens "
         f"({c['tokens_min']}-{c['tokens_max']} per article), {c['events']} events, "
         f"{c['eventless_articles']} articles without an event.",
+        *memory_note(report),
         "",
         "| stage | articles/s | tokens/s | notes |",
         "|---|---|---|---|",
@@ -206,7 +206,7 @@ def markdown(report: dict) -> str:  # type: ignore[type-arg]
     for r in (one, two):
         lines.append(
             f"| (c) end to end, {r['workers']} worker(s) | {r['articles_per_s']} | {r['tokens_per_s']} | "
-            f"{r['events']} events, {r['partitions']} partitions, {r['seconds']} s; "
+            f"{r['events']} events{surplus(r)}, {r['partitions']} partitions, {r['seconds']} s; "
             f"peak RSS {r['worker_vmhwm_mb']} MB |"
         )
     lines += [
@@ -226,6 +226,26 @@ def markdown(report: dict) -> str:  # type: ignore[type-arg]
         lines += ["", f"Profile of one saturated worker ({p['samples']} py-spy samples, all threads):", ""]
         lines += [f"- {name}: {share:.0%}" for name, share in p["buckets"].items()]
     return "\n".join(lines) + "\n"
+
+
+def surplus(run: dict) -> str:  # type: ignore[type-arg]
+    """Events the table held beyond the in-process core's (a worker that extracts otherwise than the core)."""
+    extra = run.get("surplus_events", 0)
+    return f" (the table held {extra} more than the core gave)" if extra else ""
+
+
+def memory_note(report: dict) -> list[str]:  # type: ignore[type-arg]
+    """A line on the fold memory the workers ran with when it is not the default (bench.e2e Expectation.memory_days)."""
+    days = {r.get("memory_days") for r in [*report["end_to_end"], report["latency"]]} - {None}
+    default = Settings.model_fields["memory_days"].default
+    if not days or days == {default}:
+        return []
+    shown = ", ".join(f"{d:g}" for d in sorted(days))
+    return [
+        "",
+        f"The workers' DYADWATCH_MEMORY_DAYS was {shown} (default {default:g}): the corpus's event times span more "
+        "than the default, and a dyad's table ignores updates dated before its horizon.",
+    ]
 
 
 def plot(report: dict, path: Path) -> None:  # type: ignore[type-arg]
