@@ -142,6 +142,7 @@ STATES = {
     "Saudi Arabia": "SAU",
     "Pakistan": "PAK",
     "IAEA": "IAEA",
+    "ministers of Egypt": "EGY",  # the actor layer names a title with its 'of' phrase as one mention
 }
 IGOS = ("EU", "NATO", "International Court of Justice", "ECOWAS", "IAEA")
 PEOPLE = {"Wei Fenghe": "CHN", "Mohammad Bagheri": "IRN", "Ebrahim Raisi": "IRN", "Wei": "CHN"}

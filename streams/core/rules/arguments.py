@@ -57,7 +57,8 @@ def _actors_at(an: Analysis, tok: Token, depth: int = 0) -> tuple[Party, ...]:
             if inner != tok.i and inner in an.by_i:
                 for conj in an.kids(an.by_i[inner], "conj"):
                     if conj.i not in span:
-                        found += actors_at(an, conj, depth + 1)
+                        # "... of Egypt, Jordan and Qatar": the parser hangs each on the one before
+                        found += tuple(p for t in conjuncts(an, conj) for p in actors_at(an, t, depth + 1))
         return found
     if tok.i in an.anaphors:
         return an.anaphors[tok.i]
