@@ -7,6 +7,9 @@ event. This component, which runs before the parser, starts a sentence at the fi
 dash, and none inside the story's first sentence (up to its first full stop, question or exclamation mark): the
 parser keeps the sentence starts set before it, so it parses that sentence as written, where left alone it may
 split it after the subject ("PRISTINA, Sept 25 - Kosovo | accused Serbia ...").
+
+A dateline in a capital also names the state the story speaks from (`dateline_state`): the rule engine's anaphora
+reads an unnamed 'the government' there as that state's until a state is named as a subject.
 """
 
 from __future__ import annotations
@@ -57,6 +60,28 @@ def known_place(place: str) -> bool:
     acronym ('NATO', 'EU') is none."""
     parts = place.split("/")
     return all(part.isupper() and part.casefold() in place_names() for part in parts)
+
+
+def dateline_state(text: str) -> tuple[str, str] | None:
+    """The state whose capital opens `text` as its dateline, with the place as written ('KYIV, May 3 (Reuters) - ':
+    ('UKR', 'KYIV')), else None: in wire copy the story speaks from there, so its unnamed 'the government' or 'the
+    foreign ministry' is that state's. A city that is no capital ('GENEVA') or two places ('KYIV/MOSCOW') name none."""
+    match = DATELINE.match(text)
+    if match is None or match.end() not in dateline_ends(text):
+        return None
+    place = match.group("place")
+    state = capital_states().get(place.casefold())
+    return (state, place) if state else None
+
+
+@cache
+def capital_states() -> dict[str, str]:
+    """The state of each capital of `data/states.jsonl`, by its case-folded name; a name two states share has none."""
+    found: dict[str, set[str]] = {}
+    for _, row in read_jsonl(DATA_DIR / "states.jsonl"):
+        for capital in row["capitals"]:
+            found.setdefault(capital.casefold(), set()).add(row["code"])
+    return {name: next(iter(codes)) for name, codes in found.items() if len(codes) == 1}
 
 
 @cache

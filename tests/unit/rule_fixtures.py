@@ -21,7 +21,7 @@ from streams.core.extract import load_extractor
 from streams.core.models import Relation, Stance
 from streams.core.rules.anaphora import analyse
 from streams.core.rules.assembly import extract_relations, extract_stances
-from streams.core.rules.doc import plain_sentences
+from streams.core.rules.doc import dateline_party, plain_sentences
 from streams.core.rules.plain import Mention, Sentence, Token
 
 RULES_DATA = Path(__file__).resolve().parents[1] / "data" / "rules"
@@ -286,13 +286,13 @@ def parse_of(text: str) -> RecordedParse:
 def relations(text: str) -> list[Relation]:
     """The events the rules find in `text`, from its recorded parse."""
     parse = parse_of(text)
-    return extract_relations(analyse(parse.sentences, parse.mentions))
+    return extract_relations(analyse(parse.sentences, parse.mentions, dateline_party(text)))
 
 
 def stances(text: str) -> list[Stance]:
     """The stances the rules find in `text`, from its recorded parse."""
     parse = parse_of(text)
-    return extract_stances(analyse(parse.sentences, parse.mentions))
+    return extract_stances(analyse(parse.sentences, parse.mentions, dateline_party(text)))
 
 
 def drifted(nlp: Language) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streams.core.dateline import dateline_ends
+from streams.core.dateline import dateline_ends, dateline_state
 from streams.core.extract import load_extractor
 
 
@@ -69,3 +69,19 @@ def test_a_title_case_dateline_with_its_country_is_no_party_to_the_story() -> No
     doc = load_extractor().nlp(text)
     assert [sentence.text for sentence in doc.sents][0] == "Prague, Czech Republic \u2014"
     assert {(r.source, r.target) for r in doc._.relations} == {("DEU", "FRA"), ("FRA", "DEU")}
+
+
+@pytest.mark.parametrize(
+    ("text", "state"),
+    [
+        ("KYIV, May 3 (Reuters) - The foreign ministry said ...", ("UKR", "KYIV")),
+        ("NEW DELHI, May 8 - The government said ...", ("IND", "NEW DELHI")),
+        ("Tokyo, Feb 2 (AP) - The government said ...", ("JPN", "Tokyo")),
+        ("GENEVA, May 3 - The talks ...", None),  # a city, no capital
+        ("KYIV/MOSCOW, May 3 - Both sides ...", None),
+        ("NATO - the alliance said ...", None),
+        ("Poland said on Monday that KYIV, May 3 - ...", None),
+    ],
+)
+def test_a_dateline_names_the_state_of_its_capital(text: str, state: tuple[str, str] | None) -> None:
+    assert dateline_state(text) == state

@@ -29,13 +29,18 @@ class Memory:
     """The states named so far, the latest last, for 'its neighbour': the latest that is not the owner."""
 
 
-def analyse(sentences: Iterable[Sentence], mentions: Sequence[Mention]) -> list[Analysis]:
-    """Index each sentence and resolve its anaphors, left to right across the article; done once per doc."""
+def analyse(
+    sentences: Iterable[Sentence], mentions: Sequence[Mention], dateline: Party | None = None
+) -> list[Analysis]:
+    """Index each sentence and resolve its anaphors, left to right across the article; done once per doc.
+
+    `dateline` is the state the story speaks from ('KYIV, May 3 (Reuters) - The foreign ministry summoned ...':
+    Ukraine), the state 'the government' stands for until one is named as a subject."""
     by_token: dict[int, tuple[Mention, ...]] = {}
     for mention in mentions:
         for i in range(mention.start, mention.end):
             by_token[i] = (*by_token.get(i, ()), mention)
-    memory = Memory()
+    memory = Memory(state=dateline)
     analyses = []
     for sentence in sentences:
         an = Analysis(sentence, by_token)

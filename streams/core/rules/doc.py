@@ -11,9 +11,10 @@ from spacy.attrs import DEP, HEAD, IDX, LEMMA, ORTH, POS, SENT_START, SPACY
 from spacy.tokens import Doc, Span
 
 from streams.core.actors import role_and_name
+from streams.core.dateline import dateline_state
 from streams.core.models import Role
 from streams.core.rules.anaphora import analyse
-from streams.core.rules.plain import Analysis, Mention, Sentence, Token
+from streams.core.rules.plain import Analysis, Mention, Party, Sentence, Token
 from streams.core.words import WORDS
 
 ANAPHOR_WORDS = WORDS.plural_anaphors | WORDS.singular_anaphors | WORDS.person_anaphors
@@ -27,7 +28,13 @@ hosted his counterpart at the cricket semi-final')."""
 def plain_doc(doc: Doc) -> list[Analysis]:
     """The actor spans and the parse of `doc` as plain, analysed sentences."""
     mentions = plain_mentions(doc)
-    return analyse(plain_sentences(doc, mentions, doc._.discards or ()), mentions)
+    return analyse(plain_sentences(doc, mentions, doc._.discards or ()), mentions, dateline_party(doc.text))
+
+
+def dateline_party(text: str) -> Party | None:
+    """The state a story's dateline names by its capital ('KYIV, May 3 (Reuters) - '), as a party."""
+    found = dateline_state(text)
+    return Party(found[0], None, found[1]) if found else None
 
 
 def plain_sentences(
