@@ -34,6 +34,7 @@ class WordLists:
     person_heads: frozenset[str]
     border_nouns: frozenset[str]
     owning_participles: frozenset[str]
+    making_participles: frozenset[str]
     seated_acts: frozenset[str]
     authoring_participles: frozenset[str]
     serving_participles: frozenset[str]

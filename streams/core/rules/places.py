@@ -68,7 +68,8 @@ def participle_places(an: Analysis, tok: Token) -> list[Token]:
     subject of its own; with no object either, 'at' places it too (`object_place_preps`)."""
     out: list[Token] = []
     for verb in an.kids(tok, "acl"):
-        if verb.pos != "VERB" or an.kids(verb, "nsubj", "nsubjpass"):
+        if verb.pos != "VERB" or an.kids(verb, "nsubj", "nsubjpass") or verb.lemma in WORDS.making_participles:
+            # 'a third system built in Germany': where a thing was made is not where it is acted on
             continue
         out += place_phrases(an, verb)
         if not an.kids(verb, "dobj"):
