@@ -14,7 +14,8 @@ Four components, added after `ner` by `streams.core.pipeline.build_nlp`, over th
   finds PETRARCH's discard phrases ("world cup", "cricket") and sets `doc._.discards`.
 - `dyad_actors`: joins "Iran's" + "foreign ministry", "Chinese" + "Defense Minister" + "Wei Fenghe", resolves
   later short mentions of people ("Wei"), "both countries" to the pair last named, and drops names inside
-  longer proper names ("South China Morning Post", "Beijing's Renmin University").
+  longer proper names ("South China Morning Post", "Beijing's Renmin University"), but not a state's name or
+  demonym opening the name of an agency ("the Philippine National Bureau of Investigation").
 
 A person's role holds between its dates (`institutions.jsonl` rows may carry `start` and `end`): on the article's
 day (`doc._.as_of`, set by the Extractor; today when unset) "Barack Obama" is USA GOV from 2009-01-20 and no
@@ -307,7 +308,7 @@ class ActorResolver:
             if ent_end - ent_start > len(unit) and any(
                 doc[i].pos_ == "PROPN" and i not in covered for i in range(ent_start, ent_end)
             ):
-                return True
+                return not self._opens_state_agency(doc, unit, ent_start, ent_end)
         if self.lexemes[unit.id_].kind == "metonymy" and unit.end + 1 < len(doc):
             after = doc[unit.end + 1]
             return (
@@ -317,6 +318,17 @@ class ActorResolver:
                 and unit.end + 1 not in covered
             )
         return False
+
+    def _opens_state_agency(self, doc: Doc, unit: Span, ent_start: int, ent_end: int) -> bool:
+        """'The Philippine National Bureau of Investigation', 'the Polish Internal Security Agency': a state's name or
+        demonym opening a proper name whose head is an agency noun (words.toml `agency_heads`) is the agency's
+        owner, not a word of another name ('South China Morning Post', 'Russian Direct Investment Fund')."""
+        first = ent_start + 1 if doc[ent_start].lower_ == "the" else ent_start
+        return (
+            unit.start == first
+            and self.lexemes[unit.id_].kind == "state"
+            and doc[ent_start:ent_end].root.lemma_.lower() in WORDS.agency_heads
+        )
 
     def _resolve(self, doc: Doc, units: list[Span]) -> list[ActorMention]:
         out: list[ActorMention] = []

@@ -35,6 +35,7 @@ class WordLists:
     border_nouns: frozenset[str]
     owning_participles: frozenset[str]
     making_participles: frozenset[str]
+    agency_heads: frozenset[str]
     seated_acts: frozenset[str]
     authoring_participles: frozenset[str]
     serving_participles: frozenset[str]

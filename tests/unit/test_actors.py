@@ -546,3 +546,23 @@ def test_a_state_or_capital_named_as_the_place_of_a_meeting_is_no_side_of_both_s
     )
     doc = on_day(nlp, text, date(2024, 7, 27))
     assert sorted(s._.actor for s in doc.spans[ACTORS_KEY] if s.text == "the two sides") == ["CHN", "USA"]
+
+
+@pytest.mark.parametrize(
+    ("text", "owner"),
+    [
+        ("The Philippine National Bureau of Investigation arrested five Chinese nationals.", ("Philippine", "PHL")),
+        ("The Polish Internal Security Agency arrested a Belarusian spy.", ("Polish", "POL")),
+        ("The Indonesian Maritime Security Agency expelled Vietnamese fishing boats.", ("Indonesian", "IDN")),
+    ],
+)
+def test_a_demonym_opening_the_name_of_an_agency_is_its_owner(
+    nlp: Language, text: str, owner: tuple[str, str]
+) -> None:
+    doc = on_day(nlp, text, date(2025, 6, 1))
+    assert owner in [(s.text, s._.actor) for s in doc.spans[ACTORS_KEY]]
+
+
+def test_a_demonym_opening_another_name_is_still_no_actor(nlp: Language) -> None:
+    doc = on_day(nlp, "The Russian Direct Investment Fund signed a deal with Saudi Arabia.", date(2025, 6, 1))
+    assert "RUS" not in codes(doc)
