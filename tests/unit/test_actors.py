@@ -566,3 +566,8 @@ def test_a_demonym_opening_the_name_of_an_agency_is_its_owner(
 def test_a_demonym_opening_another_name_is_still_no_actor(nlp: Language) -> None:
     doc = on_day(nlp, "The Russian Direct Investment Fund signed a deal with Saudi Arabia.", date(2025, 6, 1))
     assert "RUS" not in codes(doc)
+
+
+def test_a_security_council_title_before_a_states_official_is_that_states(nlp: Language) -> None:
+    doc = on_day(nlp, "Security Council deputy chairman Dmitry Medvedev warned Germany.", date(2025, 6, 5))
+    assert codes(doc) == {"RUS", "DEU"}
