@@ -149,7 +149,9 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
             elif control == "refuse" and not (made_by_another and said_by_named(an, cue_tok)):
                 # 'declined a request by the United States': the request stands, the refusal is the verb's own
                 refused = True
-            elif control == "stop" or (control == "deny" and tok.dep in DENIED_DEPS):
+            elif (control == "stop" and not joined_act(an, tok, head)) or (
+                control == "deny" and tok.dep in DENIED_DEPS
+            ):
                 negated = True
             if tok.dep != "conj" and any(a.lemma in WORDS.future_aux for a in an.kids(head, "aux")):
                 intended = True
@@ -169,6 +171,13 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
             negated = True
     mode: Mode = "intended" if intended else "reported" if speaker else "asserted"
     return Governance(mode, speaker, negated, refused, speaker_actors, addressees, rejecters, threatened)
+
+
+def joined_act(an: Analysis, tok: Token, head: Token) -> bool:
+    """True for a verb of its own joined to a finite verb of stopping ('suspended aid to Rwanda and expelled two
+    diplomats', 'halted aid, and Sweden cut its supplies'): it is done, not stopped. One that shares an infinitive
+    ('a deal to pause the fighting and swap hostages') is as far from done as its partner."""
+    return tok.dep == "conj" and tok.pos == "VERB" and not any(a.lemma == "to" for a in an.kids(head, "aux"))
 
 
 THREAT, WITHHOLDING = "130", "131"
