@@ -147,8 +147,22 @@ def one_phrase(sentence: Sentence, a: Token, b: Token) -> bool:
             through = (tok.dep == "pobj" and counts(head)) or tok.lemma == "of" or (tok.dep == "prep" and counts(tok))
             if head is None or head.i == tok.i or not (tok.dep in PHRASE_DEPS or through):
                 break
+            if added_act(sentence, tok):
+                break
             tok = head
     return False
+
+
+def added_act(sentence: Sentence, tok: Token) -> bool:
+    """True for a participle set off after its verb's clause ('took Germany to the ICJ, accusing Berlin of ...',
+    'summoned the British ambassador, accusing London of ...'): a second act of the same doer, not a phrase of the
+    first (a material consequence of the deed is `consequence_of_deed`'s)."""
+    if tok.dep != "advcl" or tok.pos != "VERB" or not tok.text.lower().endswith("ing") or tok.i < tok.head:
+        return False
+    kids = [t for t in sentence.tokens if t.head == tok.i and t.i != tok.i]
+    if any(t.dep in ("nsubj", "nsubjpass", "mark", "aux") for t in kids):
+        return False
+    return any(t.i == tok.i - 1 and t.text == "," for t in sentence.tokens)
 
 
 def stances_from(finding: Finding, sentence: Sentence) -> list[Stance]:
