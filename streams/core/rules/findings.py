@@ -501,6 +501,13 @@ def reporters_of(an: Analysis, tok: Token, lexicon: CueLexicon) -> tuple[Party, 
     head = an.head(tok)
     if tok.dep != "advcl" or not tok.text.lower().endswith("ing") or head is None:
         return ()
+    entry = lexicon.get((head.lemma, coarse_pos(head.pos)))
+    # the clause told before its reporter: the reporter a parenthesis in it, or it the reporter's complement
+    told = [an.head(head)] if head.dep == "parataxis" else [c for c in an.kids(head, "ccomp") if c.i < head.i]
+    if entry is not None and entry.control == "report" and told and told[0] is not None:
+        # 'Nicaragua severed relations with Israel, the foreign ministry said, calling the Israeli government
+        # "fascist"', the participle hung on the reporter: a reporter that is no actor speaks for the reported doer
+        return subjects(an, head) or subjects(an, told[0])
     for verb in an.kids(head, "parataxis"):
         entry = lexicon.get((verb.lemma, coarse_pos(verb.pos)))
         if head.i < verb.i < tok.i and entry is not None and entry.control == "report":
