@@ -476,10 +476,10 @@ def noun_arguments(
     if not owners:
         # 'a Pakistani drone strike', 'an Israeli air strike southwest of Beirut': the parser hangs the owner on a
         # compound of the noun, or on the compass word it makes the noun a compound of
-        head = an.head(noun)
+        compass = compass_of(an, noun)
         holders = [m for m in an.kids(noun, "compound") if m.i not in an.mentions]
-        if noun.dep == "compound" and head is not None and head.lemma in WORDS.directions:
-            holders.append(head)
+        if compass is not None:
+            holders.append(compass)
         owners = [t for h in holders for t in an.kids(h, "poss", "amod") if t.i in an.mentions]
     own = parties(an, owners)
     # 'the killing of an Iranian general by Israel': any act names its doer with 'by'; and words ('an invitation
@@ -678,9 +678,20 @@ TALKING = ("040", "041")
 its topic ('discussed the war in Sudan'), not a travel or a visit ('flew a joint patrol')."""
 
 
+def compass_of(an: Analysis, noun: Token) -> Token | None:
+    """The compass word the parser made an act noun a compound or modifier of, and so the phrase's head ('carried
+    out air strikes southwest of Baghdad', 'kept up heavy shelling north of Kharkiv': 'southwest', 'north'); None
+    for any other noun."""
+    head = an.head(noun)
+    if noun.dep in ("compound", "amod") and head is not None and head.lemma in WORDS.directions:
+        return head
+    return None
+
+
 def borrowed_subjects(an: Analysis, noun: Token, lexicon: CueLexicon) -> tuple[Party, ...]:
-    """The subject of the clause a nominal cue is the object of ('conducted drills', 'at tensions with')."""
-    tok = amount_of(an, noun) or noun
+    """The subject of the clause a nominal cue is the object of ('conducted drills', 'at tensions with'); an act
+    noun the parser hung on a compass word stands where the compass word does (`compass_of`)."""
+    tok = compass_of(an, noun) or amount_of(an, noun) or noun
     while tok.dep == "conj" or (tok.dep == "pobj" and is_of_phrase(an, tok)):
         # 'drills and patrols', 'a new round of talks': the coordinated or measured noun stands in
         head = an.head(tok)

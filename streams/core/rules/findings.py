@@ -12,6 +12,7 @@ from streams.core.models import Mode
 from streams.core.rules.arguments import (
     actors_at,
     arguments,
+    compass_of,
     cue_words,
     each_other,
     is_event_noun,
@@ -82,7 +83,12 @@ def findings_in(
         for tok in sentence.tokens:
             cue = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
             noun = lexicon.get((tok.lemma, "noun")) if tok.pos == "VERB" and tok.dep in NOMINAL_DEPS else None
-            if cue is None and noun is not None:
+            # 'kept up heavy shelling north of Kharkiv', 'shelling' tagged a verb modifying the compass word: the
+            # noun it is, whatever the verb would be
+            compass = tok.pos == "VERB" and compass_of(an, tok) is not None
+            if compass:
+                noun = lexicon.get((tok.lemma, "noun")) or lexicon.get((tok.text.lower(), "noun"))
+            if noun is not None and (cue is None or compass):
                 # 'held live-fire drills off the coast of Sweden', with 'drills' tagged a verb: the noun it is
                 cue = noun
             elif patterns is not None and tok.pos == "VERB":

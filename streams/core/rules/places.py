@@ -16,7 +16,7 @@ from functools import cache
 
 from streams.core.cameo import VISIT
 from streams.core.datafile import DATA_DIR, read_jsonl
-from streams.core.rules.arguments import actors_at, aimed_objects, conjuncts
+from streams.core.rules.arguments import actors_at, aimed_objects, compass_of, conjuncts
 from streams.core.rules.cues import Cue
 from streams.core.rules.plain import Analysis, Party, Token, mention_text
 from streams.core.words import WORDS
@@ -158,10 +158,11 @@ def place_phrases(an: Analysis, tok: Token) -> list[Token]:
     """The objects of the place prepositions hanging from `tok` ('in Syria', 'near Damascus airport') and of
     the direction words it governs ('southwest of Kyiv')."""
     found = an.pobjs(tok, WORDS.place_of_action_preps)
-    head = an.head(tok)
-    if tok.dep == "compound" and head is not None and head.lemma in WORDS.directions:
-        # 'an air strike southwest of Beirut', the parser making the act a compound of the compass word
-        found += an.pobjs(head, ("of",))
+    compass = compass_of(an, tok)
+    if compass is not None:
+        # 'an air strike southwest of Beirut', 'heavy shelling north of Kharkiv': the parser making the act a
+        # compound or modifier of the compass word
+        found += an.pobjs(compass, ("of",))
     # 'drills off Taiwan's east coast', with 'off' parsed as a particle of the noun
     found += [o for p in an.kids(tok, "prt") if p.lemma in WORDS.place_of_action_preps for o in an.kids(p, "pobj")]
     for child in an.kids(tok, "advmod", "npadvmod", "amod", "prep"):
