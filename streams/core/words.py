@@ -74,6 +74,7 @@ class WordLists:
     directions: frozenset[str]
     stationed_nouns: frozenset[str]
     front_nouns: frozenset[str]
+    edge_nouns: frozenset[str]
     object_place_preps: frozenset[str]
     removal_words: frozenset[str]
     journey_verbs: frozenset[str]

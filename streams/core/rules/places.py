@@ -163,6 +163,8 @@ def place_phrases(an: Analysis, tok: Token) -> list[Token]:
         # 'an air strike southwest of Beirut', 'heavy shelling north of Kharkiv': the parser making the act a
         # compound or modifier of the compass word
         found += an.pobjs(compass, ("of",))
+    # 'pounded villages on the outskirts of Kherson': 'on' the edge of a place is at it (`edge_nouns`)
+    found += [o for o in an.pobjs(tok, ("on",)) if o.lemma in WORDS.edge_nouns]
     # 'drills off Taiwan's east coast', with 'off' parsed as a particle of the noun
     found += [o for p in an.kids(tok, "prt") if p.lemma in WORDS.place_of_action_preps for o in an.kids(p, "pobj")]
     for child in an.kids(tok, "advmod", "npadvmod", "amod", "prep"):
@@ -190,7 +192,9 @@ def states_at(an: Analysis, tok: Token, depth: int = 0, sided: bool = False) -> 
     if tok.i in an.mentions:
         # an actor that is not a state's territory ('the French embassy') is no place here
         return ()
-    is_place = tok.lemma in (WORDS.place_nouns | WORDS.directions | WORDS.front_nouns) or tok.pos == "PROPN"
+    is_place = tok.pos == "PROPN" or tok.lemma in (
+        WORDS.place_nouns | WORDS.directions | WORDS.front_nouns | WORDS.edge_nouns
+    )
     inner: list[Token] = []
     if is_place:
         inner += an.kids(tok, "poss", "compound", "amod", "nmod")
