@@ -95,6 +95,10 @@ def anchors(an: Analysis, cue_tok: Token, cue: Cue) -> list[tuple[Token, list[To
     'fired at targets southwest of Kyiv'), and for a noun cue the verb it is the object of ('staged a protest
     in Budapest')."""
     objects = an.kids(cue_tok, "dobj") if cue.pos == "verb" else []
+    if cue.pos == "verb":
+        # 'Kharkiv was hit by Russian missiles', 'a school in Oddar Meanchey province was shelled': the passive's
+        # subject is what was acted on
+        objects += an.kids(cue_tok, "nsubjpass")
     if objects:
         # 'bombed a missile facility at Isfahan', the parser hanging 'at' on the verb
         objects += an.pobjs(cue_tok, WORDS.object_place_preps)
