@@ -132,6 +132,12 @@ def anchors(an: Analysis, cue_tok: Token, cue: Cue) -> list[tuple[Token, list[To
         # (not 'criticised Russia's annexation of Crimea in a speech in Montreal': the speech was there); the
         # noun's target phrase may hang on the verb ('kept up their shelling on the outskirts of Kharkiv')
         out.append((head, an.pobjs(head, cue.preps)))
+    if cue.pos == "noun" and cue_tok.dep == "pobj" and head is not None and head.lemma == "under":
+        # 'Odesa came under a Russian drone attack', 'villages near Kherson came under heavy shelling': what comes
+        # (or is) under an attack is what it hits
+        comes = an.head(head)
+        if comes is not None and comes.pos in ("VERB", "AUX"):
+            out.append((comes, an.kids(comes, "nsubj", "nsubjpass")))
     if cue.cameo == VISIT and cue_tok.dep == "pobj" and head is not None and head.lemma in WORDS.meeting_preps:
         # 'signed a partnership agreement in Kyiv during a visit by Prime Minister Keir Starmer': the visit was where
         # the act of its clause was (the parser may hang the place on the act's object)
