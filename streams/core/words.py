@@ -75,6 +75,7 @@ class WordLists:
     stationed_nouns: frozenset[str]
     front_nouns: frozenset[str]
     edge_nouns: frozenset[str]
+    aiming_participles: frozenset[str]
     object_place_preps: frozenset[str]
     removal_words: frozenset[str]
     journey_verbs: frozenset[str]

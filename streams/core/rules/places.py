@@ -16,7 +16,7 @@ from functools import cache
 
 from streams.core.cameo import VISIT
 from streams.core.datafile import DATA_DIR, read_jsonl
-from streams.core.rules.arguments import actors_at, aimed_objects, compass_of, conjuncts
+from streams.core.rules.arguments import actors_at, aimed_objects, compass_of, conjuncts, is_of_phrase
 from streams.core.rules.cues import Cue
 from streams.core.rules.plain import Analysis, Party, Token, mention_text
 from streams.core.words import WORDS
@@ -65,13 +65,17 @@ def answered(an: Analysis, cue_tok: Token) -> tuple[Party, ...]:
 def participle_places(an: Analysis, tok: Token) -> list[Token]:
     """Where a thing acted on is, as a participle of its own says ('an inquiry into uranium traces found at an
     undeclared site in Iran', 'shelled villages located in Armenia'): the place phrases of a participle with no
-    subject of its own; with no object either, 'at' places it too (`object_place_preps`)."""
+    subject of its own; with no object either, 'at' places it too (`object_place_preps`); a participle of aiming
+    (`aiming_participles`) is placed by its object."""
     out: list[Token] = []
     for verb in an.kids(tok, "acl"):
         if verb.pos != "VERB" or an.kids(verb, "nsubj", "nsubjpass") or verb.lemma in WORDS.making_participles:
             # 'a third system built in Germany': where a thing was made is not where it is acted on
             continue
         out += place_phrases(an, verb)
+        if verb.lemma in WORDS.aiming_participles:
+            # 'launched a wave of drone strikes hitting energy sites in the Kharkiv region': what it was aimed at
+            out += [*an.kids(verb, "dobj"), *an.pobjs(verb, ("at",))]
         if not an.kids(verb, "dobj"):
             out += an.pobjs(verb, WORDS.object_place_preps)
     return out
@@ -107,6 +111,13 @@ def anchors(an: Analysis, cue_tok: Token, cue: Cue) -> list[tuple[Token, list[To
     objects += an.pobjs(cue_tok, cue.preps)
     # 'pulled its troops back from the area around Kyiv': the preposition hangs on the adverb
     objects += [o for adverb in an.kids(cue_tok, "advmod") for o in an.pobjs(adverb, cue.preps)]
+    if cue.pos == "noun":
+        # 'a missile attack targeting Odesa', 'a wave of drone strikes hitting energy sites in the Kharkiv region':
+        # what the participle of aiming on the act (or on the measure of acts) names
+        measure = an.head(an.head(cue_tok) or cue_tok) if is_of_phrase(an, cue_tok) else None
+        aiming = [v for n in (cue_tok, measure) if n is not None for v in an.kids(n, "acl") if v.pos == "VERB"]
+        for aims in (v for v in aiming if v.lemma in WORDS.aiming_participles):
+            objects += [*an.kids(aims, "dobj"), *an.pobjs(aims, ("at",))]
     if "from" in cue.preps:
         # 'pulled out of the southern Lebanese town of Khiam': 'out of' is 'from'
         objects += out_of(an, cue_tok)
