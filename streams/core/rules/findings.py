@@ -83,12 +83,10 @@ def findings_in(
         for tok in sentence.tokens:
             cue = lexicon.get((tok.lemma, coarse_pos(tok.pos)))
             noun = lexicon.get((tok.lemma, "noun")) if tok.pos == "VERB" and tok.dep in NOMINAL_DEPS else None
-            # 'kept up heavy shelling north of Kharkiv', 'shelling' tagged a verb modifying the compass word: the
-            # noun it is, whatever the verb would be
-            compass = tok.pos == "VERB" and compass_of(an, tok) is not None
-            if compass:
+            nominal = tok.pos == "VERB" and read_as_noun(an, tok)
+            if nominal:
                 noun = lexicon.get((tok.lemma, "noun")) or lexicon.get((tok.text.lower(), "noun"))
-            if noun is not None and (cue is None or compass):
+            if noun is not None and (cue is None or nominal):
                 # 'held live-fire drills off the coast of Sweden', with 'drills' tagged a verb: the noun it is
                 cue = noun
             elif patterns is not None and tok.pos == "VERB":
@@ -104,6 +102,20 @@ def findings_in(
                     doers = doers_here = finding.sources
                 acts = (*acts, *finding.pairs)[-6:]
     return out
+
+
+NOUN_MODIFIER_DEPS = frozenset({"det", "amod", "poss"})
+"""Arcs only a noun has: a word tagged a verb with one of them is a noun ('Russian shelling near Kharkiv')."""
+
+
+def read_as_noun(an: Analysis, tok: Token) -> bool:
+    """Whether a word tagged a verb is a noun, whatever the verb would be: one with a noun's modifiers and no object
+    ('Russian shelling near Kharkiv killed two civilians', 'the bombing of the hospital'), or one the parser hung on a
+    compass word ('kept up heavy shelling north of Kharkiv': `compass_of`); its noun cue is its lemma's or its own
+    ('shelling')."""
+    if compass_of(an, tok) is not None:
+        return True
+    return bool(an.kids(tok, *NOUN_MODIFIER_DEPS)) and not an.kids(tok, "dobj")
 
 
 class Context(NamedTuple):
