@@ -106,6 +106,9 @@ def anchors(an: Analysis, cue_tok: Token, cue: Cue) -> list[tuple[Token, list[To
     if objects:
         # 'bombed a missile facility at Isfahan', the parser hanging 'at' on the verb
         objects += an.pobjs(cue_tok, WORDS.object_place_preps)
+        # 'struck a fuel depot and two vehicles near Qamishli', the parser making the second object a conjunct of
+        # the verb
+        objects += [c for c in an.kids(cue_tok, "conj") if c.pos == "NOUN"]
     # 'launched strikes on nine sites in Pakistan': the target phrase of the object
     objects += [o for obj in objects for o in an.pobjs(obj, cue.preps)]
     objects += an.pobjs(cue_tok, cue.preps)
@@ -124,6 +127,8 @@ def anchors(an: Analysis, cue_tok: Token, cue: Cue) -> list[tuple[Token, list[To
     if cue_tok.lemma in WORDS.removal_words:
         # 'abducted civilians from occupied areas of Ukraine's Kherson region': where they were taken from
         objects += [o for t in [cue_tok, *an.kids(cue_tok, "dobj")] for o in [*an.pobjs(t, ("from",)), *out_of(an, t)]]
+    # 'struck a house and a car in southern Lebanon': each of the things acted on may be placed
+    objects = list(dict.fromkeys(c for o in objects for c in conjuncts(an, o)))
     head = an.head(cue_tok)
     if cue.pos == "noun" and head is not None and head.lemma in WORDS.naming_verbs:
         # 'called the detention of the writer in China outrageous': the speaker did not detain anyone
