@@ -95,6 +95,7 @@ class WordLists:
     dating_preps: frozenset[str]
     time_units: frozenset[str]
     motive_nouns: frozenset[str]
+    relation_nouns: frozenset[str]
     command_verbs: frozenset[str]
     position_nouns: frozenset[str]
     utterance_nouns: frozenset[str]

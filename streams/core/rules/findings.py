@@ -363,7 +363,7 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
     """Sources, targets and governance of one cue token (`context`: what the sentences before tell); None when it
     makes no dyad."""
     context = context or Context()
-    if is_motive(an, tok, lexicon):
+    if is_motive(an, tok, lexicon) or names_a_relation(an, tok):
         return None
     code = refined_code(an, cue, tok) if cue.cameo else None
     if cue.cameo and code is None:
@@ -549,6 +549,12 @@ def is_motive(an: Analysis, tok: Token, lexicon: CueLexicon) -> bool:
         and entry is not None
         and entry.cameo is not None
     )
+
+
+def names_a_relation(an: Analysis, tok: Token) -> bool:
+    """'a positive step for ties between the two countries', 'over its military ties with Washington': a noun of a
+    standing relation (`words.relation_nouns`) in a prepositional phrase names the relation, no act on it."""
+    return tok.lemma in WORDS.relation_nouns and tok.pos == "NOUN" and tok.dep == "pobj"
 
 
 VISIT, PEACEKEEPING = "042", "074"
