@@ -488,6 +488,12 @@ def noun_arguments(
     source_toks = an.pobjs(noun, (*cue.source_preps, "by", *(("from",) if spoken else ())))
     target_toks = phrase_objects(an, noun, cue.preps)
     between = an.pobjs(noun, ("between",))
+    for again in elided_repeats(an, noun):
+        # 'The talks in Riyadh were the first between Washington and Moscow', 'the visit was the first to Cuba by a
+        # U.S. president': the phrases of 'the first' are the noun's
+        source_toks += an.pobjs(again, (*cue.source_preps, "by"))
+        target_toks += an.pobjs(again, cue.preps)
+        between += an.pobjs(again, ("between",))
     for inner in an.pobjs(noun, ("of",)):
         # 'tariffs of 25 percent on Canadian steel', 'an exchange of prisoners between Russia and Ukraine',
         # 'the expulsion of two Russian diplomats by Slovakia': the parser hangs the phrase on the 'of' object
@@ -595,6 +601,15 @@ def noun_arguments(
     if sources and not targets and cue.clause_target:
         targets = clause_parties(an, noun, cue, lexicon, {s.actor for s in sources})
     return sources, targets
+
+
+def elided_repeats(an: Analysis, noun: Token) -> list[Token]:
+    """The adjective a copula gives a subject noun that stands for that noun again ('The talks were the first
+    between ...': 'the first' talks); [] for any other noun."""
+    head = an.head(noun)
+    if noun.dep != "nsubj" or head is None or head.lemma != "be":
+        return []
+    return [a for a in an.kids(head, "attr") if a.pos == "ADJ" and an.kids(a, "det")]
 
 
 CLAUSE_PHRASE_DEPS = frozenset({"dobj", "pobj", "prep", "pcomp", "xcomp"})
