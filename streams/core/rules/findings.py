@@ -368,6 +368,8 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
     code = refined_code(an, cue, tok) if cue.cameo else None
     if cue.cameo and code is None:
         return None
+    if code is not None and cameo.is_consultation(code) and restates_its_clause(an, tok, lexicon):
+        return None
     asked = asking_noun(an, lexicon, tok) if code is not None and cameo.is_consultation(code) else None
     if asked is not None and asked.cameo is not None:
         # 'Iran rejected a call from the EU for restraint': an appeal (020), not a phone call
@@ -549,6 +551,22 @@ def is_motive(an: Analysis, tok: Token, lexicon: CueLexicon) -> bool:
         and entry is not None
         and entry.cameo is not None
     )
+
+
+def restates_its_clause(an: Analysis, tok: Token, lexicon: CueLexicon) -> bool:
+    """'Modi met Xi in Kazan, their first meeting in five years': a meeting noun set beside a clause of meeting (a
+    consultation verb, or a verb with a consultation noun as its object: 'held talks with') sums that meeting up;
+    it is no other event (its 'their' makes no meeting of the met with the one who met them)."""
+    head = an.head(tok)
+    if tok.pos != "NOUN" or head is None or head.pos not in ("VERB", "AUX"):
+        return False
+    objects = [o for o in an.kids(head, "dobj") if o.i != tok.i]
+    # (the parser may make it a second object of the verb: 'hosted the Polish prime minister, their first meeting')
+    beside = tok.dep in ("npadvmod", "appos") or (tok.dep == "dobj" and any(o.i < tok.i for o in objects))
+    if not beside:
+        return False
+    said = [lexicon.get((head.lemma, "verb")), *(lexicon.get((o.lemma, "noun")) for o in objects)]
+    return any(c is not None and c.cameo is not None and cameo.is_consultation(c.cameo) for c in said)
 
 
 def names_a_relation(an: Analysis, tok: Token) -> bool:
