@@ -548,13 +548,16 @@ def noun_arguments(
         # a meeting of partners needs one named ('after talks with Kim', not 'during their summit'); a visit or
         # a call of one side does not
         joined = targets if cue.symmetric else meeting
-        if not sources and joined and noun.dep == "pobj" and head is not None:
-            if head.lemma in WORDS.meeting_preps and head.dep == "prep":
+        # 'after months of negotiations with Beijing', 'after a round of talks with Kim': the phrase of the measure
+        framing = measured_by(an, noun) or noun
+        outer = an.head(framing)
+        if not sources and joined and framing.dep == "pobj" and outer is not None:
+            if outer.lemma in WORDS.meeting_preps and outer.dep == "prep":
                 # 'After talks with Kim Jong Un, the Russian president promised ...', 'said ... after a phone
                 # call with President Trump', 'said during a visit to Minsk'; also where the parser hangs the
                 # phrase on an object or a phrase of the clause ('reached an agreement ... after a phone call
                 # with', 'praised ... for its partnership in fighting terrorism during talks with')
-                sources = clause_doers(an, head)
+                sources = clause_doers(an, outer)
         if not sources and not targets and meeting and noun.dep == "pobj" and head is not None and head.lemma == "by":
             # 'told Egyptian President al-Sisi by phone that ...', 'assured Zelensky by telephone': the telling was
             # a call, from its subject to whom it told (a verb that is a contact itself, 'spoke by phone with',
@@ -601,6 +604,16 @@ def noun_arguments(
     if sources and not targets and cue.clause_target:
         targets = clause_parties(an, noun, cue, lexicon, {s.actor for s in sources})
     return sources, targets
+
+
+def measured_by(an: Analysis, noun: Token) -> Token | None:
+    """The span of time or the series a noun is counted in ('months of negotiations', 'a round of talks'), else
+    None."""
+    prep = an.head(noun)
+    measure = an.head(prep) if prep is not None and is_of_phrase(an, noun) else None
+    if measure is None or measure.lemma not in WORDS.time_units | WORDS.series_nouns:
+        return None
+    return measure
 
 
 def elided_repeats(an: Analysis, noun: Token) -> list[Token]:
