@@ -539,6 +539,11 @@ def noun_arguments(
     if cue.symmetric and not sources and not targets:
         # 'talks between Serbia and Kosovo': the coordinated partners act on each other
         sources = parties(an, between)
+    if cue.symmetric and not sources and not targets and cue.cameo is not None and cameo.is_consultation(cue.cameo):
+        # 'a meeting of Indian and Chinese defence ministers', 'a summit of the leaders of Russia and China': those
+        # of a meeting met each other (a meeting of one side's, 'of NATO foreign ministers', names no pair)
+        attendees = parties(an, an.pobjs(noun, ("of",)))
+        sources = attendees if len(attendees) >= 2 else ()
     meeting = cue.symmetric or (cue.cameo is not None and cameo.is_consultation(cue.cameo))
     if meeting and not targets and len(own) >= 2 and len(an.kids(noun, "poss")) < 2:
         # 'the Chinese-Russian summit', 'Indian and Pakistani talks': the owners met each other
