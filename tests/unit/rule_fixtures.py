@@ -117,6 +117,7 @@ STATES = {
     "Netherlands": "NLD",
     "Britain": "GBR",
     "Georgia": "GEO",
+    "Georgian": "GEO",
     "Italian": "ITA",
     "Kosovo": "XKX",
     "Moldova": "MDA",
