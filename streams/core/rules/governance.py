@@ -139,6 +139,7 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
             )
             or (tok.dep == "prep" and tok.lemma in WORDS.time_preps)
             or clause_of_its_own(an, tok)
+            or stated_at(an, cue_tok, tok, control, lexicon)
         ):
             in_clause = False
         elif in_clause and tok.dep in ("xcomp", "dobj", "pcomp", "acomp", "prep", "pobj", "advcl", "conj"):
@@ -180,6 +181,21 @@ def joined_act(an: Analysis, tok: Token, head: Token) -> bool:
     diplomats', 'halted aid, and Sweden cut its supplies'): it is done, not stopped. One that shares an infinitive
     ('a deal to pause the fighting and swap hostages') is as far from done as its partner."""
     return tok.dep == "conj" and tok.pos == "VERB" and not any(a.lemma == "to" for a in an.kids(head, "aux"))
+
+
+def stated_at(an: Analysis, cue_tok: Token, tok: Token, control: str | None, lexicon: CueLexicon) -> bool:
+    """'agreed at a summit in Tokyo to resume visits', 'pledged at a meeting in Cairo to ...': a meeting noun after
+    'at' or 'in' on an intention verb is where the intention was stated, held, not intended."""
+    entry = lexicon.get((cue_tok.lemma, "noun")) if cue_tok.pos == "NOUN" else None
+    return (
+        control == "intend"
+        and tok.dep == "prep"
+        and tok.lemma in ("at", "in")
+        and an.head(cue_tok) == tok
+        and entry is not None
+        and entry.cameo is not None
+        and cameo.is_consultation(entry.cameo)
+    )
 
 
 THREAT, WITHHOLDING = "130", "131"
