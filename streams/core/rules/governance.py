@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from streams.core import cameo
 from streams.core.models import Mode
-from streams.core.rules.arguments import parties, phrase_parties, subjects
+from streams.core.rules.arguments import amount_of, parties, phrase_parties, subjects
 from streams.core.rules.cues import Cue, CueLexicon
 from streams.core.rules.patterns import VerbPatterns
 from streams.core.rules.plain import Analysis, Party, Token, coarse_pos, mention_text
@@ -136,6 +136,8 @@ def governance(an: Analysis, cue_tok: Token, lexicon: CueLexicon) -> Governance:
                 tok.dep == "prep"
                 and head.pos in ("NOUN", "PROPN")
                 and not (tok.lemma == "of" and head.lemma in WORDS.series_nouns)
+                # 'pledged 50 billion euros in grants to Ukraine': the amount stands in the noun's place
+                and not (tok.lemma == "in" and amount_of(an, cue_tok) == head)
             )
             or (tok.dep == "prep" and tok.lemma in WORDS.time_preps)
             or clause_of_its_own(an, tok)
