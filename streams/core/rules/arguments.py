@@ -224,7 +224,10 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
         targets.extend(t for t in seconds if t.lemma not in WORDS.border_nouns)
     if cue.frame == "complement":
         for comp in an.kids(tok, "ccomp", "xcomp"):
-            targets.extend(an.kids(comp, "nsubj", "nsubjpass"))
+            # a clause the parser makes a noun ('demanded that Venezuela release ...', 'declared a Russian embassy
+            # employee persona non grata'): its compound is its subject
+            said = an.kids(comp, "nsubj", "nsubjpass")
+            targets.extend(said or (an.kids(comp, "compound") if comp.pos == "NOUN" else []))
         if an.kids(tok, "xcomp"):
             targets.extend(objs)
     if cue.symmetric and not sources:
