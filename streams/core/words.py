@@ -104,6 +104,8 @@ class WordLists:
     expelling_verbs: frozenset[str]
     expelling_words: frozenset[str]
     envoy_nouns: frozenset[str]
+    declaring_verbs: frozenset[str]
+    unwelcome_words: frozenset[str]
 
 
 @cache

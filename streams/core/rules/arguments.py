@@ -180,9 +180,10 @@ def arguments(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon) -> tuple[
     targets: list[Token] = []
     modified = participle_noun(an, tok)
     passive_subject = [antecedent(an, t) for t in an.kids(tok, "nsubjpass")] or modified
-    # 'was granted a loan by the World Bank': the parser may hang the agent on the object
+    # 'was granted a loan by the World Bank', 'were declared persona non grata by Sweden': the parser may hang the
+    # agent on the object or the predicate
     agents = (
-        an.pobjs(tok, ("by",)) + [a for o in an.kids(tok, "dobj") for a in an.pobjs(o, ("by",))]
+        an.pobjs(tok, ("by",)) + [a for o in an.kids(tok, "dobj", "oprd") for a in an.pobjs(o, ("by",))]
         if passive_subject
         else []
     )

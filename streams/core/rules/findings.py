@@ -221,6 +221,8 @@ def event_cue(an: Analysis, verb: Token, ours: Cue | None, lexicon: CueLexicon, 
     sent_away = verb.lemma in WORDS.expelling_verbs and sends_envoys_away(an, verb)
     if (sent_away or time_given_to_leave(an, verb)) and (EXPEL, "verb") in lexicon:
         return expulsion_cue(lexicon[(EXPEL, "verb")], verb.lemma)
+    if verb.lemma in WORDS.declaring_verbs and declared_unwelcome(an, verb) and (EXPEL, "verb") in lexicon:
+        return unwelcome_cue(lexicon[(EXPEL, "verb")], verb.lemma)
     if retaliation_threat(an, verb, ours, lexicon):
         return retaliation_cue(verb.lemma)
     if ours is not None and ours.control == "report":
@@ -283,6 +285,22 @@ def sends_envoys_away(an: Analysis, verb: Token) -> bool:
 @cache
 def expulsion_cue(expel: Cue, lemma: str) -> Cue:
     return expel.model_copy(update={"lemma": lemma})
+
+
+def declared_unwelcome(an: Analysis, verb: Token) -> bool:
+    """'declared Russia's military attache persona non grata', 'were declared persona non grata by Sweden': a verb of
+    `words.declaring_verbs` whose predicate (or the clause the parser makes of it, 'attache persona non grata') holds
+    a word of `unwelcome_words`."""
+    said = an.kids(verb, "oprd", "ccomp", "xcomp", "dobj")
+    words = WORDS.unwelcome_words
+    return any(t.lemma in words or t.text.lower() in words for s in said for t in an.subtree(s))
+
+
+@cache
+def unwelcome_cue(expel: Cue, lemma: str) -> Cue:
+    """The expulsion of whom a verb declares unwelcome: its object, or the subject of the clause the parser makes of
+    'X persona non grata' (a complement frame)."""
+    return expel.model_copy(update={"lemma": lemma, "frame": "complement"})
 
 
 NAMING_CRITICISM = "111"
