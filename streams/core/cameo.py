@@ -128,6 +128,18 @@ def is_protest(code: str) -> bool:
     return root_of(code) == PROTEST
 
 
+HOST_ACTS = frozenset({"114", "173", "174"})
+"""Complain officially (summoning an envoy), arrest or detain, expel or deport: acts a state does to another's
+people on its own soil."""
+
+
+def is_done_by_the_host(code: str) -> bool:
+    """True for the acts a state does to another's people in its land (`HOST_ACTS`): told in the passive with no
+    agent ('Iran's ambassador was summoned', 'two Russian diplomats were expelled'), the state that speaks or where
+    it happened did them."""
+    return code[:3] in HOST_ACTS
+
+
 def is_rejection(code: str) -> bool:
     """True for root 12 REJECT (reject, veto, dismiss): what it acts on did not happen."""
     return root_of(code) == REJECT

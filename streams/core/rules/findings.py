@@ -17,6 +17,7 @@ from streams.core.rules.arguments import (
     each_other,
     is_event_noun,
     is_of_phrase,
+    parties,
     requirement_met,
     subjects,
 )
@@ -35,7 +36,7 @@ from streams.core.rules.governance import (
     time_given_to_leave,
 )
 from streams.core.rules.patterns import VerbPatterns
-from streams.core.rules.places import place_targets, places_named, protest_place_sources
+from streams.core.rules.places import place_phrases, place_targets, places_named, protest_place_sources, states_at
 from streams.core.rules.plain import Analysis, Party, Sentence, Token, coarse_pos, mention_text, party_of
 from streams.core.words import WORDS
 
@@ -425,6 +426,9 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
         if not sources and targets and code is not None and cameo.is_protest(code) and not reversed_:
             # 'thousands rallied outside the French embassy in Niamey': the people of the place protested
             sources = protest_place_sources(an, tok, cue, targets)
+        if not sources and targets and not reversed_ and code is not None and cameo.is_done_by_the_host(code):
+            # 'Iran's ambassador was summoned', 'the Polish foreign ministry said': the host acted
+            sources = hosts_of(an, tok, cue, lexicon, targets)
         if not (targets if reversed_ else sources):
             return None
         gov = governance(an, tok, lexicon)
@@ -530,6 +534,29 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
     topic = topic_of(an, tok, cue) if cue.polarity else None
     background = code is not None and is_background(an, tok)
     return Finding(cue, tok, sources, targets, gov.mode, gov.speaker, gov.refused, pairs, topic, code, background)
+
+
+def hosts_of(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, targets: tuple[Party, ...]) -> tuple[Party, ...]:
+    """Who did an act of a host state (`cameo.is_done_by_the_host`) told in the passive with no agent, to another's
+    people: the state where it was done ('summoned to the foreign ministry in Berlin', 'expelled from Warsaw'), else
+    the speaker ('Germany said Iran's ambassador was summoned', '..., the Polish foreign ministry said'), else the
+    state an envoy is sent to ('Russia's envoy to Poland was summoned'); () for an act in the active voice or with
+    an agent."""
+    subject = an.kids(tok, "nsubjpass")
+    if not subject or an.pobjs(tok, ("by",)):
+        return ()
+    own = {t.actor for t in targets}
+    # (the media speak for no one's acts: 'detained in Kyiv, Russian media said')
+    speakers = tuple(p for p in governance(an, tok, lexicon).speaker_actors if p.role != "MED")
+    # ('summoned to the foreign ministry in Berlin': the place of where it was summoned to)
+    called_to = [p for o in an.pobjs(tok, ("to",)) for p in (o, *place_phrases(an, o))]
+    where = place_targets(an, tok, cue) or next(filter(None, (states_at(an, p) for p in called_to)), ())
+    accredited = parties(an, [o for s in subject for o in an.pobjs(s, ("to", "in"))])
+    for found in (where, speakers, accredited):
+        hosts = tuple(replace(p, resolved=True) for p in found if p.actor not in own)
+        if hosts:
+            return hosts
+    return ()
 
 
 def reporters_of(an: Analysis, tok: Token, lexicon: CueLexicon) -> tuple[Party, ...]:
