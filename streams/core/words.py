@@ -106,6 +106,7 @@ class WordLists:
     envoy_nouns: frozenset[str]
     declaring_verbs: frozenset[str]
     unwelcome_words: frozenset[str]
+    phone_words: frozenset[str]
 
 
 @cache

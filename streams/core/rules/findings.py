@@ -522,6 +522,9 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
     joint = (
         cue.mutual and not gov.refused and gov.mode != "intended" and not any(t.place or t.inferred for t in targets)
     )
+    if joint and targets and all(t.actor in {p.actor for p in parties(an, an.pobjs(tok, ("to",)))} for t in targets):
+        # 'made a phone call to Putin' is the caller's act ('a call with Putin' is both sides')
+        joint = False
     pairs = pair_up(sources, targets, cue.symmetric, joint)
     about_policy = (
         cue.polarity in ("support", "oppose")

@@ -435,7 +435,14 @@ def asking_noun(an: Analysis, lexicon: CueLexicon, tok: Token) -> Cue | None:
     verb = lexicon.get((tok.lemma, "verb"))
     if verb is None or verb.cameo is None or not cameo.is_request(verb.cameo):
         return None
-    infinitive = any(any(a.lemma == "to" for a in an.kids(c, "aux")) for c in an.kids(tok, "acl", "relcl"))
+    clauses = an.kids(tok, "acl", "relcl")
+    head = an.head(tok)
+    on_the_line = any(m.lemma in WORDS.phone_words for m in an.kids(tok, "compound"))
+    if tok.dep == "dobj" and head is not None and not on_the_line:
+        # 'renewed its call to Germany to send air defences', the parser hanging the infinitive on the verb ('made a
+        # phone call to Biden to discuss the tariffs' is the phone call)
+        clauses += an.kids(head, "advcl", "xcomp")
+    infinitive = any(any(a.lemma == "to" for a in an.kids(c, "aux")) for c in clauses)
     return verb if infinitive or any(p.lemma == "for" for p in an.kids(tok, "prep")) else None
 
 
