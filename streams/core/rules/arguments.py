@@ -776,8 +776,13 @@ def cue_words(an: Analysis, tok: Token) -> tuple[set[str], set[str]]:
     for prep in an.kids(tok, "prep"):
         for obj in an.kids(prep, "pobj"):
             near.extend([obj, *an.kids(obj, "amod", "compound")])
-    for obj in an.kids(tok, "dobj"):
-        near.extend(an.kids(obj, "amod", "compound"))
+    # ('flew search-and-rescue teams, tents and two field hospitals': each object coordinated, and the words
+    # coordinated in a modifier)
+    for obj in (c for o in an.kids(tok, "dobj") for c in conjuncts(an, o)):
+        if obj.i != tok.i:
+            near.append(obj)
+        mods = an.kids(obj, "amod", "compound", "nmod")
+        near.extend(m for mod in mods for m in conjuncts(an, mod))
         near.extend(o for p in an.kids(obj, "prep") if p.lemma == "of" for o in an.kids(p, "pobj"))
     subject = an.kids(tok, "nsubj", "nsubjpass")
     return {t.lemma for t in near} | {t.text.lower() for t in near}, {t.lemma for t in subject} | {
