@@ -107,6 +107,7 @@ class WordLists:
     declaring_verbs: frozenset[str]
     unwelcome_words: frozenset[str]
     phone_words: frozenset[str]
+    leave_ordering_verbs: frozenset[str]
 
 
 @cache

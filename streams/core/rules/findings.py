@@ -220,7 +220,7 @@ def event_cue(an: Analysis, verb: Token, ours: Cue | None, lexicon: CueLexicon, 
     if deadline_given(an, verb):
         return threat_cue(verb.lemma, ULTIMATUM)
     sent_away = verb.lemma in WORDS.expelling_verbs and sends_envoys_away(an, verb)
-    if (sent_away or time_given_to_leave(an, verb)) and (EXPEL, "verb") in lexicon:
+    if (sent_away or time_given_to_leave(an, verb) or told_to_leave(an, verb)) and (EXPEL, "verb") in lexicon:
         return expulsion_cue(lexicon[(EXPEL, "verb")], verb.lemma)
     if verb.lemma in WORDS.declaring_verbs and declared_unwelcome(an, verb) and (EXPEL, "verb") in lexicon:
         return unwelcome_cue(lexicon[(EXPEL, "verb")], verb.lemma)
@@ -281,6 +281,17 @@ def sends_envoys_away(an: Analysis, verb: Token) -> bool:
     # ('sent the ambassador packing' is parsed with 'packing' the object and 'ambassador' its compound)
     objects = [*an.kids(verb, "dobj"), *(o for k in away for o in an.kids(k, "dobj", "compound"))]
     return bool(away) and any(o.lemma in WORDS.envoy_nouns or o.text.lower() in WORDS.envoy_nouns for o in objects)
+
+
+def told_to_leave(an: Analysis, verb: Token) -> bool:
+    """'told three Chinese diplomats to leave within a week', 'asked the French ambassador to leave the country': a
+    verb of `words.leave_ordering_verbs` whose object is another actor's envoys (`envoy_nouns`) and whose xcomp a
+    verb of leaving (`departure_verbs`) expels them ('ordered its diplomats to leave Turkey' does not)."""
+    if verb.lemma not in WORDS.leave_ordering_verbs:
+        return False
+    leaving = any(x.lemma in WORDS.departure_verbs for x in an.kids(verb, "xcomp"))
+    envoys = any(o.lemma in WORDS.envoy_nouns or o.text.lower() in WORDS.envoy_nouns for o in an.kids(verb, "dobj"))
+    return leaving and envoys and told_another(an, verb)
 
 
 @cache
