@@ -147,6 +147,10 @@ def subjects(an: Analysis, verb: Token, depth: int = 0) -> tuple[Party, ...]:
             # 'Japan made an offer to host talks', 'Seoul unveiled a plan to send aid'
             return subjects(an, above, depth + 1)
         return owners
+    if head is not None and verb.dep == "acl" and head.dep == "ROOT" and head.pos in ("NOUN", "PROPN"):
+        # 'Pakistan condoled with Iran', 'The Indian prime minister condoled with Nepal', parsed as a noun with a
+        # participle and no verb: the noun is the subject of the sentence's one verb (not 'by' one: a passive)
+        return () if an.pobjs(verb, ("by",)) else parties(an, [head])
     if head is None or depth > 5 or verb.dep not in CLIMB_FOR_SUBJECT:
         return ()
     if verb.dep == "xcomp" and head.lemma in WORDS.object_control:
