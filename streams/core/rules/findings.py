@@ -555,7 +555,7 @@ def hosts_of(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, targets: t
     people: the state where it was done ('summoned to the foreign ministry in Berlin', 'expelled from Warsaw'), else
     the speaker ('Germany said Iran's ambassador was summoned', '..., the Polish foreign ministry said'), else the
     state an envoy is sent to ('Russia's envoy to Poland was summoned'); () for an act in the active voice or with
-    an agent."""
+    an agent. (The place is also the one they are told to leave: 'were given 48 hours to leave Kigali'.)"""
     subject = an.kids(tok, "nsubjpass")
     if not subject or an.pobjs(tok, ("by",)):
         return ()
@@ -564,6 +564,9 @@ def hosts_of(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, targets: t
     speakers = tuple(p for p in governance(an, tok, lexicon).speaker_actors if p.role != "MED")
     # ('summoned to the foreign ministry in Berlin': the place of where it was summoned to)
     called_to = [p for o in an.pobjs(tok, ("to",)) for p in (o, *place_phrases(an, o))]
+    # ('were given 48 hours to leave Kigali': the place they must leave)
+    leaving = [c for c in an.kids(tok, "advcl", "xcomp") if c.lemma in WORDS.departure_verbs]
+    called_to += [o for c in leaving for o in an.kids(c, "dobj")]
     where = place_targets(an, tok, cue) or next(filter(None, (states_at(an, p) for p in called_to)), ())
     accredited = parties(an, [o for s in subject for o in an.pobjs(s, ("to", "in"))])
     for found in (where, speakers, accredited):

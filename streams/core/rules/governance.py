@@ -243,7 +243,8 @@ def _time_given_tasks(an: Analysis, verb: Token) -> list[Token] | None:
     """The tasks of a span of time given to someone (`words.deadline_verbs` with a recipient and a time unit:
     'gave Israel four days to allow ...', 'gave the ambassador 72 hours to leave'): the 'to' clauses under the
     verb and the clauses on its time phrase; None when the verb gives no span of time to anyone."""
-    recipients = [t for t in an.kids(verb, "dative", "dobj") if t.lemma not in WORDS.time_units]
+    # ('Belgian diplomats were given 48 hours to leave': the passive's subject)
+    recipients = [t for t in an.kids(verb, "dative", "dobj", "nsubjpass") if t.lemma not in WORDS.time_units]
     if verb.lemma not in WORDS.deadline_verbs or not recipients:
         return None
     if not any(t.lemma in WORDS.time_units for t in an.kids(verb, "dobj", "npadvmod")):
