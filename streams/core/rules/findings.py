@@ -12,6 +12,7 @@ from streams.core.models import Mode
 from streams.core.rules.arguments import (
     actors_at,
     arguments,
+    clause_subjects,
     compass_of,
     cue_words,
     each_other,
@@ -460,10 +461,10 @@ def find(an: Analysis, tok: Token, cue: Cue, lexicon: CueLexicon, context: Conte
     # 'Vietnam said Chinese vessels attacked its fishermen': a pronoun read as the subject itself is unknown
     targets = tuple(t for t in targets if not (t.resolved and t.actor in {s.actor for s in sources}))
     if not targets and owned_by_itself(an, tok, {s.actor for s in sources}):
-        # 'Pakistan said India had violated its airspace': what the doer's own pronoun owns is the speaker's
-        targets = tuple(
-            replace(p, resolved=True) for p in gov.speaker_actors if p.actor not in {s.actor for s in sources}
-        )
+        # 'Pakistan said India had violated its airspace': what the doer's own pronoun owns is the speaker's; for a
+        # noun, the subject of its clause ("South Africa criticised Washington's expulsion of its ambassador")
+        owners = gov.speaker_actors or (clause_subjects(an, tok, lexicon) if cue.pos == "noun" else ())
+        targets = tuple(replace(p, resolved=True) for p in owners if p.actor not in {s.actor for s in sources})
     if not targets and each_other(an, tok):
         targets = sources
     own = {s.actor for s in sources}
@@ -717,13 +718,14 @@ def distributed_subjects(an: Analysis, tok: Token) -> tuple[Party, ...]:
 
 
 def owned_by_itself(an: Analysis, tok: Token, doing: set[str]) -> bool:
-    """True when the cue's object is owned by a pronoun read as its own doer ('India had violated its airspace'),
-    not stressed as the doer's own ('used its own drones')."""
+    """True when the cue's object (a noun cue's 'of' object) is owned by a pronoun read as its own doer ('India had
+    violated its airspace', "Washington's expulsion of its ambassador"), not stressed as the doer's own ('used its
+    own drones')."""
     return any(
         p.i in an.anaphors
         and any(party.actor in doing for party in an.anaphors[p.i])
         and not any(m.lemma == "own" for m in an.kids(o, "amod"))
-        for o in an.kids(tok, "dobj")
+        for o in [*an.kids(tok, "dobj"), *an.pobjs(tok, ("of",))]
         for p in an.kids(o, "poss")
     )
 
