@@ -14,8 +14,9 @@ in order, consecutive sentences joined. The mentions counted in a sentence (over
   `igo_nouns`, `collective_nouns`; `plural_anaphors` count two).
 
 A sentence of at least `PARTIES` mentions is kept, and so is the sentence before a kept one that holds an anaphor
-(what the anaphor stands for is named there), and any sentence holding one of PETRARCH's discard phrases (it
-voids its sentence or its story, so it must be seen).
+(what the anaphor stands for is named there), a sentence opened by its one mention right after a sentence of two
+(it may answer it: "Minsk denied any incursion.", whom it answers taken from the sentence before), and any
+sentence holding one of PETRARCH's discard phrases (it voids its sentence or its story, so it must be seen).
 
 NER (issue 14). Of the kept sentences, NER's output is read only for entities of names (a person beside a title or
 no name matched, an organisation or place a matched name lies inside, the unresolved GPE, NORP, ORG and PERSON
@@ -68,6 +69,9 @@ PAIR_ANAPHOR_LISTS = ("plural_anaphors",)
 PARTIES = 2
 """Parties a sentence must be able to name to be analysed: a dyadic event has a source and a target, and a stance
 has a holder and a target or topic named beside it."""
+ANSWER_OPENING = 1
+"""How many words may come before the one party of a sentence that answers the sentence before ('The Kremlin
+denied ...')."""
 _NAME_WORDS = 4
 """Title-cased words after a title taken as a person's name ('President Joe Biden': 'Biden')."""
 NER_WORDS_TOML = Path(__file__).parent / "data" / "ner_words.toml"
@@ -195,7 +199,15 @@ class Prefilter:
             for token in doc:
                 if token.text in names:
                     mention(token.i, token.i + 1)
-        keep = [n in discards or _parties(mentions.get(n, [])) >= self.parties for n in range(len(sentences))]
+        counted = [_parties(mentions.get(n, [])) for n in range(len(sentences))]
+        keep = [n in discards or counted[n] >= self.parties for n in range(len(sentences))]
+        # a sentence opened by its one party, right after one of two, may answer it ('... after two Belarusian
+        # helicopters entered Polish airspace. Minsk denied any incursion.', 'Athens called the remarks
+        # unacceptable.': the rules take whom it answers from the sentence before)
+        for n in range(1, len(sentences)):
+            opening = sentences[n][0] + ANSWER_OPENING
+            if counted[n] and counted[n - 1] >= self.parties and any(m[0] <= opening for m in mentions[n]):
+                keep[n] = True
         for n in sorted(anaphors):
             if keep[n] and n:
                 keep[n - 1] = True

@@ -39,7 +39,7 @@ def test_sentences_naming_fewer_than_two_parties_are_dropped_and_consecutive_kep
 
 
 def test_overlapping_titles_count_once_and_a_later_mention_of_a_named_person_counts(extractor):
-    text = (f"Prime Minister Wei Fenghe met Japan's envoy. {FILLER} Wei praised India. "
+    text = (f"Prime Minister Wei Fenghe met Japan's envoy. {FILLER} Wei praised India. {FILLER} "
             "The prime minister arrived late. Wei left.")
     assert kept_texts(extractor, text) == ["Prime Minister Wei Fenghe met Japan's envoy.", "Wei praised India."]
 
@@ -47,6 +47,25 @@ def test_overlapping_titles_count_once_and_a_later_mention_of_a_named_person_cou
 def test_a_plural_pronoun_names_a_pair_and_keeps_the_sentence_before_it(extractor):
     text = f"{FILLER} {WEATHER} They signed a pact. {FILLER} It rained. {WEATHER}"
     assert kept_texts(extractor, text) == [f"{WEATHER} They signed a pact."]
+
+
+def test_a_sentence_opened_by_its_one_party_right_after_a_kept_one_is_kept_as_its_answer(extractor):
+    text = ("Poland sent troops to its border with Belarus. Minsk denied any incursion. "
+            f"The Kremlin said nothing. {FILLER} Later, Minsk reported calm. Japan met Chile. Farmers blamed Peru.")
+    assert kept_texts(extractor, text) == [
+        "Poland sent troops to its border with Belarus. Minsk denied any incursion.",
+        "Japan met Chile. Farmers blamed Peru.",
+    ]
+
+
+def test_a_reaction_in_the_next_sentence_is_coded_on_the_workers_path_as_by_the_extractor(extractor):
+    article = Article(id="answer", text="Poland sent troops to its border with Belarus. Minsk denied any incursion.")
+    (bounded,) = BoundedExtractor(extractor, prefilter=True).extract_many([article], NOW)
+    whole = extractor.extract(article, NOW)
+    assert isinstance(bounded, EnrichedArticle) and isinstance(whole, EnrichedArticle)
+    coded = {(r.source, r.target, r.cameo) for r in whole.relations}
+    assert ("BLR", "POL", "016") in coded
+    assert {(r.source, r.target, r.cameo) for r in bounded.relations} == coded
 
 
 def test_a_discard_phrase_is_always_seen(extractor):
