@@ -104,6 +104,7 @@ class WordLists:
     expelling_verbs: frozenset[str]
     expelling_words: frozenset[str]
     envoy_nouns: frozenset[str]
+    acted_on_preps: frozenset[str]
     declaring_verbs: frozenset[str]
     unwelcome_words: frozenset[str]
     phone_words: frozenset[str]

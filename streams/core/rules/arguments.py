@@ -149,8 +149,12 @@ def subjects(an: Analysis, verb: Token, depth: int = 0) -> tuple[Party, ...]:
         return owners
     if head is not None and verb.dep == "acl" and head.dep == "ROOT" and head.pos in ("NOUN", "PROPN"):
         # 'Pakistan condoled with Iran', 'The Indian prime minister condoled with Nepal', parsed as a noun with a
-        # participle and no verb: the noun is the subject of the sentence's one verb (not 'by' one: a passive)
-        return () if an.pobjs(verb, ("by",)) else parties(an, [head])
+        # participle and no verb: the noun is the subject of the sentence's one verb when the participle acts on
+        # something (an object, a phrase of its own); one that only says where or by whom it was done is a passive
+        # ('Iranian diplomats expelled from Warsaw': `words.acted_on_preps`)
+        phrases = an.kids(verb, "prep", "agent")
+        acts = bool(an.kids(verb, "dobj")) or any(p.lemma not in WORDS.acted_on_preps for p in phrases)
+        return parties(an, [head]) if acts else ()
     if head is None or depth > 5 or verb.dep not in CLIMB_FOR_SUBJECT:
         return ()
     if verb.dep == "xcomp" and head.lemma in WORDS.object_control:
