@@ -11,7 +11,8 @@ in order, consecutive sentences joined. The mentions counted in a sentence (over
 - a later mention of a person named before (the last word of a name or of the title-cased words after a title:
   "Wei" after "Defense Minister Wei Fenghe"),
 - a pronoun or noun that can refer back to an actor (words.toml `singular_anaphors`, `person_anaphors`,
-  `igo_nouns`, `collective_nouns`; `plural_anaphors` count two).
+  `igo_nouns`, `collective_nouns`, `state_descriptions` such as 'the government' or 'the foreign ministry';
+  `plural_anaphors` count two).
 
 A sentence of at least `PARTIES` mentions is kept, and so is the sentence before a kept one that holds an anaphor
 (what the anaphor stands for is named there), a sentence opened by its one mention right after a sentence of two
@@ -63,7 +64,7 @@ from streams.core.words import WORDS
 RULERS = ("dyad_actor_names", "dyad_actor_roles")
 FIELD = "dyad_actor_field"
 RESOLVER = "dyad_actors"
-ANAPHOR_LISTS = ("singular_anaphors", "person_anaphors", "igo_nouns", "collective_nouns")
+ANAPHOR_LISTS = ("singular_anaphors", "person_anaphors", "igo_nouns", "collective_nouns", "state_descriptions")
 PAIR_ANAPHOR_LISTS = ("plural_anaphors",)
 """Pronouns that stand for a pair ('they', 'both'): two parties in one word."""
 PARTIES = 2

@@ -68,6 +68,15 @@ def test_a_reaction_in_the_next_sentence_is_coded_on_the_workers_path_as_by_the_
     assert {(r.source, r.target, r.cameo) for r in bounded.relations} == coded
 
 
+def test_a_state_described_later_keeps_the_sentence_that_names_it(extractor):
+    text = ("Lithuania closed two border crossings on Monday. "
+            "The foreign ministry also summoned the Belarusian charge d'affaires.")
+    article = Article(id="described", text=text)
+    (bounded,) = BoundedExtractor(extractor, prefilter=True).extract_many([article], NOW)
+    assert isinstance(bounded, EnrichedArticle)
+    assert ("LTU", "BLR", "114") in {(r.source, r.target, r.cameo) for r in bounded.relations}
+
+
 def test_a_discard_phrase_is_always_seen(extractor):
     text = f"{FILLER} The World Cup final drew a record crowd. {WEATHER}"
     assert kept_texts(extractor, text) == ["The World Cup final drew a record crowd."]
