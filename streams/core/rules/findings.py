@@ -271,6 +271,12 @@ EXPEL = "expel"
 """The verb whose cue an expulsion told another way takes (its code 174, and 166 for peacekeepers or a mission)."""
 
 
+def is_envoy(tok: Token) -> bool:
+    """One of the people an actor keeps in another's land (`words.envoy_nouns`), by its lemma or its lower-cased form:
+    the one test of the expulsion readings (`sends_envoys_away`, `told_to_leave`)."""
+    return tok.lemma in WORDS.envoy_nouns or tok.text.lower() in WORDS.envoy_nouns
+
+
 def sends_envoys_away(an: Analysis, verb: Token) -> bool:
     """'sent home three Russian diplomats', 'sent the ambassador packing', 'ordered out two Iranian diplomats': a verb
     of `words.expelling_verbs` with a word of leaving (`expelling_words`) and envoys (`envoy_nouns`) as its object."""
@@ -281,7 +287,7 @@ def sends_envoys_away(an: Analysis, verb: Token) -> bool:
     ]
     # ('sent the ambassador packing' is parsed with 'packing' the object and 'ambassador' its compound)
     objects = [*an.kids(verb, "dobj"), *(o for k in away for o in an.kids(k, "dobj", "compound"))]
-    return bool(away) and any(o.lemma in WORDS.envoy_nouns or o.text.lower() in WORDS.envoy_nouns for o in objects)
+    return bool(away) and any(map(is_envoy, objects))
 
 
 def told_to_leave(an: Analysis, verb: Token) -> bool:
@@ -291,7 +297,7 @@ def told_to_leave(an: Analysis, verb: Token) -> bool:
     if verb.lemma not in WORDS.leave_ordering_verbs:
         return False
     leaving = any(x.lemma in WORDS.departure_verbs for x in an.kids(verb, "xcomp"))
-    envoys = any(o.lemma in WORDS.envoy_nouns or o.text.lower() in WORDS.envoy_nouns for o in an.kids(verb, "dobj"))
+    envoys = any(map(is_envoy, an.kids(verb, "dobj")))
     return leaving and envoys and told_another(an, verb)
 
 
